@@ -32,7 +32,9 @@ type Env struct {
 }
 
 // OSEnv is the process's own environment.
-func OSEnv() Env { return Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv} }
+func OSEnv() Env {
+	return Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+}
 
 type command struct {
 	summary string
@@ -43,10 +45,11 @@ var commands map[string]command
 
 func init() { // in init: the commands refer back to the table for their --help
 	commands = map[string]command{
-	"serve":   {"serve the web front, the API and the health checks", serve},
-	"migrate": {"bring the database schema up to date, then exit", migrate},
-	"demo":    {"load a synthetic demo partnership into an empty database", demoCmd},
-	"version": {"print the version", version},
+		"serve":   {"serve the web front, the API and the health checks", serve},
+		"migrate": {"bring the database schema up to date, then exit", migrate},
+		"demo":    {"load a synthetic demo partnership into an empty database", demoCmd},
+		"version": {"print the version", version},
+		"audit":   {"audit verify: check that the audit log's hash chain is intact", auditCmd},
 	}
 }
 

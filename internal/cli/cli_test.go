@@ -205,3 +205,19 @@ func TestServeStartsAndStops(t *testing.T) {
 		t.Fatal("serve did not stop")
 	}
 }
+
+func TestAuditVerify(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j.db")
+	if r := run(t, nil, "migrate", "--db", path); r.code != cli.ExitOK {
+		t.Fatal(r.stderr)
+	}
+	r := run(t, nil, "audit", "verify", "--db", path)
+	if r.code != cli.ExitOK || !strings.Contains(r.stdout, "intact: 0 rows") {
+		t.Fatalf("empty log: exit %d, %q %q", r.code, r.stdout, r.stderr)
+	}
+	d, _ := db.Open(context.Background(), path)
+	d.Exec("UPDATE audit_chain SET seq = 3")
+	d.Close()
+	oneLine(t, run(t, nil, "audit", "verify", "--db", path), cli.ExitFailure, "audit row 1: is missing")
+	oneLine(t, run(t, nil, "audit", "check"), cli.ExitUsage, "joinedup audit verify")
+}

@@ -212,7 +212,9 @@ func serve(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 
-	servers := []*http.Server{{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}}
+	// Timeouts bound what a slow or idle client can hold; no page takes a minute.
+	servers := []*http.Server{{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}}
 	listeners := []net.Listener{ln}
 	if mln != nil {
 		servers = append(servers, &http.Server{Handler: promhttp.HandlerFor(registry, promhttp.HandlerOpts{}), ReadHeaderTimeout: 10 * time.Second})

@@ -128,3 +128,13 @@ func redact(msg, dsn string) string {
 
 // Now is the clock the stores use for created/updated times; tests may replace it.
 var Now = func() time.Time { return time.Now().UTC() }
+
+// ForUpdate is the clause that locks the rows a SELECT reads until the
+// transaction ends. SQLite needs none: its transactions begin IMMEDIATE,
+// holding the one write lock already.
+func (d *DB) ForUpdate() string {
+	if d.Dialect == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}

@@ -1,10 +1,20 @@
 // Package web is the server-rendered front: the public Local Offer, the
-// family and staff front doors, health checks. Stub until the web shell lands.
+// family and staff front doors, the pages about the service, and the health
+// checks. Pages use GOV.UK Frontend's HTML and styles (with the Generic
+// header: joinedup is not a GOV.UK service), work without JavaScript, and are
+// served under a strict Content-Security-Policy.
+//
+// Read routes.go first: it lists every address, the permission it needs and
+// the handler that answers it. Handlers live in one file per group.
 package web
 
 import (
+	"errors"
+	"html/template"
+	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -15,16 +25,63 @@ import (
 // Config is what the web front needs from the rest of joinedup.
 type Config struct {
 	DB      *db.DB
-	People  *people.Store
-	Logger  *slog.Logger
+	People  *people.Store // defaults to a store on DB
+	Logger  *slog.Logger  // defaults to slog.Default()
 	Version string
 	Metrics prometheus.Registerer // may be nil
 	Demo    bool                  // demo-only conveniences are on
 }
 
+// server holds what the handlers share. It keeps nothing about requests or
+// people in memory: many instances may serve one database.
+type server struct {
+	db      *db.DB
+	people  *people.Store
+	logger  *slog.Logger
+	version string
+	demo    bool
+	assets  *assets
+	pages   map[string]*template.Template
+	titles  map[string]string // page title by route pattern
+	metrics *metrics
+}
+
 // New returns the handler for every route.
 func New(cfg Config) (http.Handler, error) {
+	if cfg.DB == nil {
+		return nil, errors.New("web: no database")
+	}
+	s := &server{db: cfg.DB, people: cfg.People, logger: cfg.Logger, version: cfg.Version, demo: cfg.Demo, titles: map[string]string{}}
+	if s.people == nil {
+		s.people = &people.Store{DB: cfg.DB}
+	}
+	if s.logger == nil {
+		s.logger = slog.Default()
+	}
+	sub, _ := fs.Sub(static, "static")
+	var err error
+	if s.assets, err = loadAssets(sub); err != nil {
+		return nil, err
+	}
+	if m := s.assets.missing(); len(m) > 0 {
+		// Pages still work, unstyled: better than refusing to start over CSS.
+		s.logger.Warn("the built CSS and JavaScript are missing from this binary: run make assets before go build",
+			"missing", strings.Join(m, ", "))
+	}
+	if s.pages, err = parseTemplates(s.assets); err != nil {
+		return nil, err
+	}
+	if s.metrics, err = newMetrics(cfg.Metrics); err != nil {
+		return nil, err
+	}
+	if err := checkRoutes(table); err != nil {
+		return nil, err
+	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
-	return mux, nil
+	for _, rt := range table {
+		s.titles[rt.Pattern] = rt.Title
+		h := rt.handler
+		mux.Handle(rt.Pattern, noteRoute(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h(s, w, r) })))
+	}
+	return securityHeaders(noStore(s.observe(crossOrigin(s.friendlyNotFound(mux))))), nil
 }

@@ -1,0 +1,108 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"joinedup/internal/cli"
+	"joinedup/internal/db"
+	"joinedup/internal/db/dbtest"
+	"joinedup/internal/loadgen"
+)
+
+// startServe runs `joinedup serve` with args until the test ends and returns its base URL.
+func startServe(tb testing.TB, args ...string) string {
+	tb.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan int, 1)
+	var stderr syncBuffer
+	env := cli.Env{Stdout: io.Discard, Stderr: &stderr, Getenv: func(string) string { return "" }, Ready: func(a string) { ready <- a }}
+	go func() { done <- cli.Main(ctx, env, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)) }()
+	tb.Cleanup(func() { cancel(); <-done })
+	select {
+	case addr := <-ready:
+		return "http://" + addr
+	case code := <-done:
+		tb.Fatalf("serve exited %d: %s", code, stderr.String())
+	case <-time.After(5 * time.Minute):
+		tb.Fatal("serve was not ready within 5 minutes")
+	}
+	return ""
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// Several instances started together on one empty PostgreSQL database all
+// come up, and exactly one demo partnership is loaded.
+func TestManyInstancesShareOnePostgres(t *testing.T) {
+	dsn := dbtest.NewPostgresDatabase(t)
+	const instances = 3
+	urls := make([]string, instances)
+	var wg sync.WaitGroup
+	for i := range instances {
+		wg.Go(func() {
+			urls[i] = startServe(t, "--db", dsn, "--demo", "--demo-scale", "tiny", "--demo-today", "2026-11-22")
+		})
+	}
+	wg.Wait()
+	var pages []string
+	for _, u := range urls {
+		pages = append(pages, u+"/readyz", u+"/")
+	}
+	if r := loadgen.Run(context.Background(), pages, 4, 60); r.Failures != 0 {
+		t.Fatalf("instances did not all answer: %v (%s)", r, r.FirstError)
+	}
+	d, err := db.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if n := dbtest.Count(t, d, "SELECT COUNT(*) FROM partnership"); n != 1 {
+		t.Errorf("%d partnerships after %d instances started, want 1", n, instances)
+	}
+}
+
+// BenchmarkLandingPages: the three front doors on county data, 32 concurrent
+// clients on loopback (internal/loadgen). Target: p99 under 20 ms.
+func BenchmarkLandingPages(b *testing.B) {
+	for _, kind := range []string{"sqlite", "postgres"} {
+		b.Run(kind, func(b *testing.B) {
+			dsn := filepath.Join(b.TempDir(), "county.db")
+			if kind == "postgres" {
+				dsn = dbtest.NewPostgresDatabase(b)
+			}
+			base := startServe(b, "--db", dsn, "--demo", "--demo-scale", "county", "--demo-today", "2026-11-22")
+			pages := []string{base + "/", base + "/family", base + "/staff"}
+			loadgen.Run(context.Background(), pages, 32, 2000) // warm up
+			b.ResetTimer()
+			var last loadgen.Result
+			for range b.N {
+				last = loadgen.Run(context.Background(), pages, 32, 20000)
+			}
+			b.StopTimer()
+			if last.Failures > 0 {
+				b.Fatalf("failures: %v (%s)", last, last.FirstError)
+			}
+			b.ReportMetric(float64(last.P99.Microseconds())/1000, "p99-ms")
+			b.ReportMetric(float64(last.P50.Microseconds())/1000, "p50-ms")
+			b.ReportMetric(last.PerSecond, "req/s")
+			b.Logf("%s: %v", kind, last)
+		})
+	}
+}

@@ -1,0 +1,175 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"joinedup/internal/apperr"
+	"joinedup/internal/people"
+)
+
+//go:embed templates
+var templateFiles embed.FS
+
+// layout is the base every page shares, and components the pieces several
+// pages use; each other file in templates/ is one page that defines "content"
+// and is parsed on top of a copy of those two.
+const (
+	layout     = "layout.html"
+	components = "components.html"
+)
+
+// Page templates that are not in the route table.
+const (
+	notFoundPage    = "not-found.html"
+	serverErrorPage = "server-error.html"
+)
+
+// parseTemplates returns every page, each joined to the layout, keyed by file name.
+func parseTemplates(a *assets) (map[string]*template.Template, error) {
+	funcs := template.FuncMap{
+		"asset": a.url,
+		"count": count,
+		"searchBox": func(label, query string) struct{ Label, Query string } {
+			return struct{ Label, Query string }{label, query}
+		},
+		"navItem": func(v view, section, href, text string) navItem {
+			return navItem{Href: href, Text: text, Current: v.Current == href, Active: v.Section == section}
+		},
+	}
+	base, err := template.New(layout).Funcs(funcs).ParseFS(templateFiles, "templates/"+layout, "templates/"+components)
+	if err != nil {
+		return nil, err
+	}
+	names, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, p := range names {
+		name := strings.TrimPrefix(p, "templates/")
+		if name == layout || name == components {
+			continue
+		}
+		t, err := template.Must(base.Clone()).ParseFS(templateFiles, p)
+		if err != nil {
+			return nil, err
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}
+
+// count writes a whole number the way people read it: 7,012.
+func count(n int) string {
+	s := strconv.Itoa(n)
+	if n < 0 {
+		return "-" + count(-n)
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// navItem is one link in the service navigation: Current on its own page,
+// Active anywhere in its section.
+type navItem struct {
+	Href, Text      string
+	Current, Active bool
+}
+
+// view is what every page template gets: what the layout needs and the page's own data.
+type view struct {
+	Title          string
+	Partnership    people.Partnership
+	HasPartnership bool   // false on a database with no partnership set up yet
+	Section        string // which service navigation item is current: offer, family or staff
+	Current        string // the path of this page, to mark its navigation link
+	RequestID      string
+	Version        string
+	Demo           bool // serving invented data: the banner says so
+	Page           any
+}
+
+// view starts a page's data: its title from the route table and the
+// partnership (one small query) for the header.
+func (s *server) view(r *http.Request, page any) (view, error) {
+	v := s.bareView(r, s.titles[r.Pattern], page)
+	p, err := s.people.ThePartnership(r.Context())
+	switch {
+	case err == nil:
+		v.Partnership, v.HasPartnership = p, true
+	case apperr.CodeOf(err) != apperr.NotFound:
+		return v, fmt.Errorf("reading the partnership: %w", err)
+	}
+	return v, nil
+}
+
+// bareView is a view without the database, for the error pages: a flood of
+// 404s should not reach the database, and a 500 may be the database's fault.
+func (s *server) bareView(r *http.Request, title string, page any) view {
+	v := view{Title: title, Current: r.URL.Path, RequestID: requestID(r.Context()), Version: s.version, Demo: s.demo, Page: page, Section: "offer"}
+	for _, p := range privatePrefixes {
+		if r.URL.Path == p || strings.HasPrefix(r.URL.Path, p+"/") {
+			v.Section = strings.TrimPrefix(p, "/")
+		}
+	}
+	return v
+}
+
+// render writes a page. It renders to memory first, so a template failure
+// becomes the error page rather than half a page with a 200.
+func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name string, v view) {
+	var buf bytes.Buffer
+	err := fmt.Errorf("no template %s", name)
+	if t, ok := s.pages[name]; ok {
+		err = t.ExecuteTemplate(&buf, layout, v)
+	}
+	if err != nil {
+		if name == serverErrorPage { // the last resort must not recurse
+			s.logger.ErrorContext(r.Context(), "cannot render the error page", "error", err)
+			http.Error(w, "Sorry, there is a problem with the service. Try again later.", http.StatusInternalServerError)
+			return
+		}
+		s.serverError(w, r, fmt.Errorf("rendering %s: %w", name, err))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// page renders a route's page with the common view, or the error page.
+func (s *server) page(w http.ResponseWriter, r *http.Request, name string, data any) {
+	v, err := s.view(r, data)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, name, v)
+}
+
+// notFound is the friendly 404 page.
+func (s *server) notFound(w http.ResponseWriter, r *http.Request) {
+	v := s.bareView(r, "Page not found", nil)
+	v.Section = "" // a missing page is in no section
+	s.render(w, r, http.StatusNotFound, notFoundPage, v)
+}
+
+// serverError logs err with the request ID and shows a page that says
+// nothing about it, only the ID to quote.
+func (s *server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	s.logger.ErrorContext(r.Context(), "request failed", "request_id", requestID(r.Context()), "route", r.Pattern, "error", err)
+	w.Header().Del("Content-Encoding")
+	v := s.bareView(r, "Sorry, there is a problem with the service", nil)
+	v.Section = ""
+	s.render(w, r, http.StatusInternalServerError, serverErrorPage, v)
+}

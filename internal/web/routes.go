@@ -1,0 +1,96 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// Permissions a route can declare. Access control arrives in a later issue;
+// until then every route still says what it needs, so that issue has one
+// table to enforce and a test (TestEveryRouteDeclaresAPermission) refuses a
+// route that forgot.
+const (
+	// PermPublic is anyone, signed in or not. Public pages show no personal
+	// data: the staff front door shows partnership-wide counts only.
+	PermPublic = "public"
+	// PermHealth is the platform's probes: they learn up/ready and nothing else.
+	PermHealth = "health"
+)
+
+// Permissions are the names a route may declare.
+var Permissions = []string{PermPublic, PermHealth}
+
+// Route is one line of the route table: what a later issue's access control,
+// the tests and a reader need to know about an address.
+type Route struct {
+	Pattern    string // a Go 1.22 ServeMux pattern with its method, e.g. "GET /family"
+	Permission string // what the requester must be allowed; one of Permissions
+	Title      string // the page's title and h1 for HTML pages; "" for anything else
+	handler    func(*server, http.ResponseWriter, *http.Request)
+}
+
+// table is the whole web front in one place: read it as the sitemap.
+// Handlers live in one file per group (public.go, family.go, staff.go, health.go, assets.go).
+var table = []Route{
+	// The public front door: the Local Offer (SEND Regulations 2014 Part 4).
+	{"GET /{$}", PermPublic, "Support for children and young people with SEND", (*server).home},
+	{"GET /services", PermPublic, "Search for services", (*server).services},
+	{"GET /while-you-wait", PermPublic, "Support while you wait", (*server).whileYouWait},
+
+	// Front doors for families and for staff; sign-in comes with access control.
+	{"GET /family", PermPublic, "For parents, carers and young people", (*server).family},
+	{"GET /staff", PermPublic, "For staff in the partnership", (*server).staff},
+
+	// About this service.
+	{"GET /accessibility", PermPublic, "Accessibility statement", (*server).accessibility},
+	{"GET /privacy", PermPublic, "Privacy notice", (*server).privacy},
+
+	// Machinery: health checks for the platform, and our CSS, JavaScript and icon.
+	{"GET /healthz", PermHealth, "", (*server).healthz},
+	{"GET /readyz", PermHealth, "", (*server).readyz},
+	{"GET /static/{hash}/{name}", PermPublic, "", (*server).static},
+}
+
+// Routes returns the route table, for tests and tools that walk every page.
+func Routes() []Route { return slices.Clone(table) }
+
+// IsPage reports whether the route answers a GET with an HTML page.
+func (rt Route) IsPage() bool { return rt.Title != "" && strings.HasPrefix(rt.Pattern, "GET ") }
+
+// Path is the address to request for a page without wildcards ("GET /{$}" is "/"),
+// or "" when the pattern has a wildcard that needs a value.
+func (rt Route) Path() string {
+	_, p, _ := strings.Cut(rt.Pattern, " ")
+	p = strings.TrimSuffix(p, "{$}")
+	if strings.Contains(p, "{") {
+		return ""
+	}
+	return p
+}
+
+// checkRoutes refuses a table in which a route declares no known permission,
+// has no method, or is listed twice. New runs it, so a bad table cannot serve.
+func checkRoutes(routes []Route) error {
+	var errs []error
+	seen := map[string]bool{}
+	for _, rt := range routes {
+		method, _, ok := strings.Cut(rt.Pattern, " ")
+		switch {
+		case !ok || method == "" || strings.HasPrefix(method, "/"):
+			errs = append(errs, fmt.Errorf("route %q: the pattern must start with a method, e.g. \"GET /path\"", rt.Pattern))
+		case rt.Permission == "":
+			errs = append(errs, fmt.Errorf("route %q declares no permission", rt.Pattern))
+		case !slices.Contains(Permissions, rt.Permission):
+			errs = append(errs, fmt.Errorf("route %q declares the unknown permission %q (known: %s)", rt.Pattern, rt.Permission, strings.Join(Permissions, ", ")))
+		case seen[rt.Pattern]:
+			errs = append(errs, fmt.Errorf("route %q is listed twice", rt.Pattern))
+		case rt.handler == nil:
+			errs = append(errs, fmt.Errorf("route %q has no handler", rt.Pattern))
+		}
+		seen[rt.Pattern] = true
+	}
+	return errors.Join(errs...)
+}

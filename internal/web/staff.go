@@ -1,0 +1,28 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+
+	"joinedup/internal/people"
+)
+
+// staff is the front door for council, NHS, school and college staff. It
+// shows the partnership's figures: counts only, never a name, so it needs no
+// sign-in. Two small queries: the partnership and the census.
+func (s *server) staff(w http.ResponseWriter, r *http.Request) {
+	v, err := s.view(r, nil)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if v.HasPartnership {
+		c, err := s.people.TakeCensus(r.Context())
+		if err != nil {
+			s.serverError(w, r, fmt.Errorf("taking the census: %w", err))
+			return
+		}
+		v.Page = struct{ Census people.Census }{c}
+	}
+	s.render(w, r, http.StatusOK, "staff.html", v)
+}
