@@ -1,52 +1,23 @@
 package cli_test
 
 import (
-	"bytes"
 	"context"
-	"io"
 	"path/filepath"
 	"sync"
 	"testing"
-	"time"
 
-	"joinedup/internal/cli"
 	"joinedup/internal/db"
 	"joinedup/internal/db/dbtest"
 	"joinedup/internal/loadgen"
+	"joinedup/internal/web/browsertest"
 )
 
-// startServe runs `joinedup serve` with args until the test ends and returns its base URL.
+// startServe runs `joinedup serve` until the test ends and returns its base
+// URL; a --db in args overrides the harness's SQLite file (the last flag wins).
 func startServe(tb testing.TB, args ...string) string {
 	tb.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
-	done := make(chan int, 1)
-	var stderr syncBuffer
-	env := cli.Env{Stdout: io.Discard, Stderr: &stderr, Getenv: func(string) string { return "" }, Ready: func(a string) { ready <- a }}
-	go func() { done <- cli.Main(ctx, env, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)) }()
-	tb.Cleanup(func() { cancel(); <-done })
-	select {
-	case addr := <-ready:
-		return "http://" + addr
-	case code := <-done:
-		tb.Fatalf("serve exited %d: %s", code, stderr.String())
-	case <-time.After(5 * time.Minute):
-		tb.Fatal("serve was not ready within 5 minutes")
-	}
-	return ""
+	return browsertest.Start(tb, args...).URL
 }
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // Several instances started together on one empty PostgreSQL database all
 // come up, and exactly one demo partnership is loaded.

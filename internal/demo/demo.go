@@ -96,6 +96,7 @@ var stages = []struct {
 	{"organisations", organisations},
 	{"staff", staff},
 	{"children", children},
+	{"care teams", careTeams},
 }
 
 // Generate loads a demo partnership into d in one transaction: all of it or none.

@@ -50,6 +50,7 @@ func personaByKey(key string) personaSpec {
 type staffMember struct {
 	id, role string // role: a job title
 	org      *org
+	persona  string // the persona's key, for the fixed demo people
 }
 
 // staffFemaleShare is the share of women in the SEND, education and
@@ -111,7 +112,7 @@ func staff(a *area) error {
 			default:
 				continue // families are made with the children
 			}
-			add(o, p.job, p.given, p.family)
+			add(o, p.job, p.given, p.family).persona = p.key
 			has[p.key+"/"+o.id] = true
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"joinedup/internal/apperr"
 	"joinedup/internal/date"
@@ -151,4 +152,29 @@ func TestStore(t *testing.T) {
 			t.Errorf("census = %+v, %v", c, err)
 		}
 	})
+}
+
+func TestCensusCacheServesTheSameFiguresUntilTheyExpire(t *testing.T) {
+	d := dbtest.SQLite(t)
+	ctx := context.Background()
+	s := &people.Store{DB: d}
+	clock := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	defer func(old func() time.Time) { db.Now = old }(db.Now)
+	db.Now = func() time.Time { return clock }
+	cc := &people.CensusCache{Store: s, TTL: time.Minute}
+	first, at, err := cc.Census(ctx)
+	if err != nil || first.Children != 0 || !at.Equal(clock) {
+		t.Fatalf("first census: %+v at %v, %v", first, at, err)
+	}
+	if _, err := s.CreateChild(ctx, validChild(), today); err != nil {
+		t.Fatal(err)
+	}
+	clock = clock.Add(59 * time.Second)
+	if c, at, _ := cc.Census(ctx); c.Children != 0 || !at.Equal(clock.Add(-59*time.Second)) {
+		t.Errorf("within the minute: %+v counted at %v, want the cached figures", c, at)
+	}
+	clock = clock.Add(time.Second)
+	if c, at, _ := cc.Census(ctx); c.Children != 1 || c.SENSupport != 1 || !at.Equal(clock) {
+		t.Errorf("after the minute: %+v counted at %v, want a fresh count", c, at)
+	}
 }

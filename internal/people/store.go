@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -189,12 +191,56 @@ type Census struct {
 // TakeCensus counts the partnership's organisations and children.
 func (s *Store) TakeCensus(ctx context.Context) (Census, error) {
 	var c Census
-	err := s.DB.QueryRowContext(ctx, `SELECT
-		(SELECT COUNT(*) FROM organisations),
-		(SELECT COUNT(*) FROM children WHERE sen_provision = 'sen_support'),
-		(SELECT COUNT(*) FROM children WHERE sen_provision = 'ehc_plan'),
-		(SELECT COUNT(*) FROM children)`).Scan(&c.Organisations, &c.SENSupport, &c.EHCPlans, &c.Children)
-	return c, err
+	if err := s.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM organisations").Scan(&c.Organisations); err != nil {
+		return c, err
+	}
+	// One pass over the provision index rather than a scan per figure.
+	rows, err := s.DB.QueryContext(ctx, "SELECT sen_provision, COUNT(*) FROM children GROUP BY sen_provision")
+	if err != nil {
+		return c, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var provision string
+		var n int
+		if err := rows.Scan(&provision, &n); err != nil {
+			return c, err
+		}
+		c.Children += n
+		switch provision {
+		case SENSupport:
+			c.SENSupport = n
+		case EHCPlan:
+			c.EHCPlans = n
+		}
+	}
+	return c, rows.Err()
+}
+
+// CensusCache serves the census from memory for up to TTL. The figures are
+// partnership-wide totals, so a minute's lag misleads no one, while counting
+// every child on every page view would cost more than the page.
+type CensusCache struct {
+	Store *Store
+	TTL   time.Duration
+
+	mu    sync.Mutex
+	taken time.Time
+	last  Census
+}
+
+// Census returns the figures and when they were counted.
+func (cc *CensusCache) Census(ctx context.Context) (Census, time.Time, error) {
+	cc.mu.Lock()
+	defer cc.mu.Unlock() // one count at a time; the others wait for its result
+	if now := db.Now(); cc.taken.IsZero() || now.Sub(cc.taken) >= cc.TTL {
+		c, err := cc.Store.TakeCensus(ctx)
+		if err != nil {
+			return Census{}, time.Time{}, err
+		}
+		cc.last, cc.taken = c, now
+	}
+	return cc.last, cc.taken, nil
 }
 
 func insert(ctx context.Context, tx *sql.Tx, table string, cols []string, values []any) error {

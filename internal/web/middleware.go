@@ -24,10 +24,14 @@ import (
 const ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; " +
 	"font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-// securityHeaders sets the headers every response carries, errors included.
-func securityHeaders(next http.Handler) http.Handler {
+// securityHeaders sets the headers every response carries, errors included;
+// with secure (served over HTTPS), HSTS too.
+func securityHeaders(secure bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
+		if secure {
+			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
 		h.Set("Content-Security-Policy", ContentSecurityPolicy)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
@@ -39,9 +43,9 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// privatePrefixes are the parts of the site that will show a family's or a
-// child's record once people can sign in: never kept by a browser or proxy cache.
-var privatePrefixes = []string{"/family", "/staff"}
+// privatePrefixes are the parts of the site that show a family's or a child's
+// record, or a person's account: never kept by a browser or proxy cache.
+var privatePrefixes = []string{"/family", "/staff", "/account", "/sign-in"}
 
 // noStore marks everything under privatePrefixes Cache-Control: no-store.
 func noStore(next http.Handler) http.Handler {

@@ -30,8 +30,17 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 	}
 	t.Run("middleware", func(t *testing.T) {
 		w := httptest.NewRecorder()
-		securityHeaders(ok).ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
+		securityHeaders(false, ok).ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
 		check(t, w)
+		if h := w.Header().Get("Strict-Transport-Security"); h != "" {
+			t.Errorf("HSTS sent over plain HTTP: %q", h)
+		}
+		w = httptest.NewRecorder()
+		securityHeaders(true, ok).ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
+		check(t, w)
+		if h := w.Header().Get("Strict-Transport-Security"); h != "max-age=63072000; includeSubDomains" {
+			t.Errorf("HSTS over HTTPS = %q", h)
+		}
 	})
 	// Through the real handler: pages, errors, refusals, files and probes alike.
 	s := newSite(t)

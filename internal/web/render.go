@@ -9,7 +9,9 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
+	"joinedup/internal/access"
 	"joinedup/internal/apperr"
 	"joinedup/internal/people"
 )
@@ -39,6 +41,11 @@ func parseTemplates(a *assets) (map[string]*template.Template, error) {
 		"searchBox": func(label, query string) struct{ Label, Query string } {
 			return struct{ Label, Query string }{label, query}
 		},
+		"day":        func(t time.Time) string { return t.Format("2 January 2006") },
+		"when":       func(t time.Time) string { return t.Local().Format("2 January 2006 at 3:04pm") },
+		"provision":  provisionWords,
+		"words":      func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+		"fieldError": fieldError,
 		"navItem": func(v view, section, href, text string) navItem {
 			return navItem{Href: href, Text: text, Current: v.Current == href, Active: v.Section == section}
 		},
@@ -95,6 +102,8 @@ type view struct {
 	RequestID      string
 	Version        string
 	Demo           bool // serving invented data: the banner says so
+	SignedIn       bool
+	Actor          access.Actor // who is signed in, when SignedIn
 	Page           any
 }
 
@@ -116,6 +125,7 @@ func (s *server) view(r *http.Request, page any) (view, error) {
 // 404s should not reach the database, and a 500 may be the database's fault.
 func (s *server) bareView(r *http.Request, title string, page any) view {
 	v := view{Title: title, Current: r.URL.Path, RequestID: requestID(r.Context()), Version: s.version, Demo: s.demo, Page: page, Section: "offer"}
+	v.Actor, v.SignedIn = actorOf(r.Context())
 	for _, p := range privatePrefixes {
 		if r.URL.Path == p || strings.HasPrefix(r.URL.Path, p+"/") {
 			v.Section = strings.TrimPrefix(p, "/")
@@ -172,4 +182,25 @@ func (s *server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 	v := s.bareView(r, "Sorry, there is a problem with the service", nil)
 	v.Section = ""
 	s.render(w, r, http.StatusInternalServerError, serverErrorPage, v)
+}
+
+// provisionWords says a child's SEN provision in words.
+func provisionWords(p string) string {
+	switch p {
+	case people.EHCPlan:
+		return "EHC plan"
+	case people.SENSupport:
+		return "SEN support"
+	}
+	return "No special educational provision recorded"
+}
+
+// fieldError is the message for a form field, or "".
+func fieldError(errs []apperr.Field, name string) string {
+	for _, e := range errs {
+		if e.Name == name {
+			return e.Message
+		}
+	}
+	return ""
 }

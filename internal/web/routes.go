@@ -6,12 +6,12 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"joinedup/internal/access"
 )
 
-// Permissions a route can declare. Access control arrives in a later issue;
-// until then every route still says what it needs, so that issue has one
-// table to enforce and a test (TestEveryRouteDeclaresAPermission) refuses a
-// route that forgot.
+// Permissions a route can declare. guard (auth.go) enforces them before the
+// handler runs, and TestEveryRouteDeclaresAPermission refuses a route that forgot.
 const (
 	// PermPublic is anyone, signed in or not. Public pages show no personal
 	// data: the staff front door shows partnership-wide counts only.
@@ -20,7 +20,8 @@ const (
 	PermHealth = "health"
 )
 
-// Permissions are the names a route may declare.
+// Permissions are the names a route may declare besides PermSignedIn and the
+// access permissions (case.view, family.view…).
 var Permissions = []string{PermPublic, PermHealth}
 
 // Route is one line of the route table: what a later issue's access control,
@@ -40,9 +41,28 @@ var table = []Route{
 	{"GET /services", PermPublic, "Search for services", (*server).services},
 	{"GET /while-you-wait", PermPublic, "Support while you wait", (*server).whileYouWait},
 
-	// Front doors for families and for staff; sign-in comes with access control.
+	// Front doors for families and for staff.
 	{"GET /family", PermPublic, "For parents, carers and young people", (*server).family},
 	{"GET /staff", PermPublic, "For staff in the partnership", (*server).staff},
+
+	// Signing in and out, and where you are signed in.
+	{"GET /sign-in", PermPublic, "Sign in", (*server).signIn},
+	{"POST /sign-in/demo", PermPublic, "", (*server).signInDemo},
+	{"POST /sign-out", PermSignedIn, "", (*server).signOut},
+	{"GET /account/sessions", PermSignedIn, "Where you are signed in", (*server).sessions},
+	{"POST /account/sessions/end-all", PermSignedIn, "", (*server).signOutEverywhere},
+
+	// Staff: children's records, each read checked against the care team and audited.
+	{"GET /staff/caseload", string(access.CaseView), "Your caseload", (*server).caseload},
+	{"GET /staff/children/{id}", string(access.CaseView), "Child's record", (*server).staffChild},
+	{"GET /staff/children/{id}/access-log", string(access.AuditView), "Who has looked at this record", (*server).accessLog},
+	{"GET /staff/break-glass", string(access.BreakGlass), "Emergency access to a record", (*server).breakGlassForm},
+	{"POST /staff/break-glass", string(access.BreakGlass), "", (*server).breakGlass},
+
+	// Families: their own children's records, and who has looked at them.
+	{"GET /family/children", string(access.FamilyView), "Your children", (*server).familyChildren},
+	{"GET /family/children/{id}", string(access.FamilyView), "Your child's record", (*server).familyChild},
+	{"GET /family/children/{id}/access-log", string(access.FamilyView), "Who has looked at your child's record", (*server).accessLog},
 
 	// About this service.
 	{"GET /accessibility", PermPublic, "Accessibility statement", (*server).accessibility},
@@ -83,8 +103,8 @@ func checkRoutes(routes []Route) error {
 			errs = append(errs, fmt.Errorf("route %q: the pattern must start with a method, e.g. \"GET /path\"", rt.Pattern))
 		case rt.Permission == "":
 			errs = append(errs, fmt.Errorf("route %q declares no permission", rt.Pattern))
-		case !slices.Contains(Permissions, rt.Permission):
-			errs = append(errs, fmt.Errorf("route %q declares the unknown permission %q (known: %s)", rt.Pattern, rt.Permission, strings.Join(Permissions, ", ")))
+		case !knownPermission(rt.Permission):
+			errs = append(errs, fmt.Errorf("route %q declares the unknown permission %q (known: %s, %s, any role's permission)", rt.Pattern, rt.Permission, strings.Join(Permissions, ", "), PermSignedIn))
 		case seen[rt.Pattern]:
 			errs = append(errs, fmt.Errorf("route %q is listed twice", rt.Pattern))
 		case rt.handler == nil:

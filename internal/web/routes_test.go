@@ -74,7 +74,17 @@ func TestEveryPageAnswers(t *testing.T) {
 				s.addPartnership(t)
 			}
 			for _, rt := range pages {
+				if rt.Path() == "" {
+					continue // a record page: the access matrix test visits it with a real id
+				}
 				w := s.get(t, rt.Path())
+				if rt.Permission != PermPublic {
+					// Nobody is signed in: every page behind a permission sends them to sign in, and back after.
+					if loc := w.Header().Get("Location"); w.Code != http.StatusSeeOther || loc != "/sign-in?next="+rt.Path() {
+						t.Errorf("GET %s signed out: %d to %q, want 303 to the sign-in page", rt.Path(), w.Code, loc)
+					}
+					continue
+				}
 				if w.Code != http.StatusOK {
 					t.Errorf("GET %s: %d", rt.Path(), w.Code)
 					continue

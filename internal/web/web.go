@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -30,6 +31,12 @@ type Config struct {
 	Version string
 	Metrics prometheus.Registerer // may be nil
 	Demo    bool                  // demo-only conveniences are on
+	// Secure is set when joinedup is reached over HTTPS (directly or through a
+	// TLS proxy): cookies become __Host- and Secure, and HSTS is sent.
+	Secure bool
+	// ShowStaffNames shows families the names, not only the roles, of staff
+	// who looked at their child's record: a partnership's choice.
+	ShowStaffNames bool
 }
 
 // server holds what the handlers share. It keeps nothing about requests or
@@ -37,13 +44,17 @@ type Config struct {
 type server struct {
 	db      *db.DB
 	people  *people.Store
+	census  *people.CensusCache
 	logger  *slog.Logger
 	version string
 	demo    bool
-	assets  *assets
-	pages   map[string]*template.Template
-	titles  map[string]string // page title by route pattern
-	metrics *metrics
+	secure  bool
+	// showStaffNames: families see staff names in the access log
+	showStaffNames bool
+	assets         *assets
+	pages          map[string]*template.Template
+	titles         map[string]string // page title by route pattern
+	metrics        *metrics
 }
 
 // New returns the handler for every route.
@@ -51,10 +62,12 @@ func New(cfg Config) (http.Handler, error) {
 	if cfg.DB == nil {
 		return nil, errors.New("web: no database")
 	}
-	s := &server{db: cfg.DB, people: cfg.People, logger: cfg.Logger, version: cfg.Version, demo: cfg.Demo, titles: map[string]string{}}
+	s := &server{db: cfg.DB, people: cfg.People, logger: cfg.Logger, version: cfg.Version, demo: cfg.Demo, titles: map[string]string{},
+		secure: cfg.Secure, showStaffNames: cfg.ShowStaffNames}
 	if s.people == nil {
 		s.people = &people.Store{DB: cfg.DB}
 	}
+	s.census = &people.CensusCache{Store: s.people, TTL: time.Minute}
 	if s.logger == nil {
 		s.logger = slog.Default()
 	}
@@ -81,7 +94,7 @@ func New(cfg Config) (http.Handler, error) {
 	for _, rt := range table {
 		s.titles[rt.Pattern] = rt.Title
 		h := rt.handler
-		mux.Handle(rt.Pattern, noteRoute(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h(s, w, r) })))
+		mux.Handle(rt.Pattern, noteRoute(s.guard(rt, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h(s, w, r) }))))
 	}
-	return securityHeaders(noStore(s.observe(crossOrigin(s.friendlyNotFound(mux))))), nil
+	return securityHeaders(s.secure, noStore(s.observe(crossOrigin(s.authenticate(s.friendlyNotFound(mux)))))), nil
 }

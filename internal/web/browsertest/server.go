@@ -32,7 +32,8 @@ type Server struct {
 // Start runs `joinedup serve` through cli.Main, exactly as the binary does,
 // on a new SQLite database in the test's temporary directory and a free
 // loopback port, with args added to the command line (for example "--demo",
-// "--demo-scale", "tiny"). The server stops when the test ends.
+// "--demo-scale", "tiny"). Args come last, so they override: "--db", "postgres://…"
+// serves a PostgreSQL database instead. The server stops when the test ends.
 func Start(t testing.TB, args ...string) *Server {
 	t.Helper()
 	s := &Server{DB: filepath.Join(t.TempDir(), "joinedup.db"), logs: &buffer{}}

@@ -1,0 +1,185 @@
+package access
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"joinedup/internal/apperr"
+	"joinedup/internal/date"
+)
+
+// Querier is a *sql.DB or a *sql.Tx.
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// LoadActor reads a person's kind, organisation, roles and whether their account is disabled.
+// An unknown person is NotFound.
+func LoadActor(ctx context.Context, q Querier, personID string) (Actor, error) {
+	a := Actor{PersonID: personID}
+	var given, family string
+	var team, org sql.NullString
+	var disabled sql.NullTime
+	err := q.QueryRowContext(ctx, `SELECT p.kind, p.given_name, p.family_name, p.organisation_id,
+		COALESCE(o.parent_id, o.id), p.disabled_at
+		FROM people p LEFT JOIN organisations o ON o.id = p.organisation_id WHERE p.id = $1`, personID).
+		Scan(&a.Kind, &given, &family, &team, &org, &disabled)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Actor{}, apperr.Errorf(apperr.NotFound, "no such person")
+	}
+	if err != nil {
+		return Actor{}, err
+	}
+	a.Name, a.TeamID, a.OrganisationID, a.Disabled = given+" "+family, team.String, org.String, disabled.Valid
+	rows, err := q.QueryContext(ctx, "SELECT role, scope FROM role_grants WHERE person_id = $1 ORDER BY role", personID)
+	if err != nil {
+		return Actor{}, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var g Grant
+		if err := rows.Scan(&g.Role, &g.Scope); err != nil {
+			return Actor{}, err
+		}
+		a.Grants = append(a.Grants, g)
+	}
+	return a, rows.Err()
+}
+
+// reasonsAllowing lists the care-team reasons under which p may be done.
+func reasonsAllowing(p Permission) []string {
+	var out []string
+	for _, r := range []string{Owner, Allocated, Referral, ConsentShare, Safeguarding, BreakGlassed} {
+		if allowed, ok := limited[r]; !ok || slices.Contains(allowed, p) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// args numbers SQL parameters from a starting index, so a predicate can be
+// added to any query whatever parameters it already has.
+type args struct {
+	next int
+	vals []any
+}
+
+func (a *args) add(v any) string {
+	a.vals = append(a.vals, v)
+	a.next++
+	return fmt.Sprintf("$%d", a.next-1)
+}
+
+// Predicate returns an SQL condition that is true only for children (whose id
+// is the column childCol) the actor may do p to at now, and its arguments,
+// numbered from $first. Every query that returns a child's data includes it,
+// so a child out of reach is never read at all; Decide then gives the reason.
+func Predicate(a Actor, p Permission, childCol string, now time.Time, first int) (string, []any) {
+	ar := &args{next: first}
+	if a.Disabled || a.PersonID == "" {
+		return "1 = 0", nil
+	}
+	switch a.Kind {
+	case ParentCarer:
+		if !slices.Contains(familyPermissions, p) {
+			return "1 = 0", nil
+		}
+		// Parental responsibility, until the young person makes the decisions.
+		return fmt.Sprintf(`EXISTS (SELECT 1 FROM family_links fl JOIN children fc ON fc.id = fl.child_id
+			WHERE fl.child_id = %s AND fl.person_id = %s AND fl.parental_responsibility = %s
+			AND (fc.young_person_decides_from IS NULL OR fc.young_person_decides_from > %s))`,
+			childCol, ar.add(a.PersonID), ar.add(true), ar.add(date.FromTime(now))), ar.vals
+	case YoungPerson:
+		if !slices.Contains(familyPermissions, p) {
+			return "1 = 0", nil
+		}
+		return fmt.Sprintf("EXISTS (SELECT 1 FROM children yc WHERE yc.id = %s AND yc.person_id = %s)", childCol, ar.add(a.PersonID)), ar.vals
+	}
+	scope, ok := a.Can(p)
+	if !ok {
+		return "1 = 0", nil
+	}
+	if scope == ScopePartnership {
+		return "1 = 1", nil
+	}
+	member := []string{"ct.person_id = " + ar.add(a.PersonID)}
+	if scopeRank[scope] >= scopeRank[ScopeTeam] && a.TeamID != "" {
+		member = append(member, "ct.organisation_id = "+ar.add(a.TeamID))
+	}
+	if scope == ScopeOrganisation && a.OrganisationID != "" {
+		org := ar.add(a.OrganisationID)
+		member = append(member, fmt.Sprintf("ct.organisation_id IN (SELECT id FROM organisations WHERE id = %s OR parent_id = %s)", org, org))
+	}
+	reasons := make([]string, 0, 6)
+	for _, r := range reasonsAllowing(p) {
+		reasons = append(reasons, ar.add(r))
+	}
+	return fmt.Sprintf(`EXISTS (SELECT 1 FROM care_team ct LEFT JOIN consents cs ON cs.id = ct.consent_id
+		WHERE ct.child_id = %s AND (%s) AND ct.reason IN (%s) AND %s)`,
+		childCol, strings.Join(member, " OR "), strings.Join(reasons, ", "), live(ar, now)), ar.vals
+}
+
+// live is the condition on care_team ct (joined to consents cs) for a link in force at now:
+// active, started, not ended, and any consent behind it neither withdrawn nor expired.
+func live(ar *args, now time.Time) string {
+	n := ar.add(now)
+	return fmt.Sprintf(`ct.status = 'active' AND ct.starts_at <= %[1]s AND (ct.ends_at IS NULL OR ct.ends_at > %[1]s)
+		AND (ct.consent_id IS NULL OR (cs.withdrawn_at IS NULL AND (cs.expires_at IS NULL OR cs.expires_at > %[1]s)))`, n)
+}
+
+// Relationships loads the live links between the actor and one child.
+func Relationships(ctx context.Context, q Querier, a Actor, childID string, now time.Time) ([]Relationship, error) {
+	if a.Kind == ParentCarer || a.Kind == YoungPerson {
+		cond, vals := Predicate(a, FamilyView, "$1", now, 2)
+		var n int
+		if err := q.QueryRowContext(ctx, "SELECT COUNT(*) WHERE "+cond, append([]any{childID}, vals...)...).Scan(&n); err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			return nil, nil
+		}
+		if a.Kind == ParentCarer {
+			return []Relationship{{Reason: Parent, Via: ViaPerson}}, nil
+		}
+		return []Relationship{{Reason: Self, Via: ViaPerson}}, nil
+	}
+	ar := &args{next: 1}
+	child, person, team, org := ar.add(childID), ar.add(a.PersonID), ar.add(a.TeamID), ar.add(a.OrganisationID)
+	rows, err := q.QueryContext(ctx, fmt.Sprintf(`SELECT ct.reason, ct.purpose, ct.ends_at,
+			CASE WHEN ct.person_id = %[2]s THEN 'person' WHEN ct.organisation_id = %[3]s THEN 'team' ELSE 'organisation' END
+		FROM care_team ct LEFT JOIN consents cs ON cs.id = ct.consent_id
+		WHERE ct.child_id = %[1]s AND %[5]s
+		AND (ct.person_id = %[2]s OR ct.organisation_id = %[3]s
+		     OR ct.organisation_id IN (SELECT id FROM organisations WHERE id = %[4]s OR parent_id = %[4]s))
+		ORDER BY ct.starts_at`, child, person, team, org, live(ar, now)), ar.vals...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Relationship
+	for rows.Next() {
+		var r Relationship
+		var until sql.NullTime
+		if err := rows.Scan(&r.Reason, &r.Purpose, &until, &r.Via); err != nil {
+			return nil, err
+		}
+		r.Until = until.Time
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Check loads the actor's relationships with a child and decides p.
+func Check(ctx context.Context, q Querier, a Actor, p Permission, childID string, now time.Time) (Decision, error) {
+	rels, err := Relationships(ctx, q, a, childID, now)
+	if err != nil {
+		return Decision{}, err
+	}
+	return Decide(a, p, rels, now), nil
+}

@@ -1,0 +1,118 @@
+package record
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"joinedup/internal/access"
+	"joinedup/internal/apperr"
+	"joinedup/internal/date"
+	"joinedup/internal/db"
+)
+
+// FamilyChildren lists the children a parent or young person may see: their
+// own children with parental responsibility, or themself. Each is audited.
+func FamilyChildren(ctx context.Context, d *db.DB, a access.Actor) ([]Summary, error) {
+	if a.Kind != access.ParentCarer && a.Kind != access.YoungPerson {
+		return nil, apperr.Errorf(apperr.Forbidden, "this page is for parents, carers and young people")
+	}
+	now := db.Now()
+	cond, args := access.Predicate(a, access.FamilyView, "c.id", now, 1)
+	var out []Summary
+	err := d.Transact(ctx, func(tx *sql.Tx) error {
+		out = nil
+		rows, err := tx.QueryContext(ctx, `SELECT `+childCols+` FROM children c LEFT JOIN organisations s ON s.id = c.setting_id
+			WHERE `+cond+` ORDER BY c.date_of_birth, c.id`, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			s, err := scanSummary(rows, date.FromTime(now))
+			if err != nil {
+				return err
+			}
+			out = append(out, s)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		reason := "parent with parental responsibility"
+		if a.Kind == access.YoungPerson {
+			reason = "the young person themself"
+		}
+		for _, s := range out {
+			if err := write(ctx, d, tx, a, "child.list", "child", s.ID, s.ID, reason, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Look is one time someone looked at or changed a child's record, as the family sees it.
+type Look struct {
+	At   time.Time
+	Who  string // the organisation, and the person's name where the partnership shows names
+	Role string
+	What string
+}
+
+// AccessLog tells a family, or a manager, who has looked at a child's record:
+// the organisation, the role and the date, newest first, at most limit.
+// showNames adds staff names, as the partnership decides. Reading it is audited too.
+func AccessLog(ctx context.Context, d *db.DB, a access.Actor, childID string, showNames bool, limit int) ([]Look, error) {
+	p := access.FamilyView
+	if a.Kind == access.Staff {
+		p = access.AuditView
+	}
+	now := db.Now()
+	var out []Look
+	err := d.Transact(ctx, func(tx *sql.Tx) error {
+		out = nil
+		dec, err := access.Check(ctx, tx, a, p, childID, now)
+		if err != nil {
+			return err
+		}
+		if !dec.Allow {
+			return dec.Err()
+		}
+		cond, args := access.Predicate(a, p, "$1", now, 3)
+		rows, err := tx.QueryContext(ctx, `SELECT e.at, COALESCE(o.name, 'Your family'), e.actor_role, e.action,
+				COALESCE(pp.given_name || ' ' || pp.family_name, '')
+			FROM audit_events e LEFT JOIN organisations o ON o.id = e.actor_org LEFT JOIN people pp ON pp.id = e.actor_id
+			WHERE e.child_id = $1 AND `+cond+` ORDER BY e.seq DESC LIMIT $2`, append([]any{childID, limit}, args...)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var l Look
+			var name string
+			if err := rows.Scan(&l.At, &l.Who, &l.Role, &l.What, &name); err != nil {
+				return err
+			}
+			if showNames && name != "" && l.Who != "Your family" {
+				l.Who = name + ", " + l.Who
+			}
+			l.What = actionWords[l.What]
+			out = append(out, l)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		return write(ctx, d, tx, a, "access_log.view", "child", childID, childID, dec.Reason, now)
+	})
+	return out, err
+}
+
+var actionWords = map[string]string{
+	"child.view":      "Looked at the record",
+	"child.list":      "Saw the child in a list of their own children",
+	"child.update":    "Changed the record",
+	"access_log.view": "Looked at who has seen the record",
+}

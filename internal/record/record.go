@@ -1,0 +1,212 @@
+// Package record is a child's record as staff and families read it. Every
+// function takes the actor, reads through access.Predicate so a child out of
+// reach is never read at all, and writes the audit row, with the reason
+// access was allowed, in the same transaction as the read.
+package record
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"joinedup/internal/access"
+	"joinedup/internal/apperr"
+	"joinedup/internal/audit"
+	"joinedup/internal/date"
+	"joinedup/internal/db"
+)
+
+// Summary is a child as a list shows them.
+type Summary struct {
+	ID           string
+	Name         string
+	DateOfBirth  date.Date
+	Age          int
+	SENProvision string
+	PrimaryNeed  string
+	Setting      string
+}
+
+// Member is someone working with the child, as the family and staff see them.
+type Member struct {
+	Name         string // a person's name, or a team's
+	Organisation string
+	Reason       string
+	Purpose      string
+	Since        time.Time
+	Until        time.Time
+}
+
+// Carer is a parent or carer linked to the child.
+type Carer struct {
+	Name                   string
+	Relationship           string
+	ParentalResponsibility bool
+	Email, Phone           string
+}
+
+// Record is a child's record.
+type Record struct {
+	Summary
+	NHSNumber, UPN, ULN, Postcode string
+	CareTeam                      []Member
+	Carers                        []Carer
+	// Access is why the reader may see it, as the audit row records.
+	Access string
+}
+
+// childCols reads a Summary from children c joined to organisations s (the setting).
+const childCols = `c.id, c.given_name, c.family_name, c.date_of_birth, c.sen_provision, COALESCE(c.primary_need, ''), COALESCE(s.name, '')`
+
+func scanSummary(sc interface{ Scan(...any) error }, today date.Date) (Summary, error) {
+	var s Summary
+	var given, family string
+	if err := sc.Scan(&s.ID, &given, &family, &s.DateOfBirth, &s.SENProvision, &s.PrimaryNeed, &s.Setting); err != nil {
+		return s, err
+	}
+	s.Name = given + " " + family
+	s.Age = s.DateOfBirth.YearsOn(today)
+	return s, nil
+}
+
+// Caseload lists the children the staff actor works with, by family name,
+// at most limit of them, and the total. Viewing a list is audited once.
+func Caseload(ctx context.Context, d *db.DB, a access.Actor, limit int) ([]Summary, int, error) {
+	if _, ok := a.Can(access.CaseView); !ok || a.Kind != access.Staff {
+		return nil, 0, apperr.Errorf(apperr.Forbidden, "your role does not include a caseload")
+	}
+	now := db.Now()
+	cond, args := access.Predicate(a, access.CaseView, "c.id", now, 1)
+	var out []Summary
+	var total int
+	err := d.Transact(ctx, func(tx *sql.Tx) error {
+		out, total = nil, 0
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM children c WHERE "+cond, args...).Scan(&total); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, fmt.Sprintf(`SELECT %s FROM children c LEFT JOIN organisations s ON s.id = c.setting_id
+			WHERE %s ORDER BY c.family_name, c.given_name, c.id LIMIT %d`, childCols, cond, limit), args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		today := date.FromTime(now)
+		for rows.Next() {
+			s, err := scanSummary(rows, today)
+			if err != nil {
+				return err
+			}
+			out = append(out, s)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return write(ctx, d, tx, a, "caseload.view", "caseload", a.PersonID, "", "the children on your own caseload", now)
+	})
+	return out, total, err
+}
+
+// Child reads one child's record for p (access.CaseView for staff,
+// access.FamilyView for families). A child out of reach is NotFound.
+func Child(ctx context.Context, d *db.DB, a access.Actor, childID string, p access.Permission) (Record, error) {
+	now := db.Now()
+	var r Record
+	err := d.Transact(ctx, func(tx *sql.Tx) error {
+		dec, err := access.Check(ctx, tx, a, p, childID, now)
+		if err != nil {
+			return err
+		}
+		if !dec.Allow {
+			return dec.Err()
+		}
+		cond, args := access.Predicate(a, p, "c.id", now, 2)
+		row := tx.QueryRowContext(ctx, `SELECT `+childCols+`, COALESCE(c.nhs_number, ''), COALESCE(c.upn, ''), COALESCE(c.uln, ''), COALESCE(c.postcode, '')
+			FROM children c LEFT JOIN organisations s ON s.id = c.setting_id WHERE c.id = $1 AND `+cond, append([]any{childID}, args...)...)
+		var extra [4]string
+		r.Summary, err = scanSummary(scanner{row, &extra}, date.FromTime(now))
+		if err == sql.ErrNoRows { // the predicate and Decide disagree: refuse, as hidden
+			return apperr.Errorf(apperr.NotFound, "there is no such record")
+		}
+		if err != nil {
+			return err
+		}
+		r.NHSNumber, r.UPN, r.ULN, r.Postcode = extra[0], extra[1], extra[2], extra[3]
+		r.Access = dec.Reason
+		if r.CareTeam, err = careTeam(ctx, tx, childID, now); err != nil {
+			return err
+		}
+		if r.Carers, err = carers(ctx, tx, childID); err != nil {
+			return err
+		}
+		return write(ctx, d, tx, a, "child.view", "child", childID, childID, dec.Reason, now)
+	})
+	return r, err
+}
+
+// scanner appends four extra columns to a Summary scan.
+type scanner struct {
+	row   *sql.Row
+	extra *[4]string
+}
+
+func (s scanner) Scan(dest ...any) error {
+	return s.row.Scan(append(dest, &s.extra[0], &s.extra[1], &s.extra[2], &s.extra[3])...)
+}
+
+func careTeam(ctx context.Context, tx *sql.Tx, childID string, now time.Time) ([]Member, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT COALESCE(p.given_name || ' ' || p.family_name, o.name), COALESCE(po.name, COALESCE(op.name, o.name)),
+			ct.reason, ct.purpose, ct.starts_at, ct.ends_at
+		FROM care_team ct
+		LEFT JOIN people p ON p.id = ct.person_id LEFT JOIN organisations po ON po.id = p.organisation_id
+		LEFT JOIN organisations o ON o.id = ct.organisation_id LEFT JOIN organisations op ON op.id = o.parent_id
+		LEFT JOIN consents cs ON cs.id = ct.consent_id
+		WHERE ct.child_id = $1 AND ct.status = 'active' AND ct.starts_at <= $2 AND (ct.ends_at IS NULL OR ct.ends_at > $2)
+		AND (ct.consent_id IS NULL OR (cs.withdrawn_at IS NULL AND (cs.expires_at IS NULL OR cs.expires_at > $2)))
+		ORDER BY ct.starts_at, ct.id`, childID, now)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Member
+	for rows.Next() {
+		var m Member
+		var until sql.NullTime
+		if err := rows.Scan(&m.Name, &m.Organisation, &m.Reason, &m.Purpose, &m.Since, &until); err != nil {
+			return nil, err
+		}
+		m.Until = until.Time
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+func carers(ctx context.Context, tx *sql.Tx, childID string) ([]Carer, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT p.given_name || ' ' || p.family_name, fl.relationship, fl.parental_responsibility,
+		COALESCE(p.email, ''), COALESCE(p.phone, '') FROM family_links fl JOIN people p ON p.id = fl.person_id
+		WHERE fl.child_id = $1 ORDER BY fl.parental_responsibility DESC, p.family_name, p.given_name`, childID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Carer
+	for rows.Next() {
+		var c Carer
+		if err := rows.Scan(&c.Name, &c.Relationship, &c.ParentalResponsibility, &c.Email, &c.Phone); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// write appends the audit row for a read by a.
+func write(ctx context.Context, d *db.DB, tx *sql.Tx, a access.Actor, action, recordType, recordID, childID, reason string, now time.Time) error {
+	org := a.OrganisationID
+	if org == "" {
+		org = a.Kind // families belong to no organisation
+	}
+	_, err := audit.Append(ctx, d, tx, audit.Event{At: now, RequestID: a.RequestID, ActorID: a.PersonID, ActorOrg: org,
+		ActorRole: a.RoleTitle(), Action: action, RecordType: recordType, RecordID: recordID, ChildID: childID, Reason: reason})
+	return err
+}

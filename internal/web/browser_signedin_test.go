@@ -1,0 +1,98 @@
+package web_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"joinedup/internal/db"
+	"joinedup/internal/demo"
+	"joinedup/internal/web"
+	"joinedup/internal/web/browsertest"
+)
+
+// Every page behind sign-in, in a real browser, signed in as the demo person
+// who uses it: axe-core, CSP, h1, no-JavaScript, as for public pages. The
+// test fails if a page in the route table is behind sign-in and nobody visits it.
+func TestSignedInPagesInABrowser(t *testing.T) {
+	srv := browsertest.Start(t, "--demo", "--demo-scale", "tiny")
+	d, err := db.Open(context.Background(), srv.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	var leo, stranger string
+	if err := d.QueryRow("SELECT id FROM children WHERE given_name = 'Leo' AND family_name = 'Bennett'").Scan(&leo); err != nil {
+		t.Fatal(err)
+	}
+	// A child with an NHS number on nobody's care team but the school's: break-glass material.
+	if err := d.QueryRow(`SELECT nhs_number FROM children c WHERE nhs_number IS NOT NULL AND sen_provision = 'sen_support'
+		ORDER BY id LIMIT 1`).Scan(&stranger); err != nil {
+		t.Fatal(err)
+	}
+	email := map[string]string{}
+	for _, p := range demo.Personas() {
+		email[p.Name] = p.Email
+	}
+	visits := []struct {
+		who, landing string
+		pages        []string // route patterns, with {id} as Leo
+	}{
+		{"Amira Hussain", "/staff/caseload", []string{"GET /staff/caseload", "GET /staff/children/{id}", "GET /staff/break-glass", "GET /account/sessions", "GET /sign-in"}},
+		{"Daniel Okafor", "/staff/caseload", []string{"GET /staff/children/{id}/access-log"}},
+		{"Sarah Bennett", "/family/children", []string{"GET /family/children", "GET /family/children/{id}", "GET /family/children/{id}/access-log"}},
+	}
+	visited := map[string]bool{}
+	for _, v := range visits {
+		t.Run(v.who, func(t *testing.T) {
+			b := browsertest.NewBrowser(t) // a browser of their own: sessions are per browser
+			if got := b.SignInAsDemo(t, srv.URL, email[v.who]); got != v.landing {
+				t.Errorf("after signing in, landed on %s, want %s", got, v.landing)
+			}
+			for _, pattern := range v.pages {
+				visited[pattern] = true
+				path := strings.ReplaceAll(strings.TrimPrefix(pattern, "GET "), "{id}", leo)
+				b.CheckPage(t, srv.URL+path, 200)
+			}
+		})
+	}
+	for _, rt := range web.Routes() {
+		if rt.IsPage() && rt.Permission != web.PermPublic && !visited[rt.Pattern] {
+			t.Errorf("%s is behind sign-in and no browser test visits it signed in", rt.Pattern)
+		}
+	}
+
+	// Break-glass from start to end: the form refuses what is wrong, accessibly,
+	// then opens a record the coordinator had no link to.
+	t.Run("break-glass", func(t *testing.T) {
+		b := browsertest.NewBrowser(t)
+		b.SignInAsDemo(t, srv.URL, email["Amira Hussain"])
+		tab := b.Open(t, srv.URL+"/staff/break-glass")
+		tab.Fill(t, "#nhs-number", "123")
+		tab.Fill(t, "#reason", "urgent")
+		tab.Submit(t, `form[action="/staff/break-glass"] button`)
+		if tab.Status != 422 {
+			t.Errorf("a bad break-glass request answered %d, want 422", tab.Status)
+		}
+		if msg, _ := tab.Text(t, ".govuk-error-summary"); !strings.Contains(msg, "NHS number") || !strings.Contains(msg, "at least 20 characters") {
+			t.Errorf("the error summary does not name both problems: %q", msg)
+		}
+		for _, v := range tab.Axe(t) {
+			t.Errorf("error page accessibility: %s", v)
+		}
+		tab.Fill(t, "#nhs-number", stranger)
+		tab.Fill(t, "#reason", "The child's carer phoned in crisis and the allocated worker is away")
+		tab.Submit(t, `form[action="/staff/break-glass"] button`)
+		if tab.Status != 200 || !strings.Contains(tab.URL, "/staff/children/") {
+			t.Fatalf("break-glass landed on %s (%d), want the child's record", tab.URL, tab.Status)
+		}
+		if text, _ := tab.Text(t, "main"); !strings.Contains(text, "break-glass access") {
+			t.Errorf("the record does not say access is by break-glass")
+		}
+		var alerts int
+		d.QueryRow("SELECT COUNT(*) FROM access_alerts WHERE kind = 'break_glass'").Scan(&alerts)
+		if alerts != 1 {
+			t.Errorf("%d break-glass alerts, want 1", alerts)
+		}
+	})
+}
