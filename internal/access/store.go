@@ -125,8 +125,15 @@ func Predicate(a Actor, p Permission, childCol string, now time.Time, first int)
 		childCol, strings.Join(member, " OR "), strings.Join(reasons, ", "), live(ar, now)), ar.vals
 }
 
-// live is the condition on care_team ct (joined to consents cs) for a link in force at now:
-// active, started, not ended, and any consent behind it neither withdrawn nor expired.
+// InForce returns the condition on care_team ct (LEFT JOINed to consents cs
+// on ct.consent_id) for a link in force at now, with its one argument numbered
+// $first: active, started, not ended, and any consent behind it neither
+// withdrawn nor expired. Every query of the care team uses it.
+func InForce(now time.Time, first int) (string, []any) {
+	ar := &args{next: first}
+	return live(ar, now), ar.vals
+}
+
 func live(ar *args, now time.Time) string {
 	n := ar.add(now)
 	return fmt.Sprintf(`ct.status = 'active' AND ct.starts_at <= %[1]s AND (ct.ends_at IS NULL OR ct.ends_at > %[1]s)

@@ -162,12 +162,14 @@ func Version() string {
 func serve(ctx context.Context, env Env, args []string) error {
 	fs := newFlags("serve", env)
 	var dsn, addr, metricsAddr string
-	var loadDemo bool
+	var loadDemo, secure, showStaffNames bool
 	var df demoFlags
 	dbFlag(fs, &dsn)
 	fs.StringVar(&addr, "addr", "127.0.0.1:8080", "address the web front listens on")
 	fs.StringVar(&metricsAddr, "metrics-addr", "", "address for Prometheus metrics, kept off the public port (empty: no metrics listener)")
 	fs.BoolVar(&loadDemo, "demo", false, "load the demo partnership on first start, and enable demo-only conveniences")
+	fs.BoolVar(&secure, "secure", false, "joinedup is reached over HTTPS (directly or through a TLS proxy): __Host- Secure cookies and HSTS")
+	fs.BoolVar(&showStaffNames, "show-staff-names", false, "show families the names, not only the roles, of staff who looked at their child's record")
 	df.register(fs, "demo-")
 	if err := parse(fs, env, args); err != nil {
 		return err
@@ -207,7 +209,8 @@ func serve(ctx context.Context, env Env, args []string) error {
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(d.DB, string(d.Dialect)))
-	handler, err := web.New(web.Config{DB: d, People: store, Logger: logger, Version: Version(), Metrics: registry, Demo: loadDemo})
+	handler, err := web.New(web.Config{DB: d, People: store, Logger: logger, Version: Version(), Metrics: registry, Demo: loadDemo,
+		Secure: secure, ShowStaffNames: showStaffNames})
 	if err != nil {
 		return err
 	}

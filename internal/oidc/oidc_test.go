@@ -374,18 +374,7 @@ func TestSignInCrossesInstances(t *testing.T) {
 			if kind == "postgres" {
 				dsn = dbtest.NewPostgresDatabase(t)
 			}
-			open := func() *db.DB {
-				d, err := db.Open(ctx, dsn)
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { d.Close() })
-				if _, err := d.Migrate(ctx); err != nil {
-					t.Fatal(err)
-				}
-				return d
-			}
-			d1, d2 := open(), open()
+			d1, d2 := dbtest.Open(t, dsn), dbtest.Open(t, dsn)
 			op := newProvider(t)
 			one, two := newRegistry(t, d1, op), newRegistry(t, d2, op)
 

@@ -155,15 +155,15 @@ func (s scanner) Scan(dest ...any) error {
 }
 
 func careTeam(ctx context.Context, tx *sql.Tx, childID string, now time.Time) ([]Member, error) {
+	inForce, args := access.InForce(now, 2)
 	rows, err := tx.QueryContext(ctx, `SELECT COALESCE(p.given_name || ' ' || p.family_name, o.name), COALESCE(po.name, COALESCE(op.name, o.name)),
 			ct.reason, ct.purpose, ct.starts_at, ct.ends_at
 		FROM care_team ct
 		LEFT JOIN people p ON p.id = ct.person_id LEFT JOIN organisations po ON po.id = p.organisation_id
 		LEFT JOIN organisations o ON o.id = ct.organisation_id LEFT JOIN organisations op ON op.id = o.parent_id
 		LEFT JOIN consents cs ON cs.id = ct.consent_id
-		WHERE ct.child_id = $1 AND ct.status = 'active' AND ct.starts_at <= $2 AND (ct.ends_at IS NULL OR ct.ends_at > $2)
-		AND (ct.consent_id IS NULL OR (cs.withdrawn_at IS NULL AND (cs.expires_at IS NULL OR cs.expires_at > $2)))
-		ORDER BY ct.starts_at, ct.id`, childID, now)
+		WHERE ct.child_id = $1 AND `+inForce+`
+		ORDER BY ct.starts_at, ct.id`, append([]any{childID}, args...)...)
 	if err != nil {
 		return nil, err
 	}

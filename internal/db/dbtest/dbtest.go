@@ -45,13 +45,13 @@ func Each(t *testing.T, fn func(t *testing.T, d *db.DB)) {
 // SQLite returns a migrated database in a file of the test's temporary directory.
 func SQLite(t testing.TB) *db.DB {
 	t.Helper()
-	return open(t, filepath.Join(t.TempDir(), "joinedup.db"))
+	return Open(t, filepath.Join(t.TempDir(), "joinedup.db"))
 }
 
 // Postgres returns a migrated database of its own on the test server.
 func Postgres(t testing.TB) *db.DB {
 	t.Helper()
-	return open(t, NewPostgresDatabase(t))
+	return Open(t, NewPostgresDatabase(t))
 }
 
 // NewPostgresDatabase creates an empty database for t, dropped when t ends, and returns its URL.
@@ -82,7 +82,9 @@ func NewPostgresDatabase(t testing.TB) string {
 	return u.String()
 }
 
-func open(t testing.TB, dsn string) *db.DB {
+// Open opens dsn, migrates it and closes it when the test ends; two calls on
+// one dsn are two instances sharing a database.
+func Open(t testing.TB, dsn string) *db.DB {
 	t.Helper()
 	ctx := context.Background()
 	d, err := db.Open(ctx, dsn)

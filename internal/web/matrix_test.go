@@ -1,0 +1,297 @@
+package web
+
+import (
+	"context"
+	"database/sql"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"joinedup/internal/access"
+	"joinedup/internal/date"
+	"joinedup/internal/db"
+	"joinedup/internal/db/dbtest"
+	"joinedup/internal/demo"
+	"joinedup/internal/session"
+)
+
+// A state is an actor in a relationship with a child: who makes the request
+// and which child's record the {id} in the address names.
+type state struct {
+	name  string
+	actor string // person id; "" is nobody signed in
+	child string
+}
+
+// TestAccessMatrix runs every route in the table as every kind of actor in
+// every relationship state the access model knows, and checks the status
+// each must get: 200 (or the page's own success), 303 to sign in, 403, 404.
+// Every successful read of a child's record must have written an audit row.
+// The expectations are written out by hand from the rules (access.go), not
+// computed from Decide, so this test can disagree with the code.
+func TestAccessMatrix(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		if _, err := demo.Generate(ctx, d, demo.Options{Scale: demo.Tiny, Seed: 1, Today: date.Of(2026, 11, 22)}); err != nil {
+			t.Fatal(err)
+		}
+		h, err := New(Config{DB: d, Demo: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := matrixWorld(t, d)
+		states := []state{
+			{"anonymous", "", w.leo},
+			{"allocated coordinator", w.amira, w.leo},
+			{"coordinator, no relationship", w.amira, w.stranger},
+			{"manager, owning team", w.daniel, w.leo},
+			{"therapist, referral accepted", w.tom, w.leo},
+			{"therapist, referral revoked", w.tom, w.revoked},
+			{"therapist, consent withdrawn", w.tom, w.withdrawn},
+			{"coordinator, break-glass", w.amira, w.glass},
+			{"disabled account", w.disabled, w.disabledChild},
+			{"parent of the child", w.sarah, w.leo},
+			{"parent, another child", w.sarah, w.stranger},
+			{"young person, own record", w.kai, w.kaiChild},
+			{"young person, another child", w.kai, w.leo},
+		}
+		// want[route][state] is the expected status; missing states take the route's default.
+		type expect struct {
+			def   int
+			state map[string]int
+		}
+		staffRecord := map[string]int{"anonymous": 303, "allocated coordinator": 200, "coordinator, no relationship": 404,
+			"manager, owning team": 200, "therapist, referral accepted": 200, "therapist, referral revoked": 404,
+			"therapist, consent withdrawn": 404, "coordinator, break-glass": 200, "disabled account": 303}
+		familyRecord := map[string]int{"anonymous": 303, "disabled account": 303, "parent of the child": 200,
+			"parent, another child": 404, "young person, own record": 200, "young person, another child": 404}
+		family := map[string]int{"anonymous": 303, "disabled account": 303, "parent of the child": 200, "parent, another child": 200,
+			"young person, own record": 200, "young person, another child": 200}
+		staffWithCaseload := map[string]int{"anonymous": 303, "disabled account": 303, "allocated coordinator": 200,
+			"coordinator, no relationship": 200, "manager, owning team": 200, "therapist, referral accepted": 200,
+			"therapist, referral revoked": 200, "therapist, consent withdrawn": 200, "coordinator, break-glass": 200}
+		signedIn := func(ok int) map[string]int { return map[string]int{"anonymous": 303, "disabled account": 303, "": ok} }
+		post := func(ok, staffOnly int) map[string]int {
+			m := map[string]int{"anonymous": 403, "disabled account": 403}
+			for _, s := range states {
+				if _, set := m[s.name]; !set {
+					m[s.name] = ok
+				}
+			}
+			return m
+		}
+		breakGlassPost := post(422, 0) // an empty form: refused with what is missing
+		for _, s := range []string{"parent of the child", "parent, another child", "young person, own record", "young person, another child"} {
+			breakGlassPost[s] = 403
+		}
+		want := map[string]expect{
+			"GET /{$}":                             {200, nil},
+			"GET /services":                        {200, nil},
+			"GET /while-you-wait":                  {200, nil},
+			"GET /family":                          {200, nil},
+			"GET /staff":                           {200, nil},
+			"GET /accessibility":                   {200, nil},
+			"GET /privacy":                         {200, nil},
+			"GET /healthz":                         {200, nil},
+			"GET /readyz":                          {200, nil},
+			"GET /static/{hash}/{name}":            {200, nil},
+			"GET /sign-in":                         {200, nil},
+			"POST /sign-in/demo":                   {303, nil},
+			"POST /sign-out":                       {0, post(303, 0)},
+			"GET /account/sessions":                {200, signedIn(200)},
+			"POST /account/sessions/end-all":       {0, post(303, 0)},
+			"GET /staff/caseload":                  {403, staffWithCaseload},
+			"GET /staff/children/{id}":             {403, staffRecord},
+			"GET /staff/children/{id}/access-log":  {403, map[string]int{"anonymous": 303, "disabled account": 303, "manager, owning team": 200}},
+			"GET /staff/break-glass":               {403, staffWithCaseload},
+			"POST /staff/break-glass":              {0, breakGlassPost},
+			"GET /family/children":                 {403, family},
+			"GET /family/children/{id}":            {403, familyRecord},
+			"GET /family/children/{id}/access-log": {403, familyRecord},
+		}
+		assetURL, _ := url.Parse((&site{}).assetURL(t, "app.css"))
+		for _, rt := range Routes() {
+			exp, ok := want[rt.Pattern]
+			if !ok {
+				t.Errorf("%s is in the route table but not in the access matrix: add its expectations", rt.Pattern)
+				continue
+			}
+			method, pattern, _ := strings.Cut(rt.Pattern, " ")
+			for _, st := range states {
+				status, ok := exp.state[st.name]
+				if !ok {
+					status = exp.def
+					if s, ok := exp.state[""]; ok {
+						status = s
+					}
+				}
+				path := strings.TrimSuffix(pattern, "{$}")
+				path = strings.ReplaceAll(path, "{id}", st.child)
+				if strings.Contains(path, "{hash}") {
+					path = assetURL.Path
+				}
+				form := url.Values{}
+				if rt.Pattern == "POST /sign-in/demo" {
+					form.Set("persona", demo.Personas()[0].Email)
+				}
+				before := auditRows(t, d, st.actor, st.child)
+				got := request(t, h, d, method, path, st.actor, form)
+				if got != status {
+					t.Errorf("%s as %s: %d, want %d", rt.Pattern, st.name, got, status)
+					continue
+				}
+				if got == 200 && strings.Contains(pattern, "{id}") {
+					if after := auditRows(t, d, st.actor, st.child); after != before+1 {
+						t.Errorf("%s as %s: %d audit rows written, want 1", rt.Pattern, st.name, after-before)
+					}
+				}
+			}
+		}
+	})
+}
+
+type matrixPeople struct {
+	amira, daniel, tom, sarah, kai, disabled                          string
+	leo, stranger, revoked, withdrawn, glass, kaiChild, disabledChild string
+}
+
+// matrixWorld finds the demo people and sets up each relationship state.
+func matrixWorld(t *testing.T, d *db.DB) matrixPeople {
+	t.Helper()
+	ctx := context.Background()
+	one := func(q string, args ...any) string {
+		t.Helper()
+		var s string
+		if err := d.QueryRow(q, args...).Scan(&s); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return s
+	}
+	persona := func(name string) string {
+		for _, p := range demo.Personas() {
+			if p.Name == name {
+				return one("SELECT id FROM people WHERE email = $1", p.Email)
+			}
+		}
+		t.Fatalf("no persona %s", name)
+		return ""
+	}
+	var w matrixPeople
+	w.amira, w.daniel, w.tom, w.sarah, w.kai = persona("Amira Hussain"), persona("Daniel Okafor"), persona("Tom Nguyen"), persona("Sarah Bennett"), persona("Kai Thompson")
+	w.leo = one("SELECT id FROM children WHERE given_name = 'Leo' AND family_name = 'Bennett'")
+	w.kaiChild = one("SELECT id FROM children WHERE person_id = $1", w.kai)
+	salt := one("SELECT organisation_id FROM people WHERE id = $1", w.tom)
+	// Children on SEN support with a parent holding parental responsibility and no link to Amira or the therapy team.
+	rows, err := d.Query(`SELECT c.id, fl.person_id FROM children c JOIN family_links fl ON fl.child_id = c.id AND fl.parental_responsibility = $1
+		WHERE c.sen_provision = 'sen_support' AND NOT EXISTS (SELECT 1 FROM care_team ct WHERE ct.child_id = c.id
+		AND (ct.person_id = $2 OR ct.organisation_id = $3)) AND c.id <> $4 ORDER BY c.id LIMIT 4`, true, w.amira, salt, w.leo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kids, parents []string
+	for rows.Next() {
+		var c, p string
+		rows.Scan(&c, &p)
+		kids, parents = append(kids, c), append(parents, p)
+	}
+	rows.Close()
+	if len(kids) < 4 {
+		t.Fatalf("only %d suitable children in the tiny demo", len(kids))
+	}
+	w.stranger, w.revoked, w.withdrawn, w.glass = kids[0], kids[1], kids[2], kids[3]
+	// A coordinator allocated to a child, whose account is then disabled.
+	w.disabled = one(`SELECT ct.person_id FROM care_team ct JOIN role_grants g ON g.person_id = ct.person_id AND g.role = 'ehcp_coordinator'
+		WHERE ct.reason = 'allocated' AND ct.person_id <> $1 ORDER BY ct.id LIMIT 1`, w.amira)
+	w.disabledChild = one("SELECT child_id FROM care_team WHERE person_id = $1 AND reason = 'allocated' ORDER BY id LIMIT 1", w.disabled)
+
+	now := db.Now().Add(-time.Minute)
+	amira, err := access.LoadActor(ctx, d, w.amira)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = d.Transact(ctx, func(tx *sql.Tx) error {
+		l, err := access.AddLink(ctx, tx, access.Link{ChildID: w.revoked, OrganisationID: salt, Reason: access.Referral,
+			Purpose: "speech and language therapy advice", GrantedBy: w.amira, StartsAt: now.Add(-time.Hour)})
+		if err != nil {
+			return err
+		}
+		if err := access.EndLink(ctx, tx, l.ID, now); err != nil {
+			return err
+		}
+		c, err := access.RecordConsent(ctx, tx, access.Consent{ChildID: w.withdrawn, GivenBy: parents[2], OrganisationID: salt,
+			Information: []string{"health"}, Purpose: "advice", Evidence: "signed form", GivenAt: now.Add(-time.Hour)}, w.amira)
+		if err != nil {
+			return err
+		}
+		if err := access.WithdrawConsent(ctx, tx, c.ID, parents[2], now); err != nil {
+			return err
+		}
+		_, err = access.BreakGlassAccess(ctx, tx, amira, w.glass, "carer phoned in crisis out of hours", now)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := session.Disable(ctx, d, w.disabled); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// request sends one request as person (a fresh session each time, so
+// sign-out routes cannot spoil the next), and returns the status.
+func request(t *testing.T, h http.Handler, d *db.DB, method, path, person string, form url.Values) int {
+	t.Helper()
+	r := httptest.NewRequest(method, path, strings.NewReader(form.Encode()))
+	if method == http.MethodPost {
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if person != "" {
+		secret, _, err := session.Create(context.Background(), d, person, "test", "matrix", session.StaffTimeouts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.AddCookie(&http.Cookie{Name: "joinedup", Value: secret})
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w.Code
+}
+
+func auditRows(t *testing.T, d *db.DB, actor, child string) int {
+	t.Helper()
+	return dbtest.Count(t, d, "SELECT COUNT(*) FROM audit_events WHERE actor_id = $1 AND child_id = $2", actor, child)
+}
+
+// Over HTTPS the session cookie is __Host-, Secure, HttpOnly and SameSite=Lax; HSTS is sent.
+func TestSecureCookies(t *testing.T) {
+	d := dbtest.SQLite(t)
+	if _, err := demo.Generate(context.Background(), d, demo.Options{Scale: demo.Tiny, Seed: 1, Today: date.Of(2026, 11, 22)}); err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(Config{DB: d, Demo: true, Secure: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{"persona": {demo.Personas()[0].Email}}
+	r := httptest.NewRequest("POST", "https://joinedup.example/sign-in/demo", strings.NewReader(form.Encode()))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	c := w.Result().Cookies()
+	if w.Code != http.StatusSeeOther || len(c) != 1 {
+		t.Fatalf("sign-in: %d with cookies %v", w.Code, c)
+	}
+	if c[0].Name != "__Host-joinedup" || !c[0].Secure || !c[0].HttpOnly || c[0].SameSite != http.SameSiteLaxMode || c[0].Path != "/" || c[0].Domain != "" {
+		t.Errorf("session cookie %+v", c[0])
+	}
+	if len(c[0].Value) != session.SecretLen {
+		t.Errorf("cookie value of %d characters", len(c[0].Value))
+	}
+	if w.Header().Get("Strict-Transport-Security") == "" {
+		t.Error("no HSTS over HTTPS")
+	}
+}
