@@ -77,7 +77,7 @@ func (a *args) add(v any) string {
 }
 
 // Predicate returns an SQL condition that is true only for children (whose id
-// is the column childCol) the actor may do p to at now, and its arguments,
+// is the column or parameter childCol) the actor may do p to at now, and its arguments,
 // numbered from $first. Every query that returns a child's data includes it,
 // so a child out of reach is never read at all; Decide then gives the reason.
 func Predicate(a Actor, p Permission, childCol string, now time.Time, first int) (string, []any) {
@@ -91,15 +91,15 @@ func Predicate(a Actor, p Permission, childCol string, now time.Time, first int)
 			return "1 = 0", nil
 		}
 		// Parental responsibility, until the young person makes the decisions.
-		return fmt.Sprintf(`EXISTS (SELECT 1 FROM family_links fl JOIN children fc ON fc.id = fl.child_id
-			WHERE fl.child_id = %s AND fl.person_id = %s AND fl.parental_responsibility = %s
+		return fmt.Sprintf(`%s IN (SELECT fl.child_id FROM family_links fl JOIN children fc ON fc.id = fl.child_id
+			WHERE fl.person_id = %s AND fl.parental_responsibility = %s
 			AND (fc.young_person_decides_from IS NULL OR fc.young_person_decides_from > %s))`,
 			childCol, ar.add(a.PersonID), ar.add(true), ar.add(date.FromTime(now))), ar.vals
 	case YoungPerson:
 		if !slices.Contains(familyPermissions, p) {
 			return "1 = 0", nil
 		}
-		return fmt.Sprintf("EXISTS (SELECT 1 FROM children yc WHERE yc.id = %s AND yc.person_id = %s)", childCol, ar.add(a.PersonID)), ar.vals
+		return fmt.Sprintf("%s IN (SELECT yc.id FROM children yc WHERE yc.person_id = %s)", childCol, ar.add(a.PersonID)), ar.vals
 	}
 	scope, ok := a.Can(p)
 	if !ok {
@@ -120,8 +120,11 @@ func Predicate(a Actor, p Permission, childCol string, now time.Time, first int)
 	for _, r := range reasonsAllowing(p) {
 		reasons = append(reasons, ar.add(r))
 	}
-	return fmt.Sprintf(`EXISTS (SELECT 1 FROM care_team ct LEFT JOIN consents cs ON cs.id = ct.consent_id
-		WHERE ct.child_id = %s AND (%s) AND ct.reason IN (%s) AND %s)`,
+	// IN (subquery) rather than EXISTS: both planners then read the actor's
+	// few links through the person and organisation indexes once, instead of
+	// probing the care team for every child in the partnership.
+	return fmt.Sprintf(`%s IN (SELECT ct.child_id FROM care_team ct LEFT JOIN consents cs ON cs.id = ct.consent_id
+		WHERE (%s) AND ct.reason IN (%s) AND %s)`,
 		childCol, strings.Join(member, " OR "), strings.Join(reasons, ", "), live(ar, now)), ar.vals
 }
 

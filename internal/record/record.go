@@ -82,10 +82,9 @@ func Caseload(ctx context.Context, d *db.DB, a access.Actor, limit int) ([]Summa
 	var total int
 	err := d.Transact(ctx, func(tx *sql.Tx) error {
 		out, total = nil, 0
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM children c WHERE "+cond, args...).Scan(&total); err != nil {
-			return err
-		}
-		rows, err := tx.QueryContext(ctx, fmt.Sprintf(`SELECT %s FROM children c LEFT JOIN organisations s ON s.id = c.setting_id
+		// The total comes with the rows (a window counts before LIMIT): one round trip, not two.
+		rows, err := tx.QueryContext(ctx, fmt.Sprintf(`SELECT %s, COUNT(*) OVER () FROM children c
+			LEFT JOIN organisations s ON s.id = c.setting_id
 			WHERE %s ORDER BY c.family_name, c.given_name, c.id LIMIT %d`, childCols, cond, limit), args...)
 		if err != nil {
 			return err
@@ -93,7 +92,7 @@ func Caseload(ctx context.Context, d *db.DB, a access.Actor, limit int) ([]Summa
 		defer rows.Close()
 		today := date.FromTime(now)
 		for rows.Next() {
-			s, err := scanSummary(rows, today)
+			s, err := scanSummary(withTotal{rows, &total}, today)
 			if err != nil {
 				return err
 			}
@@ -143,6 +142,14 @@ func Child(ctx context.Context, d *db.DB, a access.Actor, childID string, p acce
 	})
 	return r, err
 }
+
+// withTotal appends the window count to a Summary scan.
+type withTotal struct {
+	rows  *sql.Rows
+	total *int
+}
+
+func (w withTotal) Scan(dest ...any) error { return w.rows.Scan(append(dest, w.total)...) }
 
 // scanner appends four extra columns to a Summary scan.
 type scanner struct {
