@@ -264,9 +264,9 @@ func loadDemoOnce(ctx context.Context, env Env, d *db.DB, store *people.Store, o
 		}
 	}
 	fmt.Fprintf(env.Stdout, "joinedup: demo partnership: %s\n", p.Name)
-	fmt.Fprintln(env.Stdout, "joinedup: demo people (sign-in as each of them comes with access control):")
+	fmt.Fprintln(env.Stdout, "joinedup: demo people: sign in as any of them at /sign-in")
 	for _, per := range demo.Personas() {
-		fmt.Fprintf(env.Stdout, "  %-32s %-24s %s\n", per.Role, per.Name, per.Email)
+		fmt.Fprintf(env.Stdout, "  %s: %s\n", per.Name, per.Role)
 	}
 	return nil
 }

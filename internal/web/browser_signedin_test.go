@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -54,6 +56,12 @@ func TestSignedInPagesInABrowser(t *testing.T) {
 				path := strings.ReplaceAll(strings.TrimPrefix(pattern, "GET "), "{id}", leo)
 				b.CheckPage(t, srv.URL+path, 200)
 			}
+			// A picture of their first page, for a person to look at.
+			dir := os.Getenv("JOINEDUP_SCREENSHOTS")
+			if dir == "" {
+				dir = os.TempDir()
+			}
+			b.Open(t, srv.URL+v.landing).Screenshot(t, filepath.Join(dir, "joinedup-"+strings.Fields(v.who)[0]+".png"))
 		})
 	}
 	for _, rt := range web.Routes() {
