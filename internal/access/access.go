@@ -130,6 +130,12 @@ func (a Actor) Can(p Permission) (Scope, bool) {
 	return best, best != ""
 }
 
+// May reports whether any of the actor's roles carries p (for pages deciding what to offer).
+func (a Actor) May(p Permission) bool {
+	_, ok := a.Can(p)
+	return ok
+}
+
 // RoleTitle names the actor's role for people who see the access log.
 func (a Actor) RoleTitle() string {
 	switch a.Kind {

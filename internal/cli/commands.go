@@ -164,7 +164,9 @@ func serve(ctx context.Context, env Env, args []string) error {
 	var dsn, addr, metricsAddr string
 	var loadDemo, secure, showStaffNames bool
 	var df demoFlags
+	var nf notifyFlags
 	dbFlag(fs, &dsn)
+	nf.register(fs)
 	fs.StringVar(&addr, "addr", "127.0.0.1:8080", "address the web front listens on")
 	fs.StringVar(&metricsAddr, "metrics-addr", "", "address for Prometheus metrics, kept off the public port (empty: no metrics listener)")
 	fs.BoolVar(&loadDemo, "demo", false, "load the demo partnership on first start, and enable demo-only conveniences")
@@ -176,6 +178,9 @@ func serve(ctx context.Context, env Env, args []string) error {
 	}
 	opts, err := df.options()
 	if err != nil {
+		return err
+	}
+	if _, err := nf.sender(); err != nil {
 		return err
 	}
 	logger := slog.New(slog.NewJSONHandler(env.Stderr, nil))
@@ -209,6 +214,9 @@ func serve(ctx context.Context, env Env, args []string) error {
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(d.DB, string(d.Dialect)))
+	if err := startOutbox(ctx, d, &nf, logger); err != nil {
+		return err
+	}
 	handler, err := web.New(web.Config{DB: d, People: store, Logger: logger, Version: Version(), Metrics: registry, Demo: loadDemo,
 		Secure: secure, ShowStaffNames: showStaffNames})
 	if err != nil {

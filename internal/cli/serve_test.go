@@ -1,7 +1,14 @@
 package cli_test
 
 import (
+	"database/sql"
+	"strings"
+	"time"
+
 	"context"
+	"joinedup/internal/cli"
+	"joinedup/internal/notify"
+	"joinedup/internal/notify/smtptest"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -76,4 +83,41 @@ func BenchmarkLandingPages(b *testing.B) {
 			b.Logf("%s: %v", kind, last)
 		})
 	}
+}
+
+// serve runs the outbox worker: a message queued before it starts reaches
+// the SMTP server it is given.
+func TestServeSendsTheOutbox(t *testing.T) {
+	smtp := smtptest.Start(t, smtptest.Options{})
+	defer func(f string) { notify.Footer = f }(notify.Footer)
+	path := filepath.Join(t.TempDir(), "j.db")
+	d := dbtest.Open(t, path)
+	err := d.Transact(context.Background(), func(tx *sql.Tx) error {
+		_, err := notify.Enqueue(context.Background(), tx, notify.Message{To: "parent@example.invalid",
+			Subject: "Leo's named contact has changed", WhatChanged: "Katie Webb is now your named contact for Leo's support.",
+			WhatToDo: "You do not need to do anything.", Reference: "handover-test"})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	startServe(t, "--db", path, "--smtp-addr", smtp.Addr, "--smtp-from", "send@example.invalid",
+		"--contact", "Call the SEND team on 01905 000000.")
+	deadline := time.Now().Add(20 * time.Second)
+	for len(smtp.Messages()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	msgs := smtp.Messages()
+	if len(msgs) != 1 || msgs[0].To[0] != "parent@example.invalid" || !strings.Contains(string(msgs[0].Data), "Katie Webb is now your named contact") {
+		t.Fatalf("sent %d messages: %+v", len(msgs), msgs)
+	}
+	// A message's footer is fixed when it is queued: --contact is for messages queued from now on.
+	if notify.Footer != "Call the SEND team on 01905 000000." {
+		t.Errorf("--contact did not set the footer: %q", notify.Footer)
+	}
+}
+
+func TestServeRefusesTwoSenders(t *testing.T) {
+	r := run(t, nil, "serve", "--smtp-addr", "127.0.0.1:25", "--smtp-from", "a@example.invalid", "--notify-api-key", "k", "--db", filepath.Join(t.TempDir(), "j.db"))
+	oneLine(t, r, cli.ExitUsage, "choose one way to send email")
 }

@@ -64,7 +64,7 @@ func careTeams(a *area) error {
 		if leo && persona["coordinator"] != nil {
 			coord = persona["coordinator"]
 		}
-		if err := link(c, coord.id, "", access.Allocated, "named EHCP coordinator"); err != nil {
+		if err := link(c, coord.id, "", access.Allocated, access.NamedContact); err != nil {
 			return err
 		}
 		if len(eps) > 0 && (i%20 == 0 || leo) {

@@ -36,6 +36,7 @@ type Member struct {
 	Purpose      string
 	Since        time.Time
 	Until        time.Time
+	Note         string // a handover note for the incoming worker: shown to staff only
 }
 
 // Carer is a parent or carer linked to the child.
@@ -135,6 +136,11 @@ func Child(ctx context.Context, d *db.DB, a access.Actor, childID string, p acce
 		if r.CareTeam, err = careTeam(ctx, tx, childID, now); err != nil {
 			return err
 		}
+		if p == access.FamilyView { // handover notes and break-glass reasons are staff's words
+			for i := range r.CareTeam {
+				r.CareTeam[i].Note = ""
+			}
+		}
 		if r.Carers, err = carers(ctx, tx, childID); err != nil {
 			return err
 		}
@@ -164,7 +170,7 @@ func (s scanner) Scan(dest ...any) error {
 func careTeam(ctx context.Context, tx *sql.Tx, childID string, now time.Time) ([]Member, error) {
 	inForce, args := access.InForce(now, 2)
 	rows, err := tx.QueryContext(ctx, `SELECT COALESCE(p.given_name || ' ' || p.family_name, o.name), COALESCE(po.name, COALESCE(op.name, o.name)),
-			ct.reason, ct.purpose, ct.starts_at, ct.ends_at
+			ct.reason, ct.purpose, ct.starts_at, ct.ends_at, COALESCE(ct.note, '')
 		FROM care_team ct
 		LEFT JOIN people p ON p.id = ct.person_id LEFT JOIN organisations po ON po.id = p.organisation_id
 		LEFT JOIN organisations o ON o.id = ct.organisation_id LEFT JOIN organisations op ON op.id = o.parent_id
@@ -179,7 +185,7 @@ func careTeam(ctx context.Context, tx *sql.Tx, childID string, now time.Time) ([
 	for rows.Next() {
 		var m Member
 		var until sql.NullTime
-		if err := rows.Scan(&m.Name, &m.Organisation, &m.Reason, &m.Purpose, &m.Since, &until); err != nil {
+		if err := rows.Scan(&m.Name, &m.Organisation, &m.Reason, &m.Purpose, &m.Since, &until, &m.Note); err != nil {
 			return nil, err
 		}
 		m.Until = until.Time

@@ -41,7 +41,7 @@ func TestSignedInPagesInABrowser(t *testing.T) {
 		pages        []string // route patterns, with {id} as Leo
 	}{
 		{"Amira Hussain", "/staff/caseload", []string{"GET /staff/caseload", "GET /staff/children/{id}", "GET /staff/break-glass", "GET /account/sessions", "GET /sign-in"}},
-		{"Daniel Okafor", "/staff/caseload", []string{"GET /staff/children/{id}/access-log"}},
+		{"Daniel Okafor", "/staff/caseload", []string{"GET /staff/children/{id}/access-log", "GET /staff/children/{id}/reassign"}},
 		{"Sarah Bennett", "/family/children", []string{"GET /family/children", "GET /family/children/{id}", "GET /family/children/{id}/access-log"}},
 	}
 	visited := map[string]bool{}

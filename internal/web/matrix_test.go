@@ -106,6 +106,8 @@ func TestAccessMatrix(t *testing.T) {
 			"GET /staff/caseload":                  {403, staffWithCaseload},
 			"GET /staff/children/{id}":             {403, staffRecord},
 			"GET /staff/children/{id}/access-log":  {403, map[string]int{"anonymous": 303, "disabled account": 303, "manager, owning team": 200}},
+			"GET /staff/children/{id}/reassign":    {403, map[string]int{"anonymous": 303, "disabled account": 303, "manager, owning team": 200}},
+			"POST /staff/children/{id}/reassign":   {403, map[string]int{"manager, owning team": 422}}, // an empty form: refused with what is missing
 			"GET /staff/break-glass":               {403, staffWithCaseload},
 			"POST /staff/break-glass":              {0, breakGlassPost},
 			"GET /family/children":                 {403, family},

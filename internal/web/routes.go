@@ -56,6 +56,8 @@ var table = []Route{
 	{"GET /staff/caseload", string(access.CaseView), "Your caseload", (*server).caseload},
 	{"GET /staff/children/{id}", string(access.CaseView), "Child's record", (*server).staffChild},
 	{"GET /staff/children/{id}/access-log", string(access.AuditView), "Who has looked at this record", (*server).accessLog},
+	{"GET /staff/children/{id}/reassign", string(access.CaseReassign), "Change the named contact", (*server).reassignForm},
+	{"POST /staff/children/{id}/reassign", string(access.CaseReassign), "", (*server).reassign},
 	{"GET /staff/break-glass", string(access.BreakGlass), "Emergency access to a record", (*server).breakGlassForm},
 	{"POST /staff/break-glass", string(access.BreakGlass), "", (*server).breakGlass},
 

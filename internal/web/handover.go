@@ -1,0 +1,72 @@
+package web
+
+import (
+	"net/http"
+
+	"joinedup/internal/access"
+	"joinedup/internal/apperr"
+	"joinedup/internal/db"
+	"joinedup/internal/record"
+)
+
+// reassignPage is the handover form: who the new named contact will be, and the note for them.
+type reassignPage struct {
+	Child        record.Record
+	Coordinators []access.Person
+	To, Note     string
+	Errors       []apperr.Field
+}
+
+// reassignForm shows the handover form to a manager who may reassign this child.
+func (s *server) reassignForm(w http.ResponseWriter, r *http.Request) {
+	s.reassignRender(w, r, reassignPage{}, http.StatusOK)
+}
+
+// reassign hands the child to another coordinator and tells the family.
+func (s *server) reassign(w http.ResponseWriter, r *http.Request) {
+	a, _ := actorOf(r.Context())
+	p := reassignPage{To: r.PostFormValue("coordinator"), Note: r.PostFormValue("note")}
+	_, err := record.Reassign(r.Context(), s.db, a, r.PathValue("id"), p.To, p.Note)
+	if e, ok := err.(*apperr.Error); ok && e.Code == apperr.Invalid {
+		p.Errors = e.Fields
+		s.reassignRender(w, r, p, http.StatusUnprocessableEntity)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/staff/children/"+r.PathValue("id"), http.StatusSeeOther)
+}
+
+// reassignRender reads the child (checked and audited like any read) and the
+// coordinators, then shows the form with p's answers and errors.
+func (s *server) reassignRender(w http.ResponseWriter, r *http.Request, p reassignPage, status int) {
+	a, _ := actorOf(r.Context())
+	id := r.PathValue("id")
+	if dec, err := access.Check(r.Context(), s.db, a, access.CaseReassign, id, db.Now()); err != nil || !dec.Allow {
+		if err == nil {
+			err = dec.Err()
+		}
+		s.fail(w, r, err)
+		return
+	}
+	var err error
+	if p.Child, err = record.Child(r.Context(), s.db, a, id, access.CaseView); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Coordinators, err = access.Coordinators(r.Context(), s.db, a.OrganisationID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	v, err := s.view(r, p)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if len(p.Errors) > 0 {
+		v.Title = "Error: " + v.Title
+	}
+	s.render(w, r, status, "reassign.html", v)
+}
