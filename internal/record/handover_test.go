@@ -4,15 +4,12 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"joinedup/internal/access"
 	"joinedup/internal/apperr"
 	"joinedup/internal/audit"
-	"joinedup/internal/date"
 	"joinedup/internal/db"
 	"joinedup/internal/db/dbtest"
-	"joinedup/internal/demo"
 	"joinedup/internal/record"
 )
 
@@ -23,25 +20,8 @@ import (
 func TestHandover(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		if _, err := demo.Generate(ctx, d, demo.Options{Scale: demo.Tiny, Seed: 1, Today: date.Of(2026, 11, 22)}); err != nil {
-			t.Fatal(err)
-		}
-		defer func(old func() time.Time) { db.Now = old }(db.Now)
-		db.Now = func() time.Time { return time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC) }
-		one := func(q string, args ...any) string {
-			var s string
-			if err := d.QueryRow(q, args...).Scan(&s); err != nil {
-				t.Fatalf("%s: %v", q, err)
-			}
-			return s
-		}
-		actor := func(id string) access.Actor {
-			a, err := access.LoadActor(ctx, d, id)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return a
-		}
+		w := tinyDemo(t, d)
+		one, actor := w.one, w.actor
 		leo := one("SELECT id FROM children WHERE given_name = 'Leo' AND family_name = 'Bennett'")
 		amira := actor(one("SELECT id FROM people WHERE given_name = 'Amira' AND family_name = 'Hussain'"))
 		daniel := actor(one("SELECT id FROM people WHERE given_name = 'Daniel' AND family_name = 'Okafor'"))

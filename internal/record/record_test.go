@@ -19,29 +19,8 @@ import (
 func TestRecordReadsAreFilteredAndAudited(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		if _, err := demo.Generate(ctx, d, demo.Options{Scale: demo.Tiny, Seed: 1, Today: date.Of(2026, 11, 22)}); err != nil {
-			t.Fatal(err)
-		}
-		defer func(old func() time.Time) { db.Now = old }(db.Now)
-		db.Now = func() time.Time { return time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC) }
-		actor := func(name string) access.Actor {
-			for _, p := range demo.Personas() {
-				if p.Name == name {
-					var id string
-					if err := d.QueryRow("SELECT id FROM people WHERE email = $1", p.Email).Scan(&id); err != nil {
-						t.Fatal(err)
-					}
-					a, err := access.LoadActor(ctx, d, id)
-					if err != nil {
-						t.Fatal(err)
-					}
-					a.RequestID = "test-" + strings.Fields(name)[0]
-					return a
-				}
-			}
-			t.Fatalf("no persona %s", name)
-			return access.Actor{}
-		}
+		w := tinyDemo(t, d)
+		actor := w.persona
 		amira, marcus, sarah, kai := actor("Amira Hussain"), actor("Marcus Reid"), actor("Sarah Bennett"), actor("Kai Thompson")
 
 		list, total, err := record.Caseload(ctx, d, amira, 500)
@@ -128,4 +107,56 @@ func fmtLooks(ls []record.Look) string {
 		b.WriteString(l.Who + ";")
 	}
 	return b.String()
+}
+
+// demoWorld is the tiny demo partnership at a fixed time, for the record tests.
+type demoWorld struct {
+	t *testing.T
+	d *db.DB
+}
+
+// tinyDemo loads the tiny demo into d and fixes db.Now for the rest of the test.
+func tinyDemo(t *testing.T, d *db.DB) demoWorld {
+	t.Helper()
+	if _, err := demo.Generate(context.Background(), d, demo.Options{Scale: demo.Tiny, Seed: 1, Today: date.Of(2026, 11, 22)}); err != nil {
+		t.Fatal(err)
+	}
+	old := db.Now
+	t.Cleanup(func() { db.Now = old })
+	db.Now = func() time.Time { return time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC) }
+	return demoWorld{t, d}
+}
+
+// one returns the single value a query finds.
+func (w demoWorld) one(q string, args ...any) string {
+	w.t.Helper()
+	var s string
+	if err := w.d.QueryRow(q, args...).Scan(&s); err != nil {
+		w.t.Fatalf("%s: %v", q, err)
+	}
+	return s
+}
+
+// actor loads the person with id as an actor.
+func (w demoWorld) actor(id string) access.Actor {
+	w.t.Helper()
+	a, err := access.LoadActor(context.Background(), w.d, id)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return a
+}
+
+// persona is the demo person called name, as an actor whose requests are tagged with their first name.
+func (w demoWorld) persona(name string) access.Actor {
+	w.t.Helper()
+	for _, p := range demo.Personas() {
+		if p.Name == name {
+			a := w.actor(w.one("SELECT id FROM people WHERE email = $1", p.Email))
+			a.RequestID = "test-" + strings.Fields(name)[0]
+			return a
+		}
+	}
+	w.t.Fatalf("no persona %s", name)
+	return access.Actor{}
 }
