@@ -17,11 +17,7 @@ package account
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -33,6 +29,7 @@ import (
 	"joinedup/internal/apperr"
 	"joinedup/internal/db"
 	"joinedup/internal/notify"
+	secretpkg "joinedup/internal/secret"
 	"joinedup/internal/session"
 )
 
@@ -190,7 +187,7 @@ func Register(ctx context.Context, d *db.DB, personID, password string) (verifyS
 	if err := CheckPassword(password, email.String); err != nil {
 		return "", err
 	}
-	secret := newSecret()
+	secret := secretpkg.New()
 	link, err := link("/account/verify", secret)
 	if err != nil {
 		return "", err
@@ -387,7 +384,7 @@ func RequestReset(ctx context.Context, d *db.DB, email string) error {
 func sendLink(ctx context.Context, d *db.DB, email, purpose string) error {
 	email = strings.ToLower(strings.TrimSpace(email))
 	path := map[string]string{purposeVerify: "/account/verify", purposeReset: "/account/reset"}[purpose]
-	secret := newSecret()
+	secret := secretpkg.New()
 	link, err := link(path, secret) // checked first, so a misconfiguration shows whatever the address
 	if err != nil {
 		return err
@@ -525,7 +522,7 @@ func when(t time.Time) string {
 // peekToken checks a link without spending it, and returns the address of
 // the account it was made for.
 func peekToken(ctx context.Context, d *db.DB, secret, purpose string) (email string, err error) {
-	if !wellFormed(secret) {
+	if !secretpkg.WellFormed(secret) {
 		return "", refuse(ErrBadToken, "", "malformed link")
 	}
 	var personID, got string
@@ -533,7 +530,7 @@ func peekToken(ctx context.Context, d *db.DB, secret, purpose string) (email str
 	var used sql.NullTime
 	var address sql.NullString
 	err = d.QueryRowContext(ctx, `SELECT t.person_id, t.purpose, t.expires_at, t.used_at, p.email
-		FROM account_tokens t JOIN people p ON p.id = t.person_id WHERE t.token_hash = $1`, hashSecret(secret)).
+		FROM account_tokens t JOIN people p ON p.id = t.person_id WHERE t.token_hash = $1`, secretpkg.Hash(secret)).
 		Scan(&personID, &got, &expires, &used, &address)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", refuse(ErrBadToken, "", "unknown link")
@@ -550,11 +547,11 @@ func peekToken(ctx context.Context, d *db.DB, secret, purpose string) (email str
 // useToken spends a link and runs fn in the same transaction; if fn fails,
 // the link stays unspent.
 func useToken(ctx context.Context, d *db.DB, secret, purpose string, fn func(tx *sql.Tx, personID string, now time.Time) error) error {
-	if !wellFormed(secret) {
+	if !secretpkg.WellFormed(secret) {
 		return refuse(ErrBadToken, "", "malformed link")
 	}
 	now := stamp(db.Now())
-	h := hashSecret(secret)
+	h := secretpkg.Hash(secret)
 	err := d.Transact(ctx, func(tx *sql.Tx) error {
 		var personID, got string
 		var expires time.Time
@@ -595,7 +592,7 @@ func tokenProblem(personID, got, want string, expires time.Time, used sql.NullTi
 
 func insertToken(ctx context.Context, tx *sql.Tx, secret, personID, purpose string, now time.Time, lasts time.Duration) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO account_tokens (token_hash, person_id, purpose, created_at, expires_at)
-		VALUES ($1, $2, $3, $4, $5)`, hashSecret(secret), personID, purpose, now, now.Add(lasts))
+		VALUES ($1, $2, $3, $4, $5)`, secretpkg.Hash(secret), personID, purpose, now, now.Add(lasts))
 	return err
 }
 
@@ -624,28 +621,6 @@ func page(path string) (string, error) {
 func link(path, secret string) (string, error) {
 	p, err := page(path)
 	return p + "?token=" + secret, err
-}
-
-// secretLen is the length of a link's secret: 32 random bytes, base64url.
-const secretLen = 43
-
-func newSecret() string {
-	b := make([]byte, 32)
-	rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func wellFormed(secret string) bool {
-	if len(secret) != secretLen {
-		return false
-	}
-	_, err := base64.RawURLEncoding.Strict().DecodeString(secret)
-	return err == nil
-}
-
-func hashSecret(secret string) string {
-	h := sha256.Sum256([]byte(secret))
-	return hex.EncodeToString(h[:])
 }
 
 // stamp is t as both databases keep it: UTC, to the microsecond. On SQLite

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"joinedup/internal/db"
+	secretpkg "joinedup/internal/secret"
 )
 
 // Default rate limit per source.
@@ -52,7 +53,7 @@ func (l *Limiter) Allow(ctx context.Context, key string) (ok bool, retryAfter ti
 	if scope == "" {
 		scope = "signin"
 	}
-	k := hashSecret(scope + ":" + key)
+	k := secretpkg.Hash(scope + ":" + key)
 	now := stamp(db.Now())
 	since := now.Add(-window)
 	err = l.DB.Transact(ctx, func(tx *sql.Tx) error {

@@ -6,11 +6,7 @@ package session
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -18,6 +14,7 @@ import (
 
 	"joinedup/internal/apperr"
 	"joinedup/internal/db"
+	secretpkg "joinedup/internal/secret"
 )
 
 // Timeouts for a kind of person.
@@ -50,17 +47,15 @@ type Session struct {
 // ErrNoSession means the secret names no live session: signed out, expired, unknown or malformed.
 var ErrNoSession = apperr.Errorf(apperr.NotFound, "not signed in")
 
-// SecretLen is the length of a cookie secret: 32 random bytes, base64url.
-const SecretLen = 43
+// SecretLen is the length of a cookie secret.
+const SecretLen = secretpkg.Len
 
 // Create starts a session for a person and returns the secret for the cookie.
 // A new secret on every sign-in is what defeats session fixation.
 func Create(ctx context.Context, d *db.DB, personID, signedInWith, userAgent string, t Timeouts) (string, Session, error) {
-	b := make([]byte, 32)
-	rand.Read(b)
-	secret := base64.RawURLEncoding.EncodeToString(b)
+	secret := secretpkg.New()
 	now := db.Now()
-	s := Session{ID: hash(secret), PersonID: personID, CreatedAt: now, LastSeenAt: now, IdleExpires: now.Add(t.Idle),
+	s := Session{ID: secretpkg.Hash(secret), PersonID: personID, CreatedAt: now, LastSeenAt: now, IdleExpires: now.Add(t.Idle),
 		Expires: now.Add(t.Absolute), SignedInWith: signedInWith, UserAgent: truncate(userAgent, 200)}
 	_, err := d.ExecContext(ctx, `INSERT INTO sessions (secret_hash, person_id, created_at, last_seen_at, idle_expires_at,
 		absolute_expires_at, signed_in_with, user_agent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
@@ -74,10 +69,7 @@ func Create(ctx context.Context, d *db.DB, personID, signedInWith, userAgent str
 // Lookup returns the live session for secret and pushes its idle clock on.
 // Anything else (malformed, unknown, ended, expired, disabled account) is ErrNoSession.
 func Lookup(ctx context.Context, d *db.DB, secret string, t Timeouts) (Session, error) {
-	if len(secret) != SecretLen {
-		return Session{}, ErrNoSession
-	}
-	if _, err := base64.RawURLEncoding.DecodeString(secret); err != nil {
+	if !secretpkg.WellFormed(secret) {
 		return Session{}, ErrNoSession
 	}
 	var s Session
@@ -86,7 +78,7 @@ func Lookup(ctx context.Context, d *db.DB, secret string, t Timeouts) (Session, 
 		s.absolute_expires_at, s.signed_in_with, s.user_agent
 		FROM sessions s JOIN people p ON p.id = s.person_id
 		WHERE s.secret_hash = $1 AND s.ended_at IS NULL AND p.disabled_at IS NULL
-		AND s.idle_expires_at > $2 AND s.absolute_expires_at > $2`, hash(secret), now).
+		AND s.idle_expires_at > $2 AND s.absolute_expires_at > $2`, secretpkg.Hash(secret), now).
 		Scan(&s.ID, &s.PersonID, &s.CreatedAt, &s.LastSeenAt, &s.IdleExpires, &s.Expires, &s.SignedInWith, &s.UserAgent)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, ErrNoSession
@@ -158,11 +150,6 @@ func Disable(ctx context.Context, d *db.DB, personID string) error {
 		_, err = EndAll(ctx, tx, personID, "account disabled")
 		return err
 	})
-}
-
-func hash(secret string) string {
-	h := sha256.Sum256([]byte(secret))
-	return hex.EncodeToString(h[:])
 }
 
 func truncate(s string, n int) string {
