@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -143,9 +144,7 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case apperr.Forbidden, apperr.Invalid, apperr.Conflict:
 		v := s.bareView(r, "You cannot do this", nil)
 		var e *apperr.Error
-		if ae, ok := err.(*apperr.Error); ok {
-			e = ae
-		}
+		errors.As(err, &e) // CodeOf found one, so e is set
 		v.Page = e
 		s.render(w, r, apperr.HTTPStatus(err), "refused.html", v)
 	default:

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 
 	"joinedup/internal/access"
@@ -19,7 +20,7 @@ type reassignPage struct {
 
 // reassignForm shows the handover form to a manager who may reassign this child.
 func (s *server) reassignForm(w http.ResponseWriter, r *http.Request) {
-	s.reassignRender(w, r, reassignPage{}, http.StatusOK)
+	s.reassignRender(w, r, reassignPage{})
 }
 
 // reassign hands the child to another coordinator and tells the family.
@@ -27,9 +28,9 @@ func (s *server) reassign(w http.ResponseWriter, r *http.Request) {
 	a, _ := actorOf(r.Context())
 	p := reassignPage{To: r.PostFormValue("coordinator"), Note: r.PostFormValue("note")}
 	_, err := record.Reassign(r.Context(), s.db, a, r.PathValue("id"), p.To, p.Note)
-	if e, ok := err.(*apperr.Error); ok && e.Code == apperr.Invalid {
+	if e := new(apperr.Error); errors.As(err, &e) && e.Code == apperr.Invalid {
 		p.Errors = e.Fields
-		s.reassignRender(w, r, p, http.StatusUnprocessableEntity)
+		s.reassignRender(w, r, p)
 		return
 	}
 	if err != nil {
@@ -41,7 +42,7 @@ func (s *server) reassign(w http.ResponseWriter, r *http.Request) {
 
 // reassignRender reads the child (checked and audited like any read) and the
 // coordinators, then shows the form with p's answers and errors.
-func (s *server) reassignRender(w http.ResponseWriter, r *http.Request, p reassignPage, status int) {
+func (s *server) reassignRender(w http.ResponseWriter, r *http.Request, p reassignPage) {
 	a, _ := actorOf(r.Context())
 	id := r.PathValue("id")
 	if dec, err := access.Check(r.Context(), s.db, a, access.CaseReassign, id, db.Now()); err != nil || !dec.Allow {
@@ -60,13 +61,5 @@ func (s *server) reassignRender(w http.ResponseWriter, r *http.Request, p reassi
 		s.serverError(w, r, err)
 		return
 	}
-	v, err := s.view(r, p)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	if len(p.Errors) > 0 {
-		v.Title = "Error: " + v.Title
-	}
-	s.render(w, r, status, "reassign.html", v)
+	s.renderForm(w, r, "reassign.html", p, p.Errors)
 }

@@ -80,7 +80,7 @@ func (s *server) accessLog(w http.ResponseWriter, r *http.Request) {
 
 // breakGlassForm asks for the child's NHS number and the reason.
 func (s *server) breakGlassForm(w http.ResponseWriter, r *http.Request) {
-	s.page(w, r, "break-glass.html", breakGlassPage{})
+	s.renderForm(w, r, "break-glass.html", breakGlassPage{}, nil)
 }
 
 type breakGlassPage struct {
@@ -101,13 +101,7 @@ func (s *server) breakGlass(w http.ResponseWriter, r *http.Request) {
 		form.Errors = append(form.Errors, apperr.Field{Name: "reason", Message: "Say why you need to see this record now, in at least 20 characters"})
 	}
 	if len(form.Errors) > 0 {
-		v, verr := s.view(r, form)
-		if verr != nil {
-			s.serverError(w, r, verr)
-			return
-		}
-		v.Title = "Error: " + v.Title
-		s.render(w, r, http.StatusUnprocessableEntity, "break-glass.html", v)
+		s.renderForm(w, r, "break-glass.html", form, form.Errors)
 		return
 	}
 	now := db.Now()
@@ -134,9 +128,7 @@ func (s *server) breakGlass(w http.ResponseWriter, r *http.Request) {
 	})
 	if apperr.CodeOf(err) == apperr.NotFound {
 		form.Errors = []apperr.Field{{Name: "nhs-number", Message: "No child or young person has that NHS number. Check it and try again"}}
-		v, _ := s.view(r, form)
-		v.Title = "Error: " + v.Title
-		s.render(w, r, http.StatusUnprocessableEntity, "break-glass.html", v)
+		s.renderForm(w, r, "break-glass.html", form, form.Errors)
 		return
 	}
 	if err != nil {

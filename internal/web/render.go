@@ -167,6 +167,22 @@ func (s *server) page(w http.ResponseWriter, r *http.Request, name string, data 
 	s.render(w, r, http.StatusOK, name, v)
 }
 
+// renderForm shows a form page with the person's answers: 200 when errs is
+// empty, else 422 with "Error: " before the title (GOV.UK's error pattern).
+func (s *server) renderForm(w http.ResponseWriter, r *http.Request, name string, page any, errs []apperr.Field) {
+	v, err := s.view(r, page)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if len(errs) > 0 {
+		v.Title = "Error: " + v.Title
+		status = http.StatusUnprocessableEntity
+	}
+	s.render(w, r, status, name, v)
+}
+
 // notFound is the friendly 404 page.
 func (s *server) notFound(w http.ResponseWriter, r *http.Request) {
 	v := s.bareView(r, "Page not found", nil)
