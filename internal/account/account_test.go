@@ -101,7 +101,7 @@ func (w *world) latest(prefix string) message {
 	return message{}
 }
 
-var linkPattern = regexp.MustCompile(`(https://send\.example\.gov\.uk/account/(?:verify|reset))\?token=([A-Za-z0-9_-]{43})`)
+var linkPattern = regexp.MustCompile(`(https://send\.example\.gov\.uk/account/(?:verify|reset|invitation))\?token=([A-Za-z0-9_-]{43})`)
 
 // linkIn returns the page and secret of the link in a message.
 func linkIn(t *testing.T, m message) (page, secret string) {

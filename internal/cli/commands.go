@@ -8,12 +8,14 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"joinedup/internal/account"
 	"joinedup/internal/date"
 	"joinedup/internal/db"
 	"joinedup/internal/demo"
@@ -161,7 +163,7 @@ func Version() string {
 
 func serve(ctx context.Context, env Env, args []string) error {
 	fs := newFlags("serve", env)
-	var dsn, addr, metricsAddr string
+	var dsn, addr, metricsAddr, baseURL, providersFile string
 	var loadDemo, secure, showStaffNames bool
 	var df demoFlags
 	var nf notifyFlags
@@ -171,6 +173,8 @@ func serve(ctx context.Context, env Env, args []string) error {
 	fs.StringVar(&metricsAddr, "metrics-addr", "", "address for Prometheus metrics, kept off the public port (empty: no metrics listener)")
 	fs.BoolVar(&loadDemo, "demo", false, "load the demo partnership on first start, and enable demo-only conveniences")
 	fs.BoolVar(&secure, "secure", false, "joinedup is reached over HTTPS (directly or through a TLS proxy): __Host- Secure cookies and HSTS")
+	fs.StringVar(&baseURL, "base-url", "", "the address families and staff use, e.g. https://send.example.gov.uk, for links in emails (default: http:// and the listening address)")
+	fs.StringVar(&providersFile, "oidc-providers", "", "a JSON file listing each organisation's OpenID Connect identity provider for staff sign-in (see docs/security.md)")
 	fs.BoolVar(&showStaffNames, "show-staff-names", false, "show families the names, not only the roles, of staff who looked at their child's record")
 	df.register(fs, "demo-")
 	if err := parse(fs, env, args); err != nil {
@@ -199,6 +203,11 @@ func serve(ctx context.Context, env Env, args []string) error {
 		defer mln.Close()
 	}
 
+	if baseURL == "" {
+		baseURL = "http://" + ln.Addr().String()
+	}
+	account.Settings.BaseURL = strings.TrimRight(baseURL, "/")
+
 	d, err := openMigrated(ctx, dsn)
 	if err != nil {
 		return err
@@ -210,6 +219,10 @@ func serve(ctx context.Context, env Env, args []string) error {
 			return err
 		}
 	}
+	providers, err := loadProviders(ctx, env, d, providersFile)
+	if err != nil {
+		return err
+	}
 
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -217,8 +230,9 @@ func serve(ctx context.Context, env Env, args []string) error {
 	if err := startOutbox(ctx, d, &nf, logger); err != nil {
 		return err
 	}
+	sweepSignIns(ctx, d, providers, logger)
 	handler, err := web.New(web.Config{DB: d, People: store, Logger: logger, Version: Version(), Metrics: registry, Demo: loadDemo,
-		Secure: secure, ShowStaffNames: showStaffNames})
+		Secure: secure, ShowStaffNames: showStaffNames, OIDC: providers})
 	if err != nil {
 		return err
 	}

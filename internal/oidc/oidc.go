@@ -37,6 +37,7 @@ import (
 // Provider is one organisation's identity provider, as configured.
 type Provider struct {
 	ID             string   // names the provider in joinedup, e.g. "council-entra"
+	Label          string   // the sign-in button, e.g. "Worcestershire County Council staff"; ID when empty
 	OrganisationID string   // the organisation whose staff sign in here
 	Issuer         string   // the issuer URL; discovery reads Issuer + "/.well-known/openid-configuration"
 	ClientID       string   // joinedup's client id at the provider
@@ -97,6 +98,9 @@ func NewRegistry(ctx context.Context, d *db.DB, providers ...Provider) (*Registr
 	for _, p := range providers {
 		if err := p.validate(); err != nil {
 			return nil, err
+		}
+		if p.Label == "" {
+			p.Label = p.ID
 		}
 		if _, dup := r.providers[p.ID]; dup {
 			return nil, fmt.Errorf("identity provider %q is configured twice", p.ID)

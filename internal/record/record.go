@@ -41,11 +41,20 @@ type Member struct {
 
 // Carer is a parent or carer linked to the child.
 type Carer struct {
+	PersonID               string
 	Name                   string
 	Relationship           string
 	ParentalResponsibility bool
 	Email, Phone           string
+	// Account is their joinedup account: AccountActive, AccountInvited or "" (none).
+	Account string
 }
+
+// A carer's joinedup account.
+const (
+	AccountActive  = "active"
+	AccountInvited = "invited"
+)
 
 // Record is a child's record.
 type Record struct {
@@ -141,7 +150,7 @@ func Child(ctx context.Context, d *db.DB, a access.Actor, childID string, p acce
 				r.CareTeam[i].Note = ""
 			}
 		}
-		if r.Carers, err = carers(ctx, tx, childID); err != nil {
+		if r.Carers, err = carers(ctx, tx, childID, now); err != nil {
 			return err
 		}
 		return write(ctx, d, tx, a, "child.view", "child", childID, childID, dec.Reason, now)
@@ -194,10 +203,15 @@ func careTeam(ctx context.Context, tx *sql.Tx, childID string, now time.Time) ([
 	return out, rows.Err()
 }
 
-func carers(ctx context.Context, tx *sql.Tx, childID string) ([]Carer, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT p.given_name || ' ' || p.family_name, fl.relationship, fl.parental_responsibility,
-		COALESCE(p.email, ''), COALESCE(p.phone, '') FROM family_links fl JOIN people p ON p.id = fl.person_id
-		WHERE fl.child_id = $1 ORDER BY fl.parental_responsibility DESC, p.family_name, p.given_name`, childID)
+func carers(ctx context.Context, tx *sql.Tx, childID string, now time.Time) ([]Carer, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT p.id, p.given_name || ' ' || p.family_name, fl.relationship, fl.parental_responsibility,
+			COALESCE(p.email, ''), COALESCE(p.phone, ''),
+			CASE WHEN EXISTS (SELECT 1 FROM local_accounts a WHERE a.person_id = p.id) THEN '`+AccountActive+`'
+				WHEN EXISTS (SELECT 1 FROM account_tokens t WHERE t.person_id = p.id AND t.purpose = 'invitation'
+					AND t.used_at IS NULL AND t.expires_at > $2) THEN '`+AccountInvited+`'
+				ELSE '' END
+		FROM family_links fl JOIN people p ON p.id = fl.person_id
+		WHERE fl.child_id = $1 ORDER BY fl.parental_responsibility DESC, p.family_name, p.given_name`, childID, now.UTC())
 	if err != nil {
 		return nil, err
 	}
@@ -205,7 +219,7 @@ func carers(ctx context.Context, tx *sql.Tx, childID string) ([]Carer, error) {
 	var out []Carer
 	for rows.Next() {
 		var c Carer
-		if err := rows.Scan(&c.Name, &c.Relationship, &c.ParentalResponsibility, &c.Email, &c.Phone); err != nil {
+		if err := rows.Scan(&c.PersonID, &c.Name, &c.Relationship, &c.ParentalResponsibility, &c.Email, &c.Phone, &c.Account); err != nil {
 			return nil, err
 		}
 		out = append(out, c)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -103,4 +104,70 @@ func TestSignedInPagesInABrowser(t *testing.T) {
 			t.Errorf("%d break-glass alerts, want 1", alerts)
 		}
 	})
+}
+
+// A family's account in a real browser: the coordinator invites Sarah from
+// Leo's record; Sarah opens the emailed link, is refused a weak password
+// accessibly, makes her account and lands on her children. The sign-in
+// page's error state is checked with axe too.
+func TestFamilyAccountInABrowser(t *testing.T) {
+	srv := browsertest.Start(t, "--demo", "--demo-scale", "tiny")
+	d, err := db.Open(context.Background(), srv.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	email := map[string]string{}
+	for _, p := range demo.Personas() {
+		email[p.Name] = p.Email
+	}
+	var leo string
+	if err := d.QueryRow("SELECT id FROM children WHERE given_name = 'Leo' AND family_name = 'Bennett'").Scan(&leo); err != nil {
+		t.Fatal(err)
+	}
+	staff := browsertest.NewBrowser(t)
+	staff.SignInAsDemo(t, srv.URL, email["Amira Hussain"])
+	tab := staff.Open(t, srv.URL+"/staff/children/"+leo)
+	tab.Submit(t, `form[action$="/invite"] button`)
+	if text, _ := tab.Text(t, "#family + dl"); tab.Status != 200 || !strings.Contains(text, "Invited to joinedup") {
+		t.Fatalf("after inviting: %d, family list %q", tab.Status, text)
+	}
+	var body string
+	if err := d.QueryRow("SELECT body FROM outbox WHERE reference LIKE 'account-invitation:%'").Scan(&body); err != nil {
+		t.Fatal(err)
+	}
+	link := regexp.MustCompile(`http://\S+/account/invitation\?token=[A-Za-z0-9_-]+`).FindString(body)
+	if link == "" {
+		t.Fatalf("no invitation link in %q", body)
+	}
+
+	family := browsertest.NewBrowser(t)
+	family.CheckPage(t, link, 200)
+	tab = family.Open(t, link)
+	tab.Fill(t, "#password", "password1234")
+	tab.Fill(t, "#confirm", "password1234")
+	tab.Submit(t, `form[action="/account/invitation"] button`)
+	if msg, _ := tab.Text(t, ".govuk-error-summary"); tab.Status != 422 || !strings.Contains(msg, "commonly used") {
+		t.Errorf("a common password: %d, summary %q", tab.Status, msg)
+	}
+	for _, v := range tab.Axe(t) {
+		t.Errorf("invitation error page accessibility: %s", v)
+	}
+	tab.Fill(t, "#password", "leo likes trains on tuesdays")
+	tab.Fill(t, "#confirm", "leo likes trains on tuesdays")
+	tab.Submit(t, `form[action="/account/invitation"] button`)
+	if tab.Status != 200 || !strings.HasSuffix(tab.URL, "/family/children") {
+		t.Errorf("after making the account: %s (%d), want /family/children", tab.URL, tab.Status)
+	}
+
+	tab = browsertest.NewBrowser(t).Open(t, srv.URL+"/sign-in")
+	tab.Fill(t, "#email", email["Sarah Bennett"])
+	tab.Fill(t, "#password", "not her password at all")
+	tab.Submit(t, `form[action="/sign-in/family"] button`)
+	if msg, _ := tab.Text(t, ".govuk-error-summary"); tab.Status != 422 || !strings.Contains(msg, "email address or password is wrong") {
+		t.Errorf("a wrong password: %d, summary %q", tab.Status, msg)
+	}
+	for _, v := range tab.Axe(t) {
+		t.Errorf("sign-in error page accessibility: %s", v)
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"joinedup/internal/access"
+	"joinedup/internal/account"
 	"joinedup/internal/apperr"
 	"joinedup/internal/people"
 )
@@ -41,11 +42,13 @@ func parseTemplates(a *assets) (map[string]*template.Template, error) {
 		"searchBox": func(label, query string) struct{ Label, Query string } {
 			return struct{ Label, Query string }{label, query}
 		},
-		"day":        func(t time.Time) string { return t.Format("2 January 2006") },
-		"when":       func(t time.Time) string { return t.Local().Format("2 January 2006 at 3:04pm") },
-		"provision":  provisionWords,
-		"words":      func(s string) string { return strings.ReplaceAll(s, "_", " ") },
-		"fieldError": fieldError,
+		"day":         func(t time.Time) string { return t.Format("2 January 2006") },
+		"when":        func(t time.Time) string { return t.Local().Format("2 January 2006 at 3:04pm") },
+		"provision":   provisionWords,
+		"words":       func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+		"fieldError":  fieldError,
+		"input":       newInput,
+		"minPassword": func() int { return account.MinPasswordLen },
 		"navItem": func(v view, section, href, text string) navItem {
 			return navItem{Href: href, Text: text, Current: v.Current == href, Active: v.Section == section}
 		},
@@ -110,7 +113,11 @@ type view struct {
 // view starts a page's data: its title from the route table and the
 // partnership (one small query) for the header.
 func (s *server) view(r *http.Request, page any) (view, error) {
-	v := s.bareView(r, s.titles[r.Pattern], page)
+	title := s.titles[r.Pattern]
+	if post, ok := strings.CutPrefix(r.Pattern, "POST "); ok && title == "" {
+		title = s.titles["GET "+post] // a form shown again with its errors
+	}
+	v := s.bareView(r, title, page)
 	p, err := s.people.ThePartnership(r.Context())
 	switch {
 	case err == nil:
@@ -170,15 +177,23 @@ func (s *server) page(w http.ResponseWriter, r *http.Request, name string, data 
 // renderForm shows a form page with the person's answers: 200 when errs is
 // empty, else 422 with "Error: " before the title (GOV.UK's error pattern).
 func (s *server) renderForm(w http.ResponseWriter, r *http.Request, name string, page any, errs []apperr.Field) {
+	status := http.StatusOK
+	if len(errs) > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	s.renderFormStatus(w, r, status, name, page, errs)
+}
+
+// renderFormStatus is renderForm with a status of the caller's choosing, for
+// refusals that are not about the answers (403 locked, 429 too many).
+func (s *server) renderFormStatus(w http.ResponseWriter, r *http.Request, status int, name string, page any, errs []apperr.Field) {
 	v, err := s.view(r, page)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	status := http.StatusOK
 	if len(errs) > 0 {
 		v.Title = "Error: " + v.Title
-		status = http.StatusUnprocessableEntity
 	}
 	s.render(w, r, status, name, v)
 }
@@ -209,6 +224,15 @@ func provisionWords(p string) string {
 		return "SEN support"
 	}
 	return "No special educational provision recorded"
+}
+
+// input is what the "input" component draws: one text input.
+type input struct {
+	Name, Label, Hint, Type, Autocomplete, Value, Error string
+}
+
+func newInput(errs []apperr.Field, name, label, hint, typ, autocomplete, value string) input {
+	return input{name, label, hint, typ, autocomplete, value, fieldError(errs, name)}
 }
 
 // fieldError is the message for a form field, or "".

@@ -48,9 +48,21 @@ var table = []Route{
 	// Signing in and out, and where you are signed in.
 	{"GET /sign-in", PermPublic, "Sign in", (*server).signIn},
 	{"POST /sign-in/demo", PermPublic, "", (*server).signInDemo},
+	{"POST /sign-in/family", PermPublic, "", (*server).signInFamily},
+	{"POST /sign-in/staff/{provider}", PermPublic, "", (*server).signInStaff},
+	{"GET /sign-in/staff/callback", PermPublic, "", (*server).signInStaffCallback},
 	{"POST /sign-out", PermSignedIn, "", (*server).signOut},
 	{"GET /account/sessions", PermSignedIn, "Where you are signed in", (*server).sessions},
 	{"POST /account/sessions/end-all", PermSignedIn, "", (*server).signOutEverywhere},
+
+	// Families' accounts: made only from a SEND team's invitation; the pages behind emailed links.
+	{"GET /account/invitation", PermPublic, "Make your joinedup account", (*server).invitationPage},
+	{"POST /account/invitation", PermPublic, "", (*server).acceptInvitation},
+	{"GET /account/verify", PermPublic, "Confirm your email address", (*server).verifyEmailPage},
+	{"POST /account/verify", PermPublic, "", (*server).verifyEmail},
+	{"GET /account/reset", PermPublic, "Reset your password", (*server).resetPage},
+	{"POST /account/reset", PermPublic, "", (*server).reset},
+	{"GET /account/link-sent", PermPublic, "Check your email", (*server).linkSent},
 
 	// Staff: children's records, each read checked against the care team and audited.
 	{"GET /staff/caseload", string(access.CaseView), "Your caseload", (*server).caseload},
@@ -58,6 +70,7 @@ var table = []Route{
 	{"GET /staff/children/{id}/access-log", string(access.AuditView), "Who has looked at this record", (*server).accessLog},
 	{"GET /staff/children/{id}/reassign", string(access.CaseReassign), "Change the named contact", (*server).reassignForm},
 	{"POST /staff/children/{id}/reassign", string(access.CaseReassign), "", (*server).reassign},
+	{"POST /staff/children/{id}/invite", string(access.CaseEdit), "", (*server).inviteCarer},
 	{"GET /staff/break-glass", string(access.BreakGlass), "Emergency access to a record", (*server).breakGlassForm},
 	{"POST /staff/break-glass", string(access.BreakGlass), "", (*server).breakGlass},
 

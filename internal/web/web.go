@@ -19,7 +19,9 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"joinedup/internal/account"
 	"joinedup/internal/db"
+	"joinedup/internal/oidc"
 	"joinedup/internal/people"
 )
 
@@ -37,6 +39,9 @@ type Config struct {
 	// ShowStaffNames shows families the names, not only the roles, of staff
 	// who looked at their child's record: a partnership's choice.
 	ShowStaffNames bool
+	// OIDC is the staff's identity providers, one or more per organisation;
+	// nil when none is configured (staff then cannot sign in, but with --demo).
+	OIDC *oidc.Registry
 }
 
 // server holds what the handlers share. It keeps nothing about requests or
@@ -51,10 +56,13 @@ type server struct {
 	secure  bool
 	// showStaffNames: families see staff names in the access log
 	showStaffNames bool
-	assets         *assets
-	pages          map[string]*template.Template
-	titles         map[string]string // page title by route pattern
-	metrics        *metrics
+	oidc           *oidc.Registry
+	// signInLimit and linkLimit cap family sign-ins and emailed-link requests per client address.
+	signInLimit, linkLimit *account.Limiter
+	assets                 *assets
+	pages                  map[string]*template.Template
+	titles                 map[string]string // page title by route pattern
+	metrics                *metrics
 }
 
 // New returns the handler for every route.
@@ -63,7 +71,8 @@ func New(cfg Config) (http.Handler, error) {
 		return nil, errors.New("web: no database")
 	}
 	s := &server{db: cfg.DB, people: cfg.People, logger: cfg.Logger, version: cfg.Version, demo: cfg.Demo, titles: map[string]string{},
-		secure: cfg.Secure, showStaffNames: cfg.ShowStaffNames}
+		secure: cfg.Secure, showStaffNames: cfg.ShowStaffNames, oidc: cfg.OIDC,
+		signInLimit: &account.Limiter{DB: cfg.DB, Scope: "signin"}, linkLimit: &account.Limiter{DB: cfg.DB, Scope: "links", Limit: 10}}
 	if s.people == nil {
 		s.people = &people.Store{DB: cfg.DB}
 	}

@@ -36,13 +36,21 @@ type Server struct {
 // serves a PostgreSQL database instead. The server stops when the test ends.
 func Start(t testing.TB, args ...string) *Server {
 	t.Helper()
+	return StartWithEnv(t, nil, args...)
+}
+
+// StartWithEnv is Start with environment variables for the server to read
+// (for example a client secret a configuration file names); it never reads
+// the machine's own.
+func StartWithEnv(t testing.TB, environ map[string]string, args ...string) *Server {
+	t.Helper()
 	s := &Server{DB: filepath.Join(t.TempDir(), "joinedup.db"), logs: &buffer{}}
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan int, 1)
 	env := cli.Env{
 		Stdout: s.logs, Stderr: s.logs,
-		Getenv: func(string) string { return "" }, // the test's flags only, never the machine's JOINEDUP_* settings
+		Getenv: func(k string) string { return environ[k] }, // never the machine's JOINEDUP_* settings
 		Ready:  func(addr string) { ready <- addr },
 	}
 	argv := append([]string{"serve", "--addr", "127.0.0.1:0", "--db", s.DB}, args...)
