@@ -92,6 +92,7 @@ func TestBadInputIsOneClearLine(t *testing.T) {
 		{"bad demo date", nil, []string{"serve", "--demo-today", "22/11/2026", "--db", filepath.Join(dir, "d.db")}, cli.ExitUsage, "YYYY-MM-DD"},
 		{"unwritable data directory", nil, []string{"migrate", "--db", filepath.Join(file, "data", "joinedup.db")}, cli.ExitFailure, "cannot create the data directory"},
 		{"unreachable database", nil, []string{"migrate", "--db", "postgres://joinedup@127.0.0.1:1/joinedup?connect_timeout=2"}, cli.ExitFailure, "cannot reach the database at 127.0.0.1:1/joinedup: connection refused"},
+		{"bad trusted proxy", nil, []string{"serve", "--trusted-proxies", "10.0.0.0/8, proxy.local", "--db", filepath.Join(dir, "s.db")}, cli.ExitUsage, `"proxy.local" is neither an IP address nor a CIDR range`},
 		{"port taken", nil, []string{"serve", "--addr", taken.Addr().String(), "--db", filepath.Join(dir, "s.db")}, cli.ExitFailure, "cannot listen on " + taken.Addr().String()},
 	}
 	for _, c := range cases {

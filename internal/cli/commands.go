@@ -163,7 +163,7 @@ func Version() string {
 
 func serve(ctx context.Context, env Env, args []string) error {
 	fs := newFlags("serve", env)
-	var dsn, addr, metricsAddr, baseURL, providersFile string
+	var dsn, addr, metricsAddr, baseURL, providersFile, proxies string
 	var loadDemo, secure, showStaffNames bool
 	var df demoFlags
 	var nf notifyFlags
@@ -175,6 +175,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	fs.BoolVar(&secure, "secure", false, "joinedup is reached over HTTPS (directly or through a TLS proxy): __Host- Secure cookies and HSTS")
 	fs.StringVar(&baseURL, "base-url", "", "the address families and staff use, e.g. https://send.example.gov.uk, for links in emails (default: http:// and the listening address)")
 	fs.StringVar(&providersFile, "oidc-providers", "", "a JSON file listing each organisation's OpenID Connect identity provider for staff sign-in (see docs/security.md)")
+	fs.StringVar(&proxies, "trusted-proxies", "", "comma-separated addresses or CIDR ranges of the proxies in front of joinedup, whose X-Forwarded-For gives the client's address for rate limits")
 	fs.BoolVar(&showStaffNames, "show-staff-names", false, "show families the names, not only the roles, of staff who looked at their child's record")
 	df.register(fs, "demo-")
 	if err := parse(fs, env, args); err != nil {
@@ -185,6 +186,10 @@ func serve(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	if _, err := nf.sender(); err != nil {
+		return err
+	}
+	trusted, err := parsePrefixes(proxies)
+	if err != nil {
 		return err
 	}
 	logger := slog.New(slog.NewJSONHandler(env.Stderr, nil))
@@ -232,7 +237,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	}
 	sweepSignIns(ctx, d, providers, logger)
 	handler, err := web.New(web.Config{DB: d, People: store, Logger: logger, Version: Version(), Metrics: registry, Demo: loadDemo,
-		Secure: secure, ShowStaffNames: showStaffNames, OIDC: providers})
+		Secure: secure, ShowStaffNames: showStaffNames, OIDC: providers, TrustedProxies: trusted})
 	if err != nil {
 		return err
 	}

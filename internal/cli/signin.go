@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"os"
 	"strings"
 	"time"
@@ -73,6 +74,27 @@ func loadProviders(ctx context.Context, env Env, d *db.DB, path string) (*oidc.R
 		return nil, fmt.Errorf("--oidc-providers: %w", err)
 	}
 	return r, nil
+}
+
+// parsePrefixes reads --trusted-proxies: addresses or CIDR ranges, comma-separated.
+func parsePrefixes(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, item := range strings.Split(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(item); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(item)
+		if err != nil {
+			return nil, usageError{fmt.Sprintf("--trusted-proxies: %q is neither an IP address nor a CIDR range like 10.0.0.0/8", item)}
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }
 
 // sweepSignIns deletes expired pending sign-ins, emailed links and rate-limit

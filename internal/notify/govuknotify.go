@@ -28,7 +28,7 @@ type NotifySender struct {
 	BaseURL    string // default NotifyBaseURL
 	APIKey     string // as Notify shows it: {key_name}-{service id}-{secret key}
 	TemplateID string
-	Client     *http.Client // default: 30-second timeout
+	Client     *http.Client // default: 30-second timeout, no redirects
 	// Now is the clock for the token's iat, which Notify checks against its
 	// own within 30 seconds; default time.Now. Not db.Now: this must be real.
 	Now func() time.Time
@@ -126,7 +126,9 @@ func (n *NotifySender) Send(ctx context.Context, e Email) (string, error) {
 	req.Header.Set("User-Agent", "joinedup")
 	client := n.Client
 	if client == nil {
-		client = &http.Client{Timeout: 30 * time.Second}
+		// No redirects: the bearer token must go to Notify's address only.
+		client = &http.Client{Timeout: 30 * time.Second,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
 	resp, err := client.Do(req)
 	if err != nil {

@@ -42,6 +42,9 @@ func Bind(ctx context.Context, d *db.DB, id Identity) (personID string, err erro
 		if email == "" {
 			return noStaffMember("the provider sent no email address to match on first sign-in")
 		}
+		if id.EmailDisowned {
+			return noStaffMember("the provider says the email address is not verified, so it cannot bind a first sign-in")
+		}
 		// The organisation and every team under it, however deep.
 		err = tx.QueryRowContext(ctx, `WITH RECURSIVE org(id) AS (
 				SELECT id FROM organisations WHERE id = $1

@@ -56,6 +56,8 @@ func TestBind(t *testing.T) {
 			{"a parent's email address: families do not sign in this way", id("sub-parent", "parent@example.org"), ""},
 			{"no email address to match on first sign-in", id("sub-none", ""), ""},
 			{"an unknown email address", id("sub-new", "new.starter@testshire.example"), ""},
+			{"an email address the provider says is unverified", oidc.Identity{ProviderID: "council", OrganisationID: council, Issuer: "https://other.example",
+				Subject: "sub-x", Email: "amira@testshire.example", EmailDisowned: true}, ""},
 		} {
 			got, err := oidc.Bind(ctx, d, c.id)
 			switch {

@@ -148,9 +148,10 @@ func (r *Registry) complete(ctx context.Context, cookie string, cb callback) (Id
 		return Identity{}, "", verifyError(e, err)
 	}
 	var claims struct {
-		AZP   string `json:"azp"`
-		Email string `json:"email"`
-		Name  string `json:"name"`
+		AZP           string `json:"azp"`
+		Email         string `json:"email"`
+		EmailVerified *bool  `json:"email_verified"`
+		Name          string `json:"name"`
 	}
 	if err := idt.Claims(&claims); err != nil {
 		return Identity{}, "", refuse(BadToken, "the ID token's claims cannot be read", err)
@@ -170,6 +171,7 @@ func (r *Registry) complete(ctx context.Context, cookie string, cb callback) (Id
 		Issuer:         idt.Issuer,
 		Subject:        idt.Subject,
 		Email:          claims.Email,
+		EmailDisowned:  claims.EmailVerified != nil && !*claims.EmailVerified,
 		Name:           claims.Name,
 	}, p.ReturnTo, nil
 }

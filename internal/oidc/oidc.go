@@ -55,7 +55,11 @@ type Identity struct {
 	Issuer         string
 	Subject        string
 	Email          string
-	Name           string
+	// EmailDisowned: the provider said email_verified is false. Entra ID
+	// sends no such claim for work accounts; a provider that says false is
+	// not vouching for the address, so it cannot bind a first sign-in.
+	EmailDisowned bool
+	Name          string
 }
 
 // LoginTTL is how long a begun sign-in may take to come back.
@@ -91,7 +95,10 @@ func WithHTTPClient(ctx context.Context, client *http.Client) context.Context {
 func NewRegistry(ctx context.Context, d *db.DB, providers ...Provider) (*Registry, error) {
 	client, _ := ctx.Value(oauth2.HTTPClient).(*http.Client)
 	if client == nil {
-		client = &http.Client{Timeout: 15 * time.Second}
+		// No redirects: discovery, keys and tokens come from the configured
+		// issuer itself, never from wherever it might point us.
+		client = &http.Client{Timeout: 15 * time.Second,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 		ctx = WithHTTPClient(ctx, client)
 	}
 	r := &Registry{db: d, client: client, providers: map[string]*entry{}}

@@ -3,7 +3,6 @@ package web
 import (
 	"database/sql"
 	"errors"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -110,14 +109,10 @@ func (s *server) signInFamily(w http.ResponseWriter, r *http.Request) {
 	s.startSession(w, r, personID, "password", p.Next)
 }
 
-// allow counts a request against a limiter keyed by the client's address. A
+// allow counts a request against a limiter keyed by the client's address (clientAddr). A
 // database failure refuses the request rather than letting it through uncounted.
 func (s *server) allow(w http.ResponseWriter, r *http.Request, l *account.Limiter) bool {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	ok, retry, err := l.Allow(r.Context(), host)
+	ok, retry, err := l.Allow(r.Context(), s.clientAddr(r))
 	if err != nil {
 		s.logger.ErrorContext(r.Context(), "rate limit unavailable", "request_id", requestID(r.Context()), "error", err)
 		return false
@@ -237,6 +232,7 @@ func (s *server) signOut(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.clearCookie(w)
+	w.Header().Set("Clear-Site-Data", `"cache", "storage"`) // nothing of the session stays in this browser
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 

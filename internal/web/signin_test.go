@@ -54,7 +54,9 @@ func (b *browser) do(method, target string, form url.Values) *httptest.ResponseR
 	return w
 }
 
-func (b *browser) get(target string) *httptest.ResponseRecorder { return b.do(http.MethodGet, target, nil) }
+func (b *browser) get(target string) *httptest.ResponseRecorder {
+	return b.do(http.MethodGet, target, nil)
+}
 func (b *browser) post(target string, form url.Values) *httptest.ResponseRecorder {
 	return b.do(http.MethodPost, target, form)
 }
@@ -207,6 +209,12 @@ func TestStaffSignInWithOIDC(t *testing.T) {
 			}},
 			{"a state never issued", func() (*browser, string) {
 				return newBrowser(t, s.h), "/sign-in/staff/callback?state=forged&code=forged"
+			}},
+			{"a colleague whose address the provider says is unverified", func() (*browser, string) {
+				unverified := false
+				op.Set(oidctest.Behaviour{User: oidctest.User{Subject: "entra-daniel", Email: personaEmail(t, "Daniel Okafor"), EmailVerified: &unverified}})
+				b := newBrowser(t, s.h)
+				return b, begin(b, "")
 			}},
 			{"someone the council knows but joinedup does not", func() (*browser, string) {
 				op.Set(oidctest.Behaviour{User: oidctest.User{Subject: "entra-stranger", Email: "stranger@council.example"}})

@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -42,6 +43,9 @@ type Config struct {
 	// OIDC is the staff's identity providers, one or more per organisation;
 	// nil when none is configured (staff then cannot sign in, but with --demo).
 	OIDC *oidc.Registry
+	// TrustedProxies are the TLS proxies in front of joinedup, whose
+	// X-Forwarded-For is believed when rate-limiting by client address.
+	TrustedProxies []netip.Prefix
 }
 
 // server holds what the handlers share. It keeps nothing about requests or
@@ -57,6 +61,7 @@ type server struct {
 	// showStaffNames: families see staff names in the access log
 	showStaffNames bool
 	oidc           *oidc.Registry
+	trustedProxies []netip.Prefix
 	// signInLimit and linkLimit cap family sign-ins and emailed-link requests per client address.
 	signInLimit, linkLimit *account.Limiter
 	assets                 *assets
@@ -71,7 +76,7 @@ func New(cfg Config) (http.Handler, error) {
 		return nil, errors.New("web: no database")
 	}
 	s := &server{db: cfg.DB, people: cfg.People, logger: cfg.Logger, version: cfg.Version, demo: cfg.Demo, titles: map[string]string{},
-		secure: cfg.Secure, showStaffNames: cfg.ShowStaffNames, oidc: cfg.OIDC,
+		secure: cfg.Secure, showStaffNames: cfg.ShowStaffNames, oidc: cfg.OIDC, trustedProxies: cfg.TrustedProxies,
 		signInLimit: &account.Limiter{DB: cfg.DB, Scope: "signin"}, linkLimit: &account.Limiter{DB: cfg.DB, Scope: "links", Limit: 10}}
 	if s.people == nil {
 		s.people = &people.Store{DB: cfg.DB}

@@ -28,6 +28,7 @@ import (
 // User is who the provider signs in.
 type User struct {
 	Subject, Email, Name string
+	EmailVerified        *bool // sent as email_verified when set
 }
 
 // Behaviour says what the provider does; the zero value plus a User is an honest provider.
@@ -276,6 +277,9 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	}
 	if g.user.Name != "" {
 		claims["name"] = g.user.Name
+	}
+	if g.user.EmailVerified != nil {
+		claims["email_verified"] = *g.user.EmailVerified
 	}
 	if b.WrongNonce {
 		claims["nonce"] = secret()
