@@ -41,6 +41,7 @@ type Member struct {
 
 // Carer is a parent or carer linked to the child.
 type Carer struct {
+	ID                     string // the person's id: staff may start a subject access request from it
 	Name                   string
 	Relationship           string
 	ParentalResponsibility bool
@@ -195,7 +196,7 @@ func careTeam(ctx context.Context, tx *sql.Tx, childID string, now time.Time) ([
 }
 
 func carers(ctx context.Context, tx *sql.Tx, childID string) ([]Carer, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT p.given_name || ' ' || p.family_name, fl.relationship, fl.parental_responsibility,
+	rows, err := tx.QueryContext(ctx, `SELECT p.id, p.given_name || ' ' || p.family_name, fl.relationship, fl.parental_responsibility,
 		COALESCE(p.email, ''), COALESCE(p.phone, '') FROM family_links fl JOIN people p ON p.id = fl.person_id
 		WHERE fl.child_id = $1 ORDER BY fl.parental_responsibility DESC, p.family_name, p.given_name`, childID)
 	if err != nil {
@@ -205,7 +206,7 @@ func carers(ctx context.Context, tx *sql.Tx, childID string) ([]Carer, error) {
 	var out []Carer
 	for rows.Next() {
 		var c Carer
-		if err := rows.Scan(&c.Name, &c.Relationship, &c.ParentalResponsibility, &c.Email, &c.Phone); err != nil {
+		if err := rows.Scan(&c.ID, &c.Name, &c.Relationship, &c.ParentalResponsibility, &c.Email, &c.Phone); err != nil {
 			return nil, err
 		}
 		out = append(out, c)
