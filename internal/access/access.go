@@ -40,6 +40,9 @@ const (
 	OfferModerate    Permission = "offer.moderate"    // approve Local Offer edits
 	FamilyView       Permission = "family.view"       // a parent or young person seeing their own record
 	FamilyContribute Permission = "family.contribute" // a parent or young person adding to it (their views, their story)
+	// SARExport answers a subject access request (UK GDPR Art. 15): export
+	// everything held about a child, young person or adult, with the access log.
+	SARExport Permission = "sar.export"
 )
 
 // Scope is how far a staff role reaches.
@@ -69,7 +72,7 @@ type Role struct {
 // a change to what a role may do is reviewed like any other change.
 var Roles = []Role{
 	{"ehcp_coordinator", "EHCP coordinator", []Permission{CaseView, CaseEdit, CaseCreate, PlanIssue, ConsentRecord, BreakGlass}, ScopeOwn},
-	{"send_manager", "SEND team manager", []Permission{CaseView, CaseEdit, CaseCreate, CaseReassign, PlanIssue, ConsentRecord, AuditView, BreakGlass}, ScopeOrganisation},
+	{"send_manager", "SEND team manager", []Permission{CaseView, CaseEdit, CaseCreate, CaseReassign, PlanIssue, ConsentRecord, AuditView, BreakGlass, SARExport}, ScopeOrganisation},
 	{"educational_psychologist", "Educational psychologist", []Permission{CaseView, AdviceSubmit}, ScopeOwn},
 	{"social_worker", "Social worker", []Permission{CaseView, AdviceSubmit, Safeguard, BreakGlass}, ScopeTeam},
 	{"health_professional", "Health professional", []Permission{CaseView, AdviceSubmit, BreakGlass}, ScopeTeam},

@@ -46,6 +46,10 @@ func TestDecide(t *testing.T) {
 		// The manager's organisation-wide scope reaches children of any team in the council.
 		{"manager, child of another team", manager, CaseReassign, []Relationship{rel(Owner, ViaOrganisation)}, true, false, "owning team (via organisation)"},
 		{"manager reads the access log", manager, AuditView, []Relationship{rel(Owner, ViaTeam)}, true, false, "owning team (via team)"},
+		// Subject access requests are answered by managers, for children their organisation reaches.
+		{"manager exports for a subject access request", manager, SARExport, []Relationship{rel(Owner, ViaOrganisation)}, true, false, "owning team (via organisation)"},
+		{"coordinator cannot export", coordinator, SARExport, []Relationship{rel(Allocated, ViaPerson)}, false, false, "no role of yours allows sar.export"},
+		{"manager, child out of reach", manager, SARExport, nil, false, true, "no relationship"},
 		// Permission: the coordinator may see the child but has no role to reassign: 403, not 404.
 		{"coordinator tries to reassign", coordinator, CaseReassign, []Relationship{rel(Allocated, ViaPerson)}, false, false, "no role of yours allows case.reassign"},
 		// A referral is a purpose-limited view: read and give advice, nothing else.

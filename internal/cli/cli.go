@@ -50,6 +50,7 @@ func init() { // in init: the commands refer back to the table for their --help
 		"demo":    {"load a synthetic demo partnership into an empty database", demoCmd},
 		"version": {"print the version", version},
 		"audit":   {"audit verify: check that the audit log's hash chain is intact", auditCmd},
+		"sar":     {"sar export: write a subject access request export (a ZIP file) about a child, young person or adult", sarCmd},
 	}
 }
 

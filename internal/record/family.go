@@ -111,8 +111,21 @@ func AccessLog(ctx context.Context, d *db.DB, a access.Actor, childID string, sh
 }
 
 var actionWords = map[string]string{
-	"child.view":      "Looked at the record",
-	"child.list":      "Saw the child in a list of their own children",
-	"child.update":    "Changed the record",
-	"access_log.view": "Looked at who has seen the record",
+	"child.view":        "Looked at the record",
+	"child.list":        "Saw the child in a list of their own children",
+	"child.update":      "Changed the record",
+	"access_log.view":   "Looked at who has seen the record",
+	"child.reassign":    "Changed the named contact",
+	"child.break_glass": "Opened the record in an emergency",
+	"caseload.view":     "Looked at their caseload",
+	"sar.export":        "Exported the record for a subject access request",
+}
+
+// Describe says what an audited action was, in words; an action without
+// words is given as it is.
+func Describe(action string) string {
+	if w, ok := actionWords[action]; ok {
+		return w
+	}
+	return action
 }

@@ -42,7 +42,8 @@ func TestSignedInPagesInABrowser(t *testing.T) {
 		pages        []string // route patterns, with {id} as Leo
 	}{
 		{"Amira Hussain", "/staff/caseload", []string{"GET /staff/caseload", "GET /staff/children/{id}", "GET /staff/break-glass", "GET /account/sessions", "GET /sign-in"}},
-		{"Daniel Okafor", "/staff/caseload", []string{"GET /staff/children/{id}/access-log", "GET /staff/children/{id}/reassign"}},
+		{"Daniel Okafor", "/staff/caseload", []string{"GET /staff/children/{id}/access-log", "GET /staff/children/{id}/reassign",
+			"GET /staff/sar", "GET /staff/children/{id}"}}, // the record again: with the export links a manager sees
 		{"Sarah Bennett", "/family/children", []string{"GET /family/children", "GET /family/children/{id}", "GET /family/children/{id}/access-log"}},
 	}
 	visited := map[string]bool{}
@@ -70,6 +71,31 @@ func TestSignedInPagesInABrowser(t *testing.T) {
 			t.Errorf("%s is behind sign-in and no browser test visits it signed in", rt.Pattern)
 		}
 	}
+
+	// A subject access request with a reason too short, then for a child out
+	// of reach: the form says what is wrong, accessibly, and the second is 404.
+	t.Run("subject access request", func(t *testing.T) {
+		b := browsertest.NewBrowser(t)
+		b.SignInAsDemo(t, srv.URL, email["Daniel Okafor"])
+		tab := b.Open(t, srv.URL+"/staff/sar?subject="+leo)
+		tab.Fill(t, "#reason", "SAR 1")
+		tab.Submit(t, `form[action="/staff/sar"] button`)
+		if tab.Status != 422 {
+			t.Errorf("a short reason answered %d, want 422", tab.Status)
+		}
+		if msg, _ := tab.Text(t, ".govuk-error-summary"); !strings.Contains(msg, "at least 10 characters") {
+			t.Errorf("the error summary does not name the reason: %q", msg)
+		}
+		for _, v := range tab.Axe(t) {
+			t.Errorf("error page accessibility: %s", v)
+		}
+		tab.Fill(t, "#subject", stranger)
+		tab.Fill(t, "#reason", "SAR-2026-0142, letter from the family")
+		tab.Submit(t, `form[action="/staff/sar"] button`)
+		if msg, _ := tab.Text(t, ".govuk-error-summary"); tab.Status != 404 || !strings.Contains(msg, "no record you may export") {
+			t.Errorf("a child out of reach answered %d: %q", tab.Status, msg)
+		}
+	})
 
 	// Break-glass from start to end: the form refuses what is wrong, accessibly,
 	// then opens a record the coordinator had no link to.

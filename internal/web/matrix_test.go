@@ -127,6 +127,9 @@ func TestAccessMatrix(t *testing.T) {
 			"GET /family/children":                 {403, family},
 			"GET /family/children/{id}":            {403, familyRecord},
 			"GET /family/children/{id}/access-log": {403, familyRecord},
+			// Subject access requests: managers only; the POST names each state's child and downloads the archive.
+			"GET /staff/sar":  {403, map[string]int{"anonymous": 303, "disabled account": 303, "manager, owning team": 200}},
+			"POST /staff/sar": {403, map[string]int{"manager, owning team": 200}},
 		}
 		assetURL, _ := url.Parse((&site{}).assetURL(t, "app.css"))
 		for _, rt := range Routes() {
@@ -153,13 +156,17 @@ func TestAccessMatrix(t *testing.T) {
 				if rt.Pattern == "POST /sign-in/demo" {
 					form.Set("persona", demo.Personas()[0].Email)
 				}
+				if rt.Pattern == "POST /staff/sar" {
+					form.Set("subject", st.child)
+					form.Set("reason", "SAR-2026-0001, letter from the family")
+				}
 				before := auditRows(t, d, st.actor, st.child)
 				got := request(t, h, d, method, path, st.actor, form)
 				if got != status {
 					t.Errorf("%s as %s: %d, want %d", rt.Pattern, st.name, got, status)
 					continue
 				}
-				if got == 200 && strings.Contains(pattern, "{id}") {
+				if got == 200 && (strings.Contains(pattern, "{id}") || rt.Pattern == "POST /staff/sar") {
 					if after := auditRows(t, d, st.actor, st.child); after != before+1 {
 						t.Errorf("%s as %s: %d audit rows written, want 1", rt.Pattern, st.name, after-before)
 					}

@@ -74,6 +74,11 @@ var table = []Route{
 	{"GET /staff/break-glass", string(access.BreakGlass), "Emergency access to a record", (*server).breakGlassForm},
 	{"POST /staff/break-glass", string(access.BreakGlass), "", (*server).breakGlass},
 
+	// Staff: subject access requests (UK GDPR Art. 15), answered with a download; the POST's
+	// title is for the form shown again with its errors.
+	{"GET /staff/sar", string(access.SARExport), "Subject access request export", (*server).sarForm},
+	{"POST /staff/sar", string(access.SARExport), "Subject access request export", (*server).sarExport},
+
 	// Families: their own children's records, and who has looked at them.
 	{"GET /family/children", string(access.FamilyView), "Your children", (*server).familyChildren},
 	{"GET /family/children/{id}", string(access.FamilyView), "Your child's record", (*server).familyChild},
