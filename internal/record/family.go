@@ -115,4 +115,12 @@ var actionWords = map[string]string{
 	"child.list":      "Saw the child in a list of their own children",
 	"child.update":    "Changed the record",
 	"access_log.view": "Looked at who has seen the record",
+	// Transfers of the case and safeguarding shares.
+	"child.transfer.propose":   "Proposed moving the case to another team",
+	"child.transfer.revoke":    "Withdrew a proposal to move the case to another team",
+	"child.transfer.reject":    "Declined to take over the case",
+	"child.transfer.accept":    "Took over the case",
+	"transfer.view":            "Looked at a proposal to move the case to another team",
+	"child.safeguarding_share": "Shared the record with another organisation to keep a child safe",
+	"alert.review":             "Reviewed how the record was opened",
 }
