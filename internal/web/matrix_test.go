@@ -88,31 +88,45 @@ func TestAccessMatrix(t *testing.T) {
 			breakGlassPost[s] = 403
 		}
 		want := map[string]expect{
-			"GET /{$}":                             {200, nil},
-			"GET /services":                        {200, nil},
-			"GET /while-you-wait":                  {200, nil},
-			"GET /family":                          {200, nil},
-			"GET /staff":                           {200, nil},
-			"GET /accessibility":                   {200, nil},
-			"GET /privacy":                         {200, nil},
-			"GET /healthz":                         {200, nil},
-			"GET /readyz":                          {200, nil},
-			"GET /static/{hash}/{name}":            {200, nil},
-			"GET /sign-in":                         {200, nil},
-			"POST /sign-in/demo":                   {303, nil},
-			"POST /sign-out":                       {0, post(303, 0)},
-			"GET /account/sessions":                {200, signedIn(200)},
-			"POST /account/sessions/end-all":       {0, post(303, 0)},
-			"GET /staff/caseload":                  {403, staffWithCaseload},
-			"GET /staff/children/{id}":             {403, staffRecord},
-			"GET /staff/children/{id}/access-log":  {403, map[string]int{"anonymous": 303, "disabled account": 303, "manager, owning team": 200}},
-			"GET /staff/children/{id}/reassign":    {403, map[string]int{"anonymous": 303, "disabled account": 303, "manager, owning team": 200}},
-			"POST /staff/children/{id}/reassign":   {403, map[string]int{"manager, owning team": 422}}, // an empty form: refused with what is missing
-			"GET /staff/break-glass":               {403, staffWithCaseload},
-			"POST /staff/break-glass":              {0, breakGlassPost},
-			"GET /family/children":                 {403, family},
-			"GET /family/children/{id}":            {403, familyRecord},
-			"GET /family/children/{id}/access-log": {403, familyRecord},
+			"GET /{$}":                            {200, nil},
+			"GET /services":                       {200, nil},
+			"GET /while-you-wait":                 {200, nil},
+			"GET /family":                         {200, nil},
+			"GET /staff":                          {200, nil},
+			"GET /accessibility":                  {200, nil},
+			"GET /privacy":                        {200, nil},
+			"GET /healthz":                        {200, nil},
+			"GET /readyz":                         {200, nil},
+			"GET /static/{hash}/{name}":           {200, nil},
+			"GET /sign-in":                        {200, nil},
+			"POST /sign-in/demo":                  {303, nil},
+			"POST /sign-out":                      {0, post(303, 0)},
+			"GET /account/sessions":               {200, signedIn(200)},
+			"POST /account/sessions/end-all":      {0, post(303, 0)},
+			"GET /staff/caseload":                 {403, staffWithCaseload},
+			"GET /staff/children/{id}":            {403, staffRecord},
+			"GET /staff/children/{id}/access-log": {403, map[string]int{"anonymous": 303, "disabled account": 303, "manager, owning team": 200}},
+			"GET /staff/children/{id}/reassign":   {403, map[string]int{"anonymous": 303, "disabled account": 303, "manager, owning team": 200}},
+			"POST /staff/children/{id}/reassign":  {403, map[string]int{"manager, owning team": 422}}, // an empty form: refused with what is missing
+			"GET /staff/break-glass":              {403, staffWithCaseload},
+			"POST /staff/break-glass":             {0, breakGlassPost},
+			"GET /family/children":                {403, family},
+
+			// Transfers, safeguarding shares and alerts: only the manager holds case.reassign and
+			// audit.view, and nobody here safeguarding.share. {tid} is a fresh pending transfer of
+			// Leo proposed by Daniel, {aid} a fresh break-glass alert of his council (matrix_transfer_test.go).
+			"GET /staff/children/{id}/transfer":            {403, map[string]int{"anonymous": 303, "disabled account": 303, "manager, owning team": 200}},
+			"POST /staff/children/{id}/transfer":           {403, map[string]int{"manager, owning team": 422}}, // an empty form
+			"GET /staff/transfers":                         {403, map[string]int{"anonymous": 303, "disabled account": 303, "manager, owning team": 200}},
+			"GET /staff/transfers/{tid}":                   {403, map[string]int{"anonymous": 303, "disabled account": 303, "manager, owning team": 200}},
+			"POST /staff/transfers/{tid}":                  {403, map[string]int{"manager, owning team": 422}}, // neither accept nor reject
+			"POST /staff/transfers/{tid}/revoke":           {403, map[string]int{"manager, owning team": 303}},
+			"GET /staff/children/{id}/safeguarding-share":  {403, map[string]int{"anonymous": 303, "disabled account": 303}},
+			"POST /staff/children/{id}/safeguarding-share": {403, nil},
+			"GET /staff/alerts":                            {403, map[string]int{"anonymous": 303, "disabled account": 303, "manager, owning team": 200}},
+			"POST /staff/alerts/{aid}/reviewed":            {403, map[string]int{"manager, owning team": 303}},
+			"GET /family/children/{id}":                    {403, familyRecord},
+			"GET /family/children/{id}/access-log":         {403, familyRecord},
 		}
 		assetURL, _ := url.Parse((&site{}).assetURL(t, "app.css"))
 		for _, rt := range Routes() {
@@ -135,6 +149,7 @@ func TestAccessMatrix(t *testing.T) {
 				if strings.Contains(path, "{hash}") {
 					path = assetURL.Path
 				}
+				path = w.fresh(t, d, path)
 				form := url.Values{}
 				if rt.Pattern == "POST /sign-in/demo" {
 					form.Set("persona", demo.Personas()[0].Email)
@@ -145,7 +160,7 @@ func TestAccessMatrix(t *testing.T) {
 					t.Errorf("%s as %s: %d, want %d", rt.Pattern, st.name, got, status)
 					continue
 				}
-				if got == 200 && strings.Contains(pattern, "{id}") {
+				if got == 200 && (strings.Contains(pattern, "{id}") || strings.Contains(pattern, "{tid}")) { // {tid} is Leo's transfer
 					if after := auditRows(t, d, st.actor, st.child); after != before+1 {
 						t.Errorf("%s as %s: %d audit rows written, want 1", rt.Pattern, st.name, after-before)
 					}
