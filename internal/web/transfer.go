@@ -93,7 +93,7 @@ type transferPage struct {
 	Transfer     access.Transfer
 	Coordinators []access.Person
 	Decision     string
-	Coordinator  string
+	To           string // the coordinator chosen
 	Reason       string
 	Errors       []apperr.Field
 }
@@ -106,11 +106,11 @@ func (s *server) transferPage(w http.ResponseWriter, r *http.Request) {
 func (s *server) answerTransfer(w http.ResponseWriter, r *http.Request) {
 	a, _ := actorOf(r.Context())
 	id := r.PathValue("tid")
-	p := transferPage{Decision: r.PostFormValue("decision"), Coordinator: r.PostFormValue("coordinator"), Reason: r.PostFormValue("reason")}
+	p := transferPage{Decision: r.PostFormValue("decision"), To: r.PostFormValue("coordinator"), Reason: r.PostFormValue("reason")}
 	var err error
 	switch p.Decision {
 	case "accept":
-		_, err = record.AcceptTransfer(r.Context(), s.db, a, id, p.Coordinator)
+		_, err = record.AcceptTransfer(r.Context(), s.db, a, id, p.To)
 	case "reject":
 		_, err = record.RejectTransfer(r.Context(), s.db, a, id, p.Reason)
 	default:
