@@ -34,15 +34,7 @@ type state struct {
 // computed from Decide, so this test can disagree with the code.
 func TestAccessMatrix(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
-		if _, err := demo.Generate(ctx, d, demo.Options{Scale: demo.Tiny, Seed: 1, Today: date.Of(2026, 11, 22)}); err != nil {
-			t.Fatal(err)
-		}
-		h, err := New(Config{DB: d, Demo: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		w := matrixWorld(t, d)
+		h, w := matrixServer(t, d)
 		states := []state{
 			{"anonymous", "", w.leo},
 			{"allocated coordinator", w.amira, w.leo},
@@ -173,6 +165,19 @@ func TestAccessMatrix(t *testing.T) {
 type matrixPeople struct {
 	amira, daniel, tom, sarah, kai, disabled                          string
 	leo, stranger, revoked, withdrawn, glass, kaiChild, disabledChild string
+}
+
+// matrixServer loads the tiny demo into d, with each relationship state set up, and serves it.
+func matrixServer(t *testing.T, d *db.DB) (http.Handler, matrixPeople) {
+	t.Helper()
+	if _, err := demo.Generate(context.Background(), d, demo.Options{Scale: demo.Tiny, Seed: 1, Today: date.Of(2026, 11, 22)}); err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(Config{DB: d, Demo: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h, matrixWorld(t, d)
 }
 
 // matrixWorld finds the demo people and sets up each relationship state.

@@ -8,10 +8,8 @@ import (
 	"testing"
 
 	"joinedup/internal/access"
-	"joinedup/internal/date"
 	"joinedup/internal/db"
 	"joinedup/internal/db/dbtest"
-	"joinedup/internal/demo"
 	"joinedup/internal/people"
 	"joinedup/internal/record"
 )
@@ -72,14 +70,7 @@ func (w matrixPeople) fresh(t *testing.T, d *db.DB, path string) string {
 func TestTransferHiddenLooksMissing(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		if _, err := demo.Generate(ctx, d, demo.Options{Scale: demo.Tiny, Seed: 1, Today: date.Of(2026, 11, 22)}); err != nil {
-			t.Fatal(err)
-		}
-		h, err := New(Config{DB: d, Demo: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		w := matrixWorld(t, d)
+		h, w := matrixServer(t, d)
 		s := &people.Store{DB: d}
 		council, err := s.CreateOrganisation(ctx, people.Organisation{Kind: people.Council, Name: "Elsewhere Council"})
 		if err != nil {
