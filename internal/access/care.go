@@ -3,6 +3,7 @@ package access
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 	"time"
 
@@ -144,9 +145,77 @@ func BreakGlassAccess(ctx context.Context, tx *sql.Tx, a Actor, childID, reason 
 	if err != nil {
 		return Link{}, err
 	}
-	_, err = tx.ExecContext(ctx, "INSERT INTO access_alerts (id, organisation_id, kind, care_team_id, raised_at) VALUES ($1, $2, 'break_glass', $3, $4)",
-		uuid.NewString(), a.OrganisationID, l.ID, now.UTC())
-	return l, err
+	return l, raiseAlert(ctx, tx, a, BreakGlassed, l.ID, now)
+}
+
+// raiseAlert reports a link made without the usual relationship (break-glass,
+// a safeguarding share) to the managers of the actor's organisation.
+func raiseAlert(ctx context.Context, tx *sql.Tx, a Actor, kind, linkID string, now time.Time) error {
+	_, err := tx.ExecContext(ctx, "INSERT INTO access_alerts (id, organisation_id, kind, care_team_id, raised_at) VALUES ($1, $2, $3, $4, $5)",
+		uuid.NewString(), a.OrganisationID, kind, linkID, now.UTC())
+	return err
+}
+
+// LawfulBases are the laws a safeguarding share may rely on, as the person
+// sharing chooses them. For special category data (health, for one) the Data
+// Protection Act 2018 condition is Schedule 1 paragraph 18; Schedule 8 is for
+// law-enforcement processing by competent authorities, which a council's SEND
+// and social care work is not.
+var LawfulBases = []string{
+	"Children Act 1989, section 47: enquiries where a child may be suffering significant harm",
+	"Children Act 1989, section 17: services for a child in need",
+	"Children Act 2004, section 11: the duty to safeguard and promote the welfare of children",
+	"Data Protection Act 2018, Schedule 1, paragraph 18: safeguarding of children and of individuals at risk",
+	"Crime and Disorder Act 1998, section 115: disclosure to prevent crime and disorder",
+}
+
+// SafeguardingShare shares a child's record with an organisation without the
+// family's consent, as a safeguarding share needs: the sharer must be allowed
+// safeguarding.share for the child, chooses the law relied on and writes the
+// reason, and the managers of their organisation are alerted. The share gives
+// the organisation a view of the record (see limited). The caller audits it.
+func SafeguardingShare(ctx context.Context, tx *sql.Tx, a Actor, childID, orgID, basis, reason string, now time.Time) (Link, error) {
+	dec, err := Check(ctx, tx, a, Safeguard, childID, now)
+	if err != nil {
+		return Link{}, err
+	}
+	if !dec.Allow {
+		return Link{}, dec.Err()
+	}
+	var fs apperr.Fields
+	if orgID == "" {
+		fs.Add("organisation", "choose the organisation to share the record with")
+	} else if n, err := count(ctx, tx, "SELECT COUNT(*) FROM organisations o WHERE "+shareCond+" AND o.id = $1", orgID); err != nil {
+		return Link{}, err
+	} else if n == 0 {
+		fs.Add("organisation", "choose an organisation from the list")
+	}
+	if !slices.Contains(LawfulBases, basis) {
+		fs.Add("basis", "choose the law you are relying on to share without consent")
+	}
+	reason = strings.TrimSpace(reason)
+	if len(reason) < 20 {
+		fs.Add("reason", "say why the record must be shared without consent, in at least 20 characters")
+	}
+	if err := fs.Err("safeguarding share"); err != nil {
+		return Link{}, err
+	}
+	l, err := AddLink(ctx, tx, Link{ChildID: childID, OrganisationID: orgID, Reason: Safeguarding, Purpose: "safeguarding share",
+		GrantedBy: a.PersonID, StartsAt: now, LawfulBasis: basis, Note: reason})
+	if err != nil {
+		return Link{}, err
+	}
+	return l, raiseAlert(ctx, tx, a, Safeguarding, l.ID, now)
+}
+
+// shareCond is true of an organisation o a record can be shared with for
+// safeguarding: not a school, college or nursery, which already hold their
+// pupils' records through the setting's link (and would make the list long).
+const shareCond = "o.kind NOT IN ('school', 'college', 'early_years')"
+
+// ShareTargets lists the organisations a record can be shared with for safeguarding.
+func ShareTargets(ctx context.Context, q Querier) ([]Organisation, error) {
+	return organisations(ctx, q, shareCond)
 }
 
 // Consent records that a parent with parental responsibility, or the young

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -49,33 +50,52 @@ func Reassign(ctx context.Context, tx *sql.Tx, manager Actor, childID, to, note 
 		return Handover{}, err
 	}
 	h := Handover{ChildID: childID, To: to}
-	rows, err := tx.QueryContext(ctx, `SELECT id, person_id FROM care_team WHERE child_id = $1 AND reason = 'allocated'
-		AND purpose = $2 AND status = 'active' AND (ends_at IS NULL OR ends_at > $3) ORDER BY id`, childID, NamedContact, now)
+	ending, from, err := allocations(ctx, tx, childID, now, "ct.purpose = $3", NamedContact)
 	if err != nil {
 		return Handover{}, err
 	}
-	var ending []string
-	for rows.Next() {
-		var id, person string
-		if err := rows.Scan(&id, &person); err != nil {
-			rows.Close()
-			return Handover{}, err
-		}
-		if person == to {
-			rows.Close()
-			return Handover{}, apperr.Errorf(apperr.Conflict, "this coordinator is already the named contact")
-		}
-		ending, h.From = append(ending, id), append(h.From, person)
+	if slices.Contains(from, to) {
+		return Handover{}, apperr.Errorf(apperr.Conflict, "this coordinator is already the named contact")
 	}
-	rows.Close()
-	for _, id := range ending {
-		if err := EndLink(ctx, tx, id, now); err != nil {
-			return Handover{}, err
-		}
+	h.From = from
+	if err := endLinks(ctx, tx, ending, now); err != nil {
+		return Handover{}, err
 	}
 	h.Link, err = AddLink(ctx, tx, Link{ChildID: childID, PersonID: to, Reason: Allocated, Purpose: NamedContact,
 		GrantedBy: manager.PersonID, StartsAt: now, Note: strings.TrimSpace(note)})
 	return h, err
+}
+
+// allocations returns the ids and people of the child's allocated links in
+// force that also meet cond: a condition on care_team ct and the person's
+// organisation o, with its arguments numbered from $3.
+func allocations(ctx context.Context, tx *sql.Tx, childID string, now time.Time, cond string, args ...any) (ids, people []string, err error) {
+	rows, err := tx.QueryContext(ctx, `SELECT ct.id, ct.person_id FROM care_team ct JOIN people p ON p.id = ct.person_id
+		JOIN organisations o ON o.id = p.organisation_id
+		WHERE ct.child_id = $1 AND ct.reason = 'allocated' AND ct.status = 'active' AND (ct.ends_at IS NULL OR ct.ends_at > $2)
+		AND (`+cond+`) ORDER BY ct.id`, append([]any{childID, now}, args...)...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, person string
+		if err := rows.Scan(&id, &person); err != nil {
+			return nil, nil, err
+		}
+		ids, people = append(ids, id), append(people, person)
+	}
+	return ids, people, rows.Err()
+}
+
+// endLinks ends each of the care-team links ids at once.
+func endLinks(ctx context.Context, tx *sql.Tx, ids []string, at time.Time) error {
+	for _, id := range ids {
+		if err := EndLink(ctx, tx, id, at); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func isCoordinatorIn(ctx context.Context, tx *sql.Tx, person, org string) (bool, error) {

@@ -108,14 +108,7 @@ func Predicate(a Actor, p Permission, childCol string, now time.Time, first int)
 	if scope == ScopePartnership {
 		return "1 = 1", nil
 	}
-	member := []string{"ct.person_id = " + ar.add(a.PersonID)}
-	if scopeRank[scope] >= scopeRank[ScopeTeam] && a.TeamID != "" {
-		member = append(member, "ct.organisation_id = "+ar.add(a.TeamID))
-	}
-	if scope == ScopeOrganisation && a.OrganisationID != "" {
-		org := ar.add(a.OrganisationID)
-		member = append(member, fmt.Sprintf("ct.organisation_id IN (SELECT id FROM organisations WHERE id = %s OR parent_id = %s)", org, org))
-	}
+	member := append([]string{"ct.person_id = " + ar.add(a.PersonID)}, orgsInReach(ar, a, scope, "ct.organisation_id")...)
 	reasons := make([]string, 0, 6)
 	for _, r := range reasonsAllowing(p) {
 		reasons = append(reasons, ar.add(r))
@@ -126,6 +119,38 @@ func Predicate(a Actor, p Permission, childCol string, now time.Time, first int)
 	return fmt.Sprintf(`%s IN (SELECT ct.child_id FROM care_team ct LEFT JOIN consents cs ON cs.id = ct.consent_id
 		WHERE (%s) AND ct.reason IN (%s) AND %s)`,
 		childCol, strings.Join(member, " OR "), strings.Join(reasons, ", "), live(ar, now)), ar.vals
+}
+
+// orgsInReach lists the conditions under which the organisation in col is
+// within reach of a role with scope s: the actor's team from team scope, their
+// organisation and its teams from organisation scope.
+func orgsInReach(ar *args, a Actor, s Scope, col string) []string {
+	var out []string
+	if scopeRank[s] >= scopeRank[ScopeTeam] && a.TeamID != "" {
+		out = append(out, col+" = "+ar.add(a.TeamID))
+	}
+	if scopeRank[s] >= scopeRank[ScopeOrganisation] && a.OrganisationID != "" {
+		org := ar.add(a.OrganisationID)
+		out = append(out, fmt.Sprintf("%s IN (SELECT id FROM organisations WHERE id = %s OR parent_id = %s)", col, org, org))
+	}
+	return out
+}
+
+// orgCond is an SQL condition true when a staff actor may do p for the
+// organisation in col as a whole (a transfer to or from it, its alerts), not
+// for one child: their role's scope must reach the organisation itself.
+func orgCond(ar *args, a Actor, p Permission, col string) string {
+	scope, ok := a.Can(p)
+	switch {
+	case !ok || a.Disabled || a.Kind != Staff:
+		return "1 = 0"
+	case scope == ScopePartnership:
+		return "1 = 1"
+	}
+	if m := orgsInReach(ar, a, scope, col); len(m) > 0 {
+		return "(" + strings.Join(m, " OR ") + ")"
+	}
+	return "1 = 0"
 }
 
 // InForce returns the condition on care_team ct (LEFT JOINed to consents cs

@@ -77,6 +77,14 @@ func careTeams(a *area) error {
 				return err
 			}
 		}
+		// Leo's social worker, so the demo can show a safeguarding share. Her
+		// link's id has a stream of its own, leaving every other link as it was.
+		if sw := persona["socialworker"]; leo && sw != nil {
+			if err := access.LoadLink(a.g.l, access.Link{ID: a.rng("social care").id(), ChildID: c.ID, PersonID: sw.id,
+				Reason: access.Allocated, Purpose: "social care: child in need assessment", GrantedBy: "demo", StartsAt: granted}); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

@@ -57,6 +57,7 @@ func TestPersonasReachWhatTheirJobsGiveThem(t *testing.T) {
 			{"Tom Nguyen", access.CaseEdit, 0, 0, false, ""},                              // a referral is a purpose-limited view
 			{"Rachel Evans", access.CaseView, 1, 200, true, "owning team"},                // the SENCO: Brookfield's pupils
 			{"Marcus Reid", access.CaseView, 0, 0, false, ""},                             // the Local Offer editor sees no child
+			{"Joanne Price", access.Safeguard, 1, 1, true, "allocated worker"},            // Leo's social worker may share his record for safeguarding
 			{"Sarah Bennett", access.FamilyView, 1, 3, true, "parental responsibility"},   // Leo's mother
 			{"Kai Thompson", access.FamilyView, 1, 1, false, ""},                          // the young person: himself only
 		}

@@ -33,6 +33,7 @@ var personas = []personaSpec{
 	{"salt", "Health professional: speech and language therapist", "Tom", "Nguyen", "Speech and language therapist", people.Staff},
 	{"senco", "SENCO (" + brookfield + ")", "Rachel", "Evans", "SENCO", people.Staff},
 	{"localoffer", "Local Offer editor", "Marcus", "Reid", "Local Offer editor", people.Staff},
+	{"socialworker", "Social worker, children with disabilities (works with Leo Bennett)", "Joanne", "Price", "Social worker", people.Staff},
 	{"parent", "Parent (mother of Leo Bennett, 9, EHC plan)", "Sarah", "Bennett", "", people.ParentCarer},
 	{"youngperson", "Young person (18, EHC plan, own account)", "Kai", "Thompson", "", people.YoungPerson},
 }
@@ -109,6 +110,8 @@ func staff(a *area) error {
 				o = a.brookfield
 			case "localoffer":
 				o = a.localOffer
+			case "socialworker":
+				o = a.socialCare
 			default:
 				continue // families are made with the children
 			}
@@ -149,7 +152,10 @@ func staff(a *area) error {
 	}
 	gen(a.socialCare, "Team manager, children with disabilities")
 	gen(a.socialCare, "Designated Social Care Officer")
-	for range sized(8, 2) {
+	for i := range sized(8, 2) {
+		if i == 0 && has["socialworker/"+a.socialCare.id] {
+			continue
+		}
 		gen(a.socialCare, "Social worker")
 	}
 	gen(a.localOffer, "Local Offer manager")

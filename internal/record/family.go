@@ -119,6 +119,15 @@ var actionWords = map[string]string{
 	"child.break_glass": "Opened the record in an emergency",
 	"caseload.view":     "Looked at their caseload",
 	"sar.export":        "Exported the record for a subject access request",
+	"account.invite":    "Invited a parent or the young person to make a joinedup account",
+	// Transfers of the case and safeguarding shares.
+	"child.transfer.propose":   "Proposed moving the case to another team",
+	"child.transfer.revoke":    "Withdrew a proposal to move the case to another team",
+	"child.transfer.reject":    "Declined to take over the case",
+	"child.transfer.accept":    "Took over the case",
+	"transfer.view":            "Looked at a proposal to move the case to another team",
+	"child.safeguarding_share": "Shared the record with another organisation to keep a child safe",
+	"alert.review":             "Reviewed how the record was opened",
 }
 
 // Describe says what an audited action was, in words; an action without

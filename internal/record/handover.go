@@ -24,37 +24,51 @@ func Reassign(ctx context.Context, d *db.DB, manager access.Actor, childID, to, 
 		if h, err = access.Reassign(ctx, tx, manager, childID, to, note, now); err != nil {
 			return err
 		}
-		var child, name, email, phone, org string
-		if err := tx.QueryRowContext(ctx, `SELECT c.given_name, p.given_name || ' ' || p.family_name, COALESCE(p.email, ''), COALESCE(p.phone, ''),
-				COALESCE(op.name, o.name)
-			FROM children c, people p JOIN organisations o ON o.id = p.organisation_id LEFT JOIN organisations op ON op.id = o.parent_id
-			WHERE c.id = $1 AND p.id = $2`, childID, to).Scan(&child, &name, &email, &phone, &org); err != nil {
+		c, err := newContact(ctx, tx, h)
+		if err != nil {
 			return err
 		}
-		var before []string
-		for _, id := range h.From {
-			var n string
-			if err := tx.QueryRowContext(ctx, "SELECT given_name || ' ' || family_name FROM people WHERE id = $1", id).Scan(&n); err != nil {
-				return err
-			}
-			before = append(before, n)
-		}
-		if _, err := audit.Append(ctx, d, tx, audit.Event{At: now, RequestID: manager.RequestID, ActorID: manager.PersonID,
-			ActorOrg: manager.OrganisationID, ActorRole: manager.RoleTitle(), Action: "child.reassign", RecordType: "care_team",
-			RecordID: h.Link.ID, ChildID: childID, Reason: "handover by a manager who may reassign",
-			Changes: []audit.Change{{Field: "named contact", Old: strings.Join(before, ", "), New: name}}}); err != nil {
+		if err := write(ctx, d, tx, manager, "child.reassign", "care_team", h.Link.ID, childID, "handover by a manager who may reassign", now,
+			audit.Change{Field: "named contact", Old: strings.Join(c.before, ", "), New: c.name}); err != nil {
 			return err
 		}
-		return tellFamily(ctx, tx, childID, h.Link.ID, child, name, email, phone, org, before)
+		return tellFamily(ctx, tx, c, "handover-"+h.Link.ID, "")
 	})
 	return h, err
 }
 
-// tellFamily writes the message about a new named contact to everyone who decides for the child.
-func tellFamily(ctx context.Context, tx *sql.Tx, childID, ref, child, name, email, phone, org string, before []string) error {
+// contact is a change of named contact as the family is told of it.
+type contact struct {
+	childID, child          string // the child's id and given name
+	name, email, phone, org string // the new named contact and how to reach them
+	before                  []string
+}
+
+// newContact reads what the family is told about the handover h.
+func newContact(ctx context.Context, tx *sql.Tx, h access.Handover) (contact, error) {
+	c := contact{childID: h.ChildID}
+	if err := tx.QueryRowContext(ctx, `SELECT c.given_name, p.given_name || ' ' || p.family_name, COALESCE(p.email, ''), COALESCE(p.phone, ''),
+			COALESCE(op.name, o.name)
+		FROM children c, people p JOIN organisations o ON o.id = p.organisation_id LEFT JOIN organisations op ON op.id = o.parent_id
+		WHERE c.id = $1 AND p.id = $2`, h.ChildID, h.To).Scan(&c.child, &c.name, &c.email, &c.phone, &c.org); err != nil {
+		return contact{}, err
+	}
+	for _, id := range h.From {
+		var n string
+		if err := tx.QueryRowContext(ctx, "SELECT given_name || ' ' || family_name FROM people WHERE id = $1", id).Scan(&n); err != nil {
+			return contact{}, err
+		}
+		c.before = append(c.before, n)
+	}
+	return c, nil
+}
+
+// tellFamily writes the message about a new named contact to everyone who
+// decides for the child. moved, when the case moved to another team, says so first.
+func tellFamily(ctx context.Context, tx *sql.Tx, c contact, ref, moved string) error {
 	rows, err := tx.QueryContext(ctx, `SELECT p.email FROM family_links fl JOIN people p ON p.id = fl.person_id
 		WHERE fl.child_id = $1 AND fl.parental_responsibility = $2 AND p.email IS NOT NULL AND p.disabled_at IS NULL
-		UNION SELECT p.email FROM children c JOIN people p ON p.id = c.person_id WHERE c.id = $1 AND p.email IS NOT NULL`, childID, true)
+		UNION SELECT p.email FROM children c JOIN people p ON p.id = c.person_id WHERE c.id = $1 AND p.email IS NOT NULL`, c.childID, true)
 	if err != nil {
 		return err
 	}
@@ -69,21 +83,26 @@ func tellFamily(ctx context.Context, tx *sql.Tx, childID, ref, child, name, emai
 	}
 	rows.Close()
 	instead := ""
-	if len(before) > 0 {
-		instead = ", in place of " + strings.Join(before, " and ")
+	if len(c.before) > 0 {
+		instead = ", in place of " + strings.Join(c.before, " and ")
 	}
-	reach := "email " + email
-	if phone != "" {
-		reach += " or phone " + phone
+	reach := "email " + c.email
+	if c.phone != "" {
+		reach += " or phone " + c.phone
 	}
-	first, _, _ := strings.Cut(name, " ")
+	subject := fmt.Sprintf("%s's named contact has changed", c.child)
+	if moved != "" {
+		subject = fmt.Sprintf("%s's SEND team and named contact have changed", c.child)
+		moved += " "
+	}
+	first, _, _ := strings.Cut(c.name, " ")
 	for _, addr := range to {
 		if _, err := notify.Enqueue(ctx, tx, notify.Message{
 			To:          addr,
-			Subject:     fmt.Sprintf("%s's named contact has changed", child),
-			WhatChanged: fmt.Sprintf("%s, EHCP coordinator at %s, is now your named contact for %s's special educational needs support%s.", name, org, child, instead),
+			Subject:     subject,
+			WhatChanged: fmt.Sprintf("%s%s, EHCP coordinator at %s, is now your named contact for %s's special educational needs support%s.", moved, c.name, c.org, c.child, instead),
 			WhatToDo:    fmt.Sprintf("You do not need to do anything. To reach %s, %s.", first, reach),
-			Reference:   "handover-" + ref,
+			Reference:   ref,
 		}); err != nil {
 			return err
 		}

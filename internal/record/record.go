@@ -227,13 +227,14 @@ func carers(ctx context.Context, tx *sql.Tx, childID string, now time.Time) ([]C
 	return out, rows.Err()
 }
 
-// write appends the audit row for a read by a.
-func write(ctx context.Context, d *db.DB, tx *sql.Tx, a access.Actor, action, recordType, recordID, childID, reason string, now time.Time) error {
+// write appends the audit row for a read or, with its changes, a change by a.
+func write(ctx context.Context, d *db.DB, tx *sql.Tx, a access.Actor, action, recordType, recordID, childID, reason string, now time.Time, changes ...audit.Change) error {
 	org := a.OrganisationID
 	if org == "" {
 		org = a.Kind // families belong to no organisation
 	}
 	_, err := audit.Append(ctx, d, tx, audit.Event{At: now, RequestID: a.RequestID, ActorID: a.PersonID, ActorOrg: org,
-		ActorRole: a.RoleTitle(), Action: action, RecordType: recordType, RecordID: recordID, ChildID: childID, Reason: reason})
+		ActorRole: a.RoleTitle(), Action: action, RecordType: recordType, RecordID: recordID, ChildID: childID, Reason: reason,
+		Changes: changes})
 	return err
 }

@@ -66,6 +66,9 @@ func TestSignedInPagesInABrowser(t *testing.T) {
 			b.Open(t, srv.URL+v.landing).Screenshot(t, filepath.Join(dir, "joinedup-"+strings.Fields(v.who)[0]+".png"))
 		})
 	}
+	for _, pattern := range visitTransfersAndShares(t, srv, d, email, leo) {
+		visited[pattern] = true
+	}
 	for _, rt := range web.Routes() {
 		if rt.IsPage() && rt.Permission != web.PermPublic && !visited[rt.Pattern] {
 			t.Errorf("%s is behind sign-in and no browser test visits it signed in", rt.Pattern)

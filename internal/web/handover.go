@@ -1,12 +1,10 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 
 	"joinedup/internal/access"
 	"joinedup/internal/apperr"
-	"joinedup/internal/db"
 	"joinedup/internal/record"
 )
 
@@ -28,8 +26,7 @@ func (s *server) reassign(w http.ResponseWriter, r *http.Request) {
 	a, _ := actorOf(r.Context())
 	p := reassignPage{To: r.PostFormValue("coordinator"), Note: r.PostFormValue("note")}
 	_, err := record.Reassign(r.Context(), s.db, a, r.PathValue("id"), p.To, p.Note)
-	if e := new(apperr.Error); errors.As(err, &e) && e.Code == apperr.Invalid {
-		p.Errors = e.Fields
+	if p.Errors = invalidFields(err); p.Errors != nil {
 		s.reassignRender(w, r, p)
 		return
 	}
@@ -44,19 +41,11 @@ func (s *server) reassign(w http.ResponseWriter, r *http.Request) {
 // coordinators, then shows the form with p's answers and errors.
 func (s *server) reassignRender(w http.ResponseWriter, r *http.Request, p reassignPage) {
 	a, _ := actorOf(r.Context())
-	id := r.PathValue("id")
-	if dec, err := access.Check(r.Context(), s.db, a, access.CaseReassign, id, db.Now()); err != nil || !dec.Allow {
-		if err == nil {
-			err = dec.Err()
-		}
-		s.fail(w, r, err)
+	var ok bool
+	if p.Child, ok = s.childFor(w, r, access.CaseReassign); !ok {
 		return
 	}
 	var err error
-	if p.Child, err = record.Child(r.Context(), s.db, a, id, access.CaseView); err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	if p.Coordinators, err = access.Coordinators(r.Context(), s.db, a.OrganisationID); err != nil {
 		s.serverError(w, r, err)
 		return

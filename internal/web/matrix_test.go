@@ -34,15 +34,7 @@ type state struct {
 // computed from Decide, so this test can disagree with the code.
 func TestAccessMatrix(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
-		if _, err := demo.Generate(ctx, d, demo.Options{Scale: demo.Tiny, Seed: 1, Today: date.Of(2026, 11, 22)}); err != nil {
-			t.Fatal(err)
-		}
-		h, err := New(Config{DB: d, Demo: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		w := matrixWorld(t, d)
+		h, w := matrixServer(t, d)
 		states := []state{
 			{"anonymous", "", w.leo},
 			{"allocated coordinator", w.amira, w.leo},
@@ -130,6 +122,20 @@ func TestAccessMatrix(t *testing.T) {
 			// Subject access requests: managers only; the POST names each state's child and downloads the archive.
 			"GET /staff/sar":  {403, map[string]int{"anonymous": 303, "disabled account": 303, "manager, owning team": 200}},
 			"POST /staff/sar": {403, map[string]int{"manager, owning team": 200}},
+
+			// Transfers, safeguarding shares and alerts: only the manager holds case.reassign and
+			// audit.view, and nobody here safeguarding.share. {tid} is a fresh pending transfer of
+			// Leo proposed by Daniel, {aid} a fresh break-glass alert of his council (matrix_transfer_test.go).
+			"GET /staff/children/{id}/transfer":            {403, map[string]int{"anonymous": 303, "disabled account": 303, "manager, owning team": 200}},
+			"POST /staff/children/{id}/transfer":           {403, map[string]int{"manager, owning team": 422}}, // an empty form
+			"GET /staff/transfers":                         {403, map[string]int{"anonymous": 303, "disabled account": 303, "manager, owning team": 200}},
+			"GET /staff/transfers/{tid}":                   {403, map[string]int{"anonymous": 303, "disabled account": 303, "manager, owning team": 200}},
+			"POST /staff/transfers/{tid}":                  {403, map[string]int{"manager, owning team": 422}}, // neither accept nor reject
+			"POST /staff/transfers/{tid}/revoke":           {403, map[string]int{"manager, owning team": 303}},
+			"GET /staff/children/{id}/safeguarding-share":  {403, map[string]int{"anonymous": 303, "disabled account": 303}},
+			"POST /staff/children/{id}/safeguarding-share": {403, nil},
+			"GET /staff/alerts":                            {403, map[string]int{"anonymous": 303, "disabled account": 303, "manager, owning team": 200}},
+			"POST /staff/alerts/{aid}/reviewed":            {403, map[string]int{"manager, owning team": 303}},
 		}
 		assetURL, _ := url.Parse((&site{}).assetURL(t, "app.css"))
 		for _, rt := range Routes() {
@@ -152,6 +158,7 @@ func TestAccessMatrix(t *testing.T) {
 				if strings.Contains(path, "{hash}") {
 					path = assetURL.Path
 				}
+				path = w.fresh(t, d, path)
 				form := url.Values{}
 				if rt.Pattern == "POST /sign-in/demo" {
 					form.Set("persona", demo.Personas()[0].Email)
@@ -166,7 +173,7 @@ func TestAccessMatrix(t *testing.T) {
 					t.Errorf("%s as %s: %d, want %d", rt.Pattern, st.name, got, status)
 					continue
 				}
-				if got == 200 && (strings.Contains(pattern, "{id}") || rt.Pattern == "POST /staff/sar") {
+				if got == 200 && (strings.Contains(pattern, "{id}") || strings.Contains(pattern, "{tid}") || rt.Pattern == "POST /staff/sar") { // {tid} is Leo's transfer
 					if after := auditRows(t, d, st.actor, st.child); after != before+1 {
 						t.Errorf("%s as %s: %d audit rows written, want 1", rt.Pattern, st.name, after-before)
 					}
@@ -179,6 +186,19 @@ func TestAccessMatrix(t *testing.T) {
 type matrixPeople struct {
 	amira, daniel, tom, sarah, kai, disabled                          string
 	leo, stranger, revoked, withdrawn, glass, kaiChild, disabledChild string
+}
+
+// matrixServer loads the tiny demo into d, with each relationship state set up, and serves it.
+func matrixServer(t *testing.T, d *db.DB) (http.Handler, matrixPeople) {
+	t.Helper()
+	if _, err := demo.Generate(context.Background(), d, demo.Options{Scale: demo.Tiny, Seed: 1, Today: date.Of(2026, 11, 22)}); err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(Config{DB: d, Demo: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h, matrixWorld(t, d)
 }
 
 // matrixWorld finds the demo people and sets up each relationship state.

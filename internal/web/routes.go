@@ -79,6 +79,19 @@ var table = []Route{
 	{"GET /staff/sar", string(access.SARExport), "Subject access request export", (*server).sarForm},
 	{"POST /staff/sar", string(access.SARExport), "Subject access request export", (*server).sarExport},
 
+	// Staff: transferring a case to another team (accept, reject, revocable until
+	// accepted), safeguarding shares, and the alerts managers review.
+	{"GET /staff/children/{id}/transfer", string(access.CaseReassign), "Transfer to another team", (*server).transferForm},
+	{"POST /staff/children/{id}/transfer", string(access.CaseReassign), "", (*server).proposeTransfer},
+	{"GET /staff/transfers", string(access.CaseReassign), "Transfers to and from your teams", (*server).transfers},
+	{"GET /staff/transfers/{tid}", string(access.CaseReassign), "Transfer of a case", (*server).transferPage},
+	{"POST /staff/transfers/{tid}", string(access.CaseReassign), "", (*server).answerTransfer},
+	{"POST /staff/transfers/{tid}/revoke", string(access.CaseReassign), "", (*server).revokeTransfer},
+	{"GET /staff/children/{id}/safeguarding-share", string(access.Safeguard), "Share the record to keep a child safe", (*server).shareForm},
+	{"POST /staff/children/{id}/safeguarding-share", string(access.Safeguard), "", (*server).share},
+	{"GET /staff/alerts", string(access.AuditView), "Emergency access and safeguarding alerts", (*server).alerts},
+	{"POST /staff/alerts/{aid}/reviewed", string(access.AuditView), "", (*server).reviewAlert},
+
 	// Families: their own children's records, and who has looked at them.
 	{"GET /family/children", string(access.FamilyView), "Your children", (*server).familyChildren},
 	{"GET /family/children/{id}", string(access.FamilyView), "Your child's record", (*server).familyChild},
