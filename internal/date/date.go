@@ -40,6 +40,17 @@ func (d Date) Before(e Date) bool   { return d.t.Before(e.t) }
 func (d Date) After(e Date) bool    { return d.t.After(e.t) }
 func (d Date) DaysSince(e Date) int { return int(d.t.Sub(e.t).Hours() / 24) }
 func (d Date) Compare(e Date) int   { return d.t.Compare(e.t) }
+
+// AddMonths returns the corresponding date n months later (earlier for negative n):
+// the same day of the month or, where the month has no such day, its last day. This
+// is how "within 12 months" and "five months before" are read in law, so 29 February
+// 2024 plus 12 months is 28 February 2025 and 31 July minus 5 months is the end of February.
+func (d Date) AddMonths(n int) Date {
+	first := Of(d.Year(), d.Month()+time.Month(n), 1) // time.Date normalises the month
+	last := first.t.AddDate(0, 1, -1).Day()
+	return Of(first.Year(), first.Month(), min(d.Day(), last))
+}
+
 func (d Date) String() string {
 	if d.IsZero() {
 		return ""

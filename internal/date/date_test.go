@@ -51,3 +51,27 @@ func TestScanAcceptsBothDatabases(t *testing.T) {
 		t.Error("Scan(42) accepted")
 	}
 }
+
+func TestAddMonthsKeepsTheDayOrTakesTheMonthsLast(t *testing.T) {
+	cases := []struct {
+		from   string
+		months int
+		want   string
+	}{
+		{"2025-03-10", 12, "2026-03-10"}, // the same day a year later
+		{"2024-02-29", 12, "2025-02-28"}, // no 29 February in 2025: the last day of February
+		{"2024-02-29", 48, "2028-02-29"}, // a leap year again
+		{"2025-08-31", 1, "2025-09-30"},  // September has 30 days
+		{"2025-12-15", 2, "2026-02-15"},  // across the year end
+		{"2027-07-31", -5, "2027-02-28"}, // five months before 31 July
+		{"2028-07-31", -5, "2028-02-29"}, // ...in a leap year
+		{"2027-09-01", -12, "2026-09-01"},
+		{"2026-01-31", -13, "2024-12-31"},
+	}
+	for _, c := range cases {
+		d, _ := Parse(c.from)
+		if got := d.AddMonths(c.months).String(); got != c.want {
+			t.Errorf("%s + %d months = %s, want %s", c.from, c.months, got, c.want)
+		}
+	}
+}
