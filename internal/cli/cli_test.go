@@ -44,7 +44,7 @@ func oneLine(t *testing.T, r result, code int, want string) {
 
 func TestHelpListsEveryCommandAndFlag(t *testing.T) {
 	r := run(t, nil, "help")
-	for _, c := range []string{"serve", "migrate", "demo", "version"} {
+	for _, c := range []string{"serve", "migrate", "demo", "version", "clock"} {
 		if !strings.Contains(r.stdout, "  "+c+" ") {
 			t.Errorf("help does not list %s:\n%s", c, r.stdout)
 		}
@@ -53,6 +53,7 @@ func TestHelpListsEveryCommandAndFlag(t *testing.T) {
 		"serve":   {"--addr", "--db", "--demo", "--demo-scale", "--demo-seed", "--metrics-addr", "JOINEDUP_METRICS_ADDR"},
 		"demo":    {"--db", "--scale", "--seed", "--today", "JOINEDUP_SCALE"},
 		"migrate": {"--db", "JOINEDUP_DB"},
+		"clock":   {"--today", "JOINEDUP_TODAY"},
 	}
 	for cmd, want := range flags {
 		r := run(t, nil, cmd, "--help")
