@@ -75,3 +75,31 @@ func TestAddMonthsKeepsTheDayOrTakesTheMonthsLast(t *testing.T) {
 		}
 	}
 }
+
+func TestAddDaysAgreesWithTheCalendar(t *testing.T) {
+	start := Of(1899, 12, 25)
+	for _, n := range []int{-200_000, -99_999, -366, -1, 0, 1, 28, 42, 365, 366, 99_999, 100_000, 250_000} {
+		want := Date{start.t.AddDate(0, 0, n)}
+		if got := start.AddDays(n); got != want {
+			t.Errorf("%s + %d days = %s, want %s", start, n, got, want)
+		}
+	}
+	for d := start; d.Year() < 2101; d = d.AddDays(1) { // every day, across leap years and DST changes
+		if next := d.AddDays(1); next != Of(d.Year(), d.Month(), d.Day()+1) {
+			t.Fatalf("the day after %s is %s", d, next)
+		}
+	}
+}
+
+func TestAddMonthsAgreesWithTheCalendar(t *testing.T) {
+	for d := Of(1896, 1, 1); d.Year() < 2105; d = d.AddDays(1) {
+		for _, n := range []int{-25, -12, -5, -1, 1, 5, 12, 13, 48} {
+			got := d.AddMonths(n)
+			first := d.t.AddDate(0, n, 1-d.Day()) // the first of the target month
+			last := first.AddDate(0, 1, -1).Day()
+			if want := Of(first.Year(), first.Month(), min(d.Day(), last)); got != want {
+				t.Fatalf("%s + %d months = %s, want %s", d, n, got, want)
+			}
+		}
+	}
+}

@@ -9,7 +9,6 @@
 package ehc
 
 import (
-	"slices"
 	"strings"
 
 	"joinedup/internal/date"
@@ -42,27 +41,31 @@ type Deadline struct {
 }
 
 // Deadlines computes the deadlines of one case's events as of today under the
-// rules joinedup applies (Current). See Rules.Deadlines.
+// rules joinedup applies (Current). See Rules.AppendDeadlines.
 func Deadlines(events []Event, today date.Date) ([]Deadline, error) {
-	return Current.Deadlines(events, today)
+	return Current.AppendDeadlines(make([]Deadline, 0, len(events)), events, today)
 }
 
-// Deadlines computes every deadline the events give rise to, as of today, under
-// the version of each rule in force on the day the deadline is measured from. The
-// events may come in any order; the deadlines come ordered by the day they fall on
-// (due or not before), then by rule number, then by start, contributor and done.
-// Invalid events are refused with an error naming the first (index and field).
-func (rs *Rules) Deadlines(events []Event, today date.Date) ([]Deadline, error) {
+// AppendDeadlines appends to dst every deadline the events give rise to, as of
+// today, under the version of each rule in force on the day the deadline is
+// measured from. The events may come in any order and are not changed; the
+// deadlines come ordered by the day they fall on (due or not before), then by rule
+// number, then by start, contributor and done. Invalid events are refused with
+// an error naming the first (index and field), and dst is returned as it was.
+func (rs *Rules) AppendDeadlines(dst []Deadline, events []Event, today date.Date) ([]Deadline, error) {
 	if err := Validate(events); err != nil {
-		return nil, err
+		return dst, err
 	}
-	c := clock{rules: rs, today: today, h: newHistory(events), out: make([]Deadline, 0, len(events))}
+	h := histories.Get().(*history)
+	defer h.release()
+	h.load(events)
+	c := clock{rules: rs, today: today, h: h, out: dst}
 	c.assessment()
 	c.advice()
 	c.reviews()
 	c.amendments()
 	c.transfers()
-	slices.SortFunc(c.out, compareDeadlines)
+	h.sort(c.out[len(dst):])
 	return c.out, nil
 }
 
@@ -88,14 +91,16 @@ func (c *clock) assessment() {
 			c.add("R6", s, c.h.first(FinalPlanIssued, s, end, nil), "")
 		}
 	}
-	for _, d := range c.h.of(DraftPlanIssued) {
+	for _, i := range c.h.of(DraftPlanIssued) {
+		d := c.h.at(i)
 		c.add("R5", d.Date, c.h.first(FinalPlanIssued, d.Date, c.h.nextStart(d.Date), nil), "")
 	}
 }
 
 // advice: R3 for each body asked, met by that body's next advice.
 func (c *clock) advice() {
-	for _, a := range c.h.of(AdviceRequested) {
+	for _, i := range c.h.of(AdviceRequested) {
+		a := c.h.at(i)
 		from := a.Received
 		if from.IsZero() {
 			from = a.Date
@@ -113,11 +118,11 @@ func (c *clock) reviews() {
 	var from date.Date // the open cycle's start; zero when none is open
 	started := false
 	for len(finals) > 0 || len(decisions) > 0 {
-		var p Event // the next point: a final plan before a decision on the same day
-		if len(decisions) == 0 || len(finals) > 0 && !finals[0].Date.After(decisions[0].Date) {
-			p, finals = finals[0], finals[1:]
+		var p *Event // the next point: a final plan before a decision on the same day
+		if len(decisions) == 0 || len(finals) > 0 && !c.h.at(finals[0]).Date.After(c.h.at(decisions[0]).Date) {
+			p, finals = c.h.at(finals[0]), finals[1:]
 		} else {
-			p, decisions = decisions[0], decisions[1:]
+			p, decisions = c.h.at(decisions[0]), decisions[1:]
 			if !started {
 				continue // a decision on a plan this history does not hold
 			}
@@ -135,8 +140,9 @@ func (c *clock) reviews() {
 		c.add("R10", from, date.Date{}, "")
 	}
 	meetings := c.h.of(ReviewMeeting)
-	for _, m := range meetings {
-		next := after(meetings, m.Date)
+	for _, i := range meetings {
+		m := c.h.at(i)
+		next := c.h.after(meetings, m.Date)
 		c.add("R13", m.Date, c.h.first(ReviewReportSent, m.Date, next, nil), "")
 		c.add("R14", m.Date, c.h.first(ReviewDecision, m.Date, next, nil), "")
 	}
@@ -145,8 +151,9 @@ func (c *clock) reviews() {
 // amendments: R15 and R16 for each notice, met by the amended plan before the next notice.
 func (c *clock) amendments() {
 	notices := c.h.of(AmendmentNotice)
-	for _, n := range notices {
-		issued := c.h.first(AmendedPlanIssued, n.Date, after(notices, n.Date), nil)
+	for _, i := range notices {
+		n := c.h.at(i)
+		issued := c.h.first(AmendedPlanIssued, n.Date, c.h.after(notices, n.Date), nil)
 		c.add("R15", n.Date, issued, "")
 		c.add("R16", n.Date, issued, "")
 	}
@@ -157,7 +164,8 @@ var transferRule = map[string]string{"school": "R17", "post16": "R18", "post16_o
 // transfers: R17, R18 or R19 for each phase transfer, met by the first amended plan
 // or decision to maintain in the 12 months before the transfer.
 func (c *clock) transfers() {
-	for _, t := range c.h.of(PhaseTransfer) {
+	for _, i := range c.h.of(PhaseTransfer) {
+		t := c.h.at(i)
 		since := t.Date.AddMonths(-12)
 		done := earlier(c.h.first(AmendedPlanIssued, since, t.Date, nil), c.h.first(ReviewDecision, since, t.Date, hasCode(Maintain)))
 		c.add(transferRule[t.Code], t.Date, done, "")
@@ -207,7 +215,8 @@ func (c *clock) add(id string, from, done date.Date, contributor string) {
 // names, lasting long enough, overlapping the days from d's start to its due date.
 // An exception without an end lasts until today.
 func (c *clock) excuse(r *Rule, d *Deadline) string {
-	for _, e := range c.h.of(Exception) {
+	for _, i := range c.h.of(Exception) {
+		e := c.h.at(i)
 		minDays, ok := r.excusals[e.Code]
 		if !ok || e.Code == MissedAppointment && e.Contributor != d.Contributor {
 			continue
@@ -226,8 +235,8 @@ func (c *clock) excuse(r *Rule, d *Deadline) string {
 	return ""
 }
 
-func compareDeadlines(a, b Deadline) int {
-	on := func(d Deadline) date.Date {
+func compareDeadlines(a, b *Deadline) int {
+	on := func(d *Deadline) date.Date {
 		if d.Due.IsZero() {
 			return d.NotBefore
 		}

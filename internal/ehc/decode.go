@@ -60,7 +60,8 @@ func decodeEvent(raw json.RawMessage, e *Event) (name, problem string) {
 		return "type", fmt.Sprintf("%q is not an event type", typ)
 	}
 	e.Type = t
-	for _, f := range t.fields() {
+	for i := range t.fields() {
+		f := &t.fields()[i]
 		v, ok := obj[f.name]
 		if !ok || isNull(v) {
 			continue // check says whether it was needed
@@ -69,7 +70,7 @@ func decodeEvent(raw json.RawMessage, e *Event) (name, problem string) {
 		if json.Unmarshal(v, &s) != nil {
 			return f.name, "must be a string"
 		}
-		if d := e.date(f.name); d != nil {
+		if d := e.date(f); d != nil {
 			var err error
 			if *d, err = date.Parse(s); err != nil {
 				return f.name, err.Error()
@@ -78,7 +79,7 @@ func decodeEvent(raw json.RawMessage, e *Event) (name, problem string) {
 				return f.name, problem // before check, which would take year 1 for no date
 			}
 		} else {
-			*e.text(f.name) = s
+			*e.text(f) = s
 		}
 	}
 	var unknown []string

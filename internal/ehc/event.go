@@ -54,42 +54,53 @@ type Event struct {
 	Contributor string    // the body asked for advice, or whose appointment was missed
 }
 
-// field is one JSON field of an event type.
+// field is one JSON field of an event type, read into one of Event's fields.
 type field struct {
 	name     string
+	slot     slot
 	optional bool
 	codes    []string // the values a coded field allows
 }
 
+type slot uint8
+
+const (
+	inDate slot = iota
+	inTo
+	inReceived
+	inCode
+	inContributor
+)
+
 var (
-	dated      = field{name: "date"}
-	fromDate   = field{name: "from"}
-	contrib    = field{name: "contributor"}
-	fieldsByID = [numTypes]struct {
+	dated    = field{name: "date", slot: inDate}
+	fromDate = field{name: "from", slot: inDate}
+	contrib  = field{name: "contributor", slot: inContributor}
+	types    = [numTypes]struct {
 		name   string
 		fields []field
 	}{
-		RequestReceived:    {"request_received", []field{dated, {name: "source", codes: []string{"parent", "young_person", "setting", "health", "social_care", "other"}}}},
+		RequestReceived:    {"request_received", []field{dated, {name: "source", slot: inCode, codes: []string{"parent", "young_person", "setting", "health", "social_care", "other"}}}},
 		LAResponsible:      {"la_responsible", []field{dated}},
-		AssessmentDecision: {"assessment_decision", []field{dated, {name: "outcome", codes: []string{Assess, "refuse"}}}},
-		AdviceRequested:    {"advice_requested", []field{dated, contrib, {name: "received", optional: true}}},
+		AssessmentDecision: {"assessment_decision", []field{dated, {name: "outcome", slot: inCode, codes: []string{Assess, "refuse"}}}},
+		AdviceRequested:    {"advice_requested", []field{dated, contrib, {name: "received", slot: inReceived, optional: true}}},
 		AdviceReceived:     {"advice_received", []field{dated, contrib}},
 		NoPlanDecision:     {"no_plan_decision", []field{dated}},
 		DraftPlanIssued:    {"draft_plan_issued", []field{dated}},
 		FinalPlanIssued:    {"final_plan_issued", []field{dated}},
-		Exception:          {"exception", []field{{name: "reason", codes: reasons}, fromDate, {name: "to", optional: true}, {name: "contributor", optional: true}}},
+		Exception:          {"exception", []field{{name: "reason", slot: inCode, codes: reasons}, fromDate, {name: "to", slot: inTo, optional: true}, {name: "contributor", slot: inContributor, optional: true}}},
 		ReviewMeeting:      {"review_meeting", []field{dated}},
 		ReviewReportSent:   {"review_report_sent", []field{dated}},
-		ReviewDecision:     {"review_decision", []field{dated, {name: "outcome", codes: []string{Maintain, "amend", Cease}}}},
+		ReviewDecision:     {"review_decision", []field{dated, {name: "outcome", slot: inCode, codes: []string{Maintain, "amend", Cease}}}},
 		AmendmentNotice:    {"amendment_notice", []field{dated}},
 		AmendedPlanIssued:  {"amended_plan_issued", []field{dated}},
-		PhaseTransfer:      {"phase_transfer", []field{dated, {name: "kind", codes: []string{"school", "post16", "post16_other"}}}},
+		PhaseTransfer:      {"phase_transfer", []field{dated, {name: "kind", slot: inCode, codes: []string{"school", "post16", "post16_other"}}}},
 	}
 )
 
 func (t Type) String() string {
 	if t > 0 && t < numTypes {
-		return fieldsByID[t].name
+		return types[t].name
 	}
 	return fmt.Sprintf("Type(%d)", uint8(t))
 }
@@ -97,30 +108,30 @@ func (t Type) String() string {
 // ParseType returns the type named s (as in JSON), or false.
 func ParseType(s string) (Type, bool) {
 	for t := RequestReceived; t < numTypes; t++ {
-		if fieldsByID[t].name == s {
+		if types[t].name == s {
 			return t, true
 		}
 	}
 	return 0, false
 }
 
-func (t Type) fields() []field { return fieldsByID[t].fields }
+func (t Type) fields() []field { return types[t].fields }
 
-// date and text return the Event field behind a JSON field name.
-func (e *Event) date(name string) *date.Date {
-	switch name {
-	case "date", "from":
+// date and text return the Event field a JSON field is read into.
+func (e *Event) date(f *field) *date.Date {
+	switch f.slot {
+	case inDate:
 		return &e.Date
-	case "to":
+	case inTo:
 		return &e.To
-	case "received":
+	case inReceived:
 		return &e.Received
 	}
 	return nil
 }
 
-func (e *Event) text(name string) *string {
-	if name == "contributor" {
+func (e *Event) text(f *field) *string {
+	if f.slot == inContributor {
 		return &e.Contributor
 	}
 	return &e.Code
@@ -141,17 +152,20 @@ func (e *Event) check() (name, problem string) {
 	if e.Type == 0 || e.Type >= numTypes {
 		return "type", "missing"
 	}
-	for _, f := range e.Type.fields() {
-		if d := e.date(f.name); d != nil {
+	for i := range e.Type.fields() {
+		f := &e.Type.fields()[i]
+		if d := e.date(f); d != nil {
 			if d.IsZero() && !f.optional {
 				return f.name, "missing"
 			}
-			if problem := outOfRange(*d); !d.IsZero() && problem != "" {
-				return f.name, problem
+			if !d.IsZero() {
+				if problem := outOfRange(*d); problem != "" {
+					return f.name, problem
+				}
 			}
 			continue
 		}
-		s := *e.text(f.name)
+		s := *e.text(f)
 		switch {
 		case s == "" && !f.optional:
 			return f.name, "missing"

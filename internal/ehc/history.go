@@ -3,47 +3,79 @@ package ehc
 import (
 	"slices"
 	"strings"
+	"sync"
 
 	"joinedup/internal/date"
 )
 
-// history is a case's events grouped by type, each group in date order.
-// Equal events sort on every field, so the input's order cannot change an answer.
+// history is a case's events grouped by type, each group in date order. It
+// holds indices into the caller's events rather than copies: no pointers for the
+// collector to follow, and the caller's slice is left as it was. Equal events
+// sort on every field, so the input's order cannot change an answer.
 type history struct {
-	byType [numTypes][]Event
-	starts []date.Date // distinct days of requests and of the council becoming responsible
+	events []Event
+	order  []int32           // indices of events, by type, then date, then every other field
+	byType [numTypes][]int32 // order cut by type
+	starts []date.Date       // distinct days of requests and of the council becoming responsible
+	byDay  []*Deadline       // scratch for sort
+	sorted []Deadline
 }
 
-func newHistory(events []Event) *history {
-	h := &history{}
-	var at [numTypes + 1]int // counting sort by type into one copy
+// histories are reused: a caseload or a national run computes many in turn.
+var histories = sync.Pool{New: func() any { return new(history) }}
+
+func (h *history) load(events []Event) {
+	h.events = events
+	var at [numTypes + 1]int32 // a counting sort by type
 	for _, e := range events {
 		at[e.Type+1]++
 	}
 	for t := 1; t <= int(numTypes); t++ {
 		at[t] += at[t-1]
 	}
-	all := make([]Event, len(events))
+	h.order = slices.Grow(h.order[:0], len(events))[:len(events)]
 	next := at
-	for _, e := range events {
-		all[next[e.Type]] = e
+	for i, e := range events {
+		h.order[next[e.Type]] = int32(i)
 		next[e.Type]++
 	}
 	for t := range h.byType {
-		h.byType[t] = all[at[t]:at[t+1]:at[t+1]]
-		slices.SortFunc(h.byType[t], compareEvents)
+		h.byType[t] = h.order[at[t]:at[t+1]:at[t+1]]
+		slices.SortFunc(h.byType[t], func(a, b int32) int { return compareEvents(&events[a], &events[b]) })
 	}
+	h.starts = h.starts[:0]
 	for _, t := range []Type{RequestReceived, LAResponsible} {
-		for _, e := range h.byType[t] {
-			h.starts = append(h.starts, e.Date)
+		for _, i := range h.byType[t] {
+			h.starts = append(h.starts, events[i].Date)
 		}
 	}
 	slices.SortFunc(h.starts, date.Date.Compare)
 	h.starts = slices.Compact(h.starts)
-	return h
 }
 
-func compareEvents(a, b Event) int {
+func (h *history) release() {
+	h.events = nil // keep no reference to the caller's memory
+	clear(h.byDay)
+	clear(h.sorted)
+	histories.Put(h)
+}
+
+// sort puts deadlines in order by sorting pointers: a Deadline is 192 bytes,
+// too big to move about in every comparison.
+func (h *history) sort(ds []Deadline) {
+	h.byDay = h.byDay[:0]
+	for i := range ds {
+		h.byDay = append(h.byDay, &ds[i])
+	}
+	slices.SortFunc(h.byDay, compareDeadlines)
+	h.sorted = h.sorted[:0]
+	for _, d := range h.byDay {
+		h.sorted = append(h.sorted, *d)
+	}
+	copy(ds, h.sorted)
+}
+
+func compareEvents(a, b *Event) int {
 	if n := a.Date.Compare(b.Date); n != 0 {
 		return n
 	}
@@ -59,13 +91,16 @@ func compareEvents(a, b Event) int {
 	return a.To.Compare(b.To)
 }
 
-func (h *history) of(t Type) []Event { return h.byType[t] }
+// of returns the events of type t in date order.
+func (h *history) of(t Type) []int32 { return h.byType[t] }
+
+func (h *history) at(i int32) *Event { return &h.events[i] }
 
 // first returns the day of the earliest event of type t dated from from until
 // before until (zero: no end) that ok accepts (nil: any), or zero if none.
 func (h *history) first(t Type, from, until date.Date, ok func(*Event) bool) date.Date {
-	for i := range h.byType[t] {
-		e := &h.byType[t][i]
+	for _, i := range h.byType[t] {
+		e := &h.events[i]
 		if e.Date.Before(from) {
 			continue
 		}
@@ -89,11 +124,11 @@ func (h *history) nextStart(d date.Date) date.Date {
 	return date.Date{}
 }
 
-// after is the first day after d among events (in date order), or zero.
-func after(events []Event, d date.Date) date.Date {
-	for _, e := range events {
-		if e.Date.After(d) {
-			return e.Date
+// after is the first day after d among events of one type, or zero.
+func (h *history) after(list []int32, d date.Date) date.Date {
+	for _, i := range list {
+		if h.events[i].Date.After(d) {
+			return h.events[i].Date
 		}
 	}
 	return date.Date{}

@@ -57,12 +57,19 @@ func (m measure) on(from date.Date) date.Date {
 // Rules is a rulebook: every version of every rule.
 type Rules struct {
 	versions map[string][]*Rule // by id, newest first
+	byNumber [64][]*Rule        // the same for R0…R63, found without hashing
 }
 
 // InForce returns the version of rule id in force on day on, or nil if none was
 // (the SEND Regulations 2014 apply from 1 September 2014).
 func (rs *Rules) InForce(id string, on date.Date) *Rule {
-	for _, r := range rs.versions[id] {
+	var versions []*Rule
+	if n := number(id); n >= 0 && n < len(rs.byNumber) {
+		versions = rs.byNumber[n]
+	} else {
+		versions = rs.versions[id]
+	}
+	for _, r := range versions {
 		if !on.Before(r.Effective) {
 			return r
 		}
@@ -90,6 +97,9 @@ func ParseRules(in io.Reader) (*Rules, error) {
 		rs.versions[r.ID] = append(rs.versions[r.ID], r)
 	}
 	for id, vs := range rs.versions {
+		if n := number(id); n >= 0 && n < len(rs.byNumber) {
+			rs.byNumber[n] = vs
+		}
 		slices.SortFunc(vs, func(a, b *Rule) int { return b.Effective.Compare(a.Effective) })
 		for i := 1; i < len(vs); i++ {
 			if vs[i].Effective == vs[i-1].Effective {
@@ -98,6 +108,21 @@ func ParseRules(in io.Reader) (*Rules, error) {
 		}
 	}
 	return rs, nil
+}
+
+// number is n for a rule id "Rn", else -1.
+func number(id string) int {
+	if len(id) < 2 || len(id) > 4 || id[0] != 'R' || id[1] == '0' && len(id) > 2 {
+		return -1
+	}
+	n := 0
+	for _, c := range id[1:] {
+		if c < '0' || c > '9' {
+			return -1
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
 }
 
 func parseRule(row []string) (*Rule, error) {

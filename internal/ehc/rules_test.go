@@ -72,7 +72,7 @@ func TestTheVersionInForceOnTheDayMeasuredFromApplies(t *testing.T) {
 		{"2026-12-31", "R6 from 2026-12-31 due 2027-05-20 excused excused_by setting_closure"}, // 20 weeks
 		{"2027-01-01", "R6 from 2027-01-01 due 2027-04-23 overdue"},                            // 16 weeks, no closure excusal
 	} {
-		got, err := rules.Deadlines(decode(t, []string{request(c.request), decision(c.request, "assess"), closed}), day(t, "2027-06-01"))
+		got, err := rules.AppendDeadlines(nil, decode(t, []string{request(c.request), decision(c.request, "assess"), closed}), day(t, "2027-06-01"))
 		if err != nil || !slices.Equal(briefs(got, "R6"), []string{c.want}) {
 			t.Errorf("request on %s: got %v, want %s (%v)", c.request, briefs(got, "R6"), c.want, err)
 		}
