@@ -1,11 +1,3 @@
-// Package ehc is the statutory clock of the EHC process: from a case's dated
-// events it computes every deadline the law sets, when it is due, whether it was
-// met, and the regulation that sets it. It is pure (no database, no clock of its
-// own), so the server, the CLI and the benchmarks all get the same answer.
-//
-// Exceptions excuse; they never pause: a due date is never moved, but a deadline
-// that was missed or is overdue is shown as excused when a qualifying exception
-// overlaps the time from its start to its due date.
 package ehc
 
 import (
