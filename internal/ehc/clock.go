@@ -69,7 +69,8 @@ type clock struct {
 }
 
 // assessment: R2, R4, R6 for each request (or the council becoming responsible),
-// counted until the next one; R5 for each draft.
+// counted until the next one; R5 for each draft, met by the request's final plan
+// (one issued before the draft is a breach, not nothing).
 func (c *clock) assessment() {
 	for i, s := range c.h.starts {
 		var end date.Date
@@ -85,7 +86,7 @@ func (c *clock) assessment() {
 	}
 	for _, i := range c.h.of(DraftPlanIssued) {
 		d := c.h.at(i)
-		c.add("R5", d.Date, c.h.first(FinalPlanIssued, d.Date, c.h.nextStart(d.Date), nil), "")
+		c.add("R5", d.Date, c.h.first(FinalPlanIssued, c.h.lastStart(d.Date), c.h.nextStart(d.Date), nil), "")
 	}
 }
 

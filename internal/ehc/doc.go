@@ -20,8 +20,10 @@
 //     R6 exists once a decision in that time is to assess and none is not to issue.
 //   - R3 is met by the first advice from the same contributor (the exact name)
 //     dated on or after the day it was asked for.
-//   - R5 is one per draft, met or breached by the first final plan on or after
-//     it; it is pending until there is one. R15 likewise per amendment notice.
+//   - R5 is one per draft, met or breached by the first final plan since the
+//     request (a final plan before its draft is a breach); it is pending until
+//     there is one. R15 is one per amendment notice, met or breached by the
+//     first amended plan on or after it.
 //   - R13 and R14 are met by a report or decision before the next meeting; R15
 //     and R16 by an amended plan before the next notice.
 //   - R10 ignores review decisions before the first final plan. A decision to

@@ -114,6 +114,18 @@ func (h *history) first(t Type, from, until date.Date, ok func(*Event) bool) dat
 	return date.Date{}
 }
 
+// lastStart is the last request (or council becoming responsible) on or before day d, or zero.
+func (h *history) lastStart(d date.Date) date.Date {
+	var last date.Date
+	for _, s := range h.starts {
+		if s.After(d) {
+			break
+		}
+		last = s
+	}
+	return last
+}
+
 // nextStart is the first request (or council becoming responsible) after day d, or zero.
 func (h *history) nextStart(d date.Date) date.Date {
 	for _, s := range h.starts {
