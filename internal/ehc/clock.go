@@ -228,20 +228,13 @@ func (c *clock) excuse(r *Rule, d *Deadline) string {
 	return ""
 }
 
+// compareDeadlines orders deadlines by the day they fall on, rule number, start,
+// contributor and done.
 func compareDeadlines(a, b *Deadline) int {
-	on := func(d *Deadline) date.Date {
-		if d.Due.IsZero() {
-			return d.NotBefore
-		}
-		return d.Due
-	}
 	if n := on(a).Compare(on(b)); n != 0 {
 		return n
 	}
-	if n := len(a.Rule) - len(b.Rule); n != 0 { // R2 before R10
-		return n
-	}
-	if n := strings.Compare(a.Rule, b.Rule); n != 0 {
+	if n := number(a.Rule) - number(b.Rule); n != 0 {
 		return n
 	}
 	if n := a.From.Compare(b.From); n != 0 {
@@ -251,6 +244,14 @@ func compareDeadlines(a, b *Deadline) int {
 		return n
 	}
 	return a.Done.Compare(b.Done)
+}
+
+// on is the day a deadline falls on: due, or not before.
+func on(d *Deadline) date.Date {
+	if d.Due.IsZero() {
+		return d.NotBefore
+	}
+	return d.Due
 }
 
 func hasCode(code string) func(*Event) bool { return func(e *Event) bool { return e.Code == code } }

@@ -56,20 +56,17 @@ func (m measure) on(from date.Date) date.Date {
 
 // Rules is a rulebook: every version of every rule.
 type Rules struct {
-	versions map[string][]*Rule // by id, newest first
-	byNumber [64][]*Rule        // the same for R0…R63, found without hashing
+	byNumber [1000][]*Rule // by the number in the id, newest first
 }
 
 // InForce returns the version of rule id in force on day on, or nil if none was
 // (the SEND Regulations 2014 apply from 1 September 2014).
 func (rs *Rules) InForce(id string, on date.Date) *Rule {
-	var versions []*Rule
-	if n := number(id); n >= 0 && n < len(rs.byNumber) {
-		versions = rs.byNumber[n]
-	} else {
-		versions = rs.versions[id]
+	n := number(id)
+	if n < 0 {
+		return nil
 	}
-	for _, r := range versions {
+	for _, r := range rs.byNumber[n] {
 		if !on.Before(r.Effective) {
 			return r
 		}
@@ -88,29 +85,25 @@ func ParseRules(in io.Reader) (*Rules, error) {
 	if len(rows) == 0 || strings.Join(rows[0], ",") != "rule,effective_from,measure,excused_by,basis,duty" {
 		return nil, fmt.Errorf("the header must be rule,effective_from,measure,excused_by,basis,duty")
 	}
-	rs := &Rules{versions: map[string][]*Rule{}}
+	rs := &Rules{}
 	for i, row := range rows[1:] {
 		r, err := parseRule(row)
 		if err != nil {
 			return nil, fmt.Errorf("row %d (%s): %v", i+1, row[0], err)
 		}
-		rs.versions[r.ID] = append(rs.versions[r.ID], r)
-	}
-	for id, vs := range rs.versions {
-		if n := number(id); n >= 0 && n < len(rs.byNumber) {
-			rs.byNumber[n] = vs
-		}
+		vs := append(rs.byNumber[number(r.ID)], r)
 		slices.SortFunc(vs, func(a, b *Rule) int { return b.Effective.Compare(a.Effective) })
 		for i := 1; i < len(vs); i++ {
 			if vs[i].Effective == vs[i-1].Effective {
-				return nil, fmt.Errorf("%s has two versions effective from %s", id, vs[i].Effective)
+				return nil, fmt.Errorf("%s has two versions effective from %s", r.ID, vs[i].Effective)
 			}
 		}
+		rs.byNumber[number(r.ID)] = vs
 	}
 	return rs, nil
 }
 
-// number is n for a rule id "Rn", else -1.
+// number is n for a rule id "Rn" (n below 1000, no leading zero), else -1.
 func number(id string) int {
 	if len(id) < 2 || len(id) > 4 || id[0] != 'R' || id[1] == '0' && len(id) > 2 {
 		return -1
@@ -128,8 +121,8 @@ func number(id string) int {
 func parseRule(row []string) (*Rule, error) {
 	id, effective, m, excused, basis, duty := row[0], row[1], row[2], row[3], row[4], row[5]
 	r := &Rule{ID: id, Basis: basis, Duty: duty, excusals: map[string]int{}}
-	if !strings.HasPrefix(id, "R") || basis == "" || duty == "" {
-		return nil, fmt.Errorf("a rule needs an id R…, a basis and a duty")
+	if number(id) < 0 || basis == "" || duty == "" {
+		return nil, fmt.Errorf("a rule needs an id R1…R999, a basis and a duty")
 	}
 	var err error
 	if r.Effective, err = date.Parse(effective); err != nil {
