@@ -12,6 +12,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Exit statuses.
@@ -29,6 +30,15 @@ type Env struct {
 	Getenv func(string) string
 	// Ready, if set, is told the address serve listens on (tests use port 0).
 	Ready func(addr string)
+	// Now, if set, replaces the real clock (tests fix the day).
+	Now func() time.Time
+}
+
+func (env Env) now() time.Time {
+	if env.Now != nil {
+		return env.Now()
+	}
+	return time.Now()
 }
 
 // OSEnv is the process's own environment.
@@ -51,6 +61,7 @@ func init() { // in init: the commands refer back to the table for their --help
 		"version": {"print the version", version},
 		"audit":   {"audit verify: check that the audit log's hash chain is intact", auditCmd},
 		"sar":     {"sar export: write a subject access request export (a ZIP file) about a child, young person or adult", sarCmd},
+		"clock":   {`print a case's statutory deadlines: {"events": [...]} on stdin, {"deadlines": [...]} on stdout`, clockCmd},
 	}
 }
 

@@ -35,11 +35,49 @@ func (d Date) Year() int            { return d.t.Year() }
 func (d Date) Month() time.Month    { return d.t.Month() }
 func (d Date) Day() int             { return d.t.Day() }
 func (d Date) Time() time.Time      { return d.t }
-func (d Date) AddDays(n int) Date   { return Date{d.t.AddDate(0, 0, n)} }
 func (d Date) Before(e Date) bool   { return d.t.Before(e.t) }
 func (d Date) After(e Date) bool    { return d.t.After(e.t) }
 func (d Date) DaysSince(e Date) int { return int(d.t.Sub(e.t).Hours() / 24) }
 func (d Date) Compare(e Date) int   { return d.t.Compare(e.t) }
+
+// AddDays returns the date n days later (earlier for negative n). Every day is
+// 24 hours at midnight UTC, so adding hours is exact, and much faster than AddDate,
+// which the statutory clock would otherwise spend a fifth of its time in.
+func (d Date) AddDays(n int) Date {
+	if n > -100_000 && n < 100_000 { // within time.Duration's ±292 years
+		return Date{d.t.Add(time.Duration(n) * 24 * time.Hour)}
+	}
+	return Date{d.t.AddDate(0, 0, n)}
+}
+
+// AddMonths returns the corresponding date n months later (earlier for negative n):
+// the same day of the month or, where the month has no such day, its last day. This
+// is how "within 12 months" and "five months before" are read in law, so 29 February
+// 2024 plus 12 months is 28 February 2025 and 31 July minus 5 months is the end of February.
+func (d Date) AddMonths(n int) Date {
+	y, m, day := d.t.Date()
+	months := int(m) - 1 + n
+	y, months = y+months/12, months%12
+	if months < 0 {
+		y, months = y-1, months+12
+	}
+	target := time.Month(months + 1)
+	return Of(y, target, min(day, daysIn(target, y)))
+}
+
+func daysIn(m time.Month, year int) int {
+	switch m {
+	case time.February:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case time.April, time.June, time.September, time.November:
+		return 30
+	}
+	return 31
+}
+
 func (d Date) String() string {
 	if d.IsZero() {
 		return ""

@@ -51,3 +51,55 @@ func TestScanAcceptsBothDatabases(t *testing.T) {
 		t.Error("Scan(42) accepted")
 	}
 }
+
+func TestAddMonthsKeepsTheDayOrTakesTheMonthsLast(t *testing.T) {
+	cases := []struct {
+		from   string
+		months int
+		want   string
+	}{
+		{"2025-03-10", 12, "2026-03-10"}, // the same day a year later
+		{"2024-02-29", 12, "2025-02-28"}, // no 29 February in 2025: the last day of February
+		{"2024-02-29", 48, "2028-02-29"}, // a leap year again
+		{"2025-08-31", 1, "2025-09-30"},  // September has 30 days
+		{"2025-12-15", 2, "2026-02-15"},  // across the year end
+		{"2027-07-31", -5, "2027-02-28"}, // five months before 31 July
+		{"2028-07-31", -5, "2028-02-29"}, // ...in a leap year
+		{"2027-09-01", -12, "2026-09-01"},
+		{"2026-01-31", -13, "2024-12-31"},
+	}
+	for _, c := range cases {
+		d, _ := Parse(c.from)
+		if got := d.AddMonths(c.months).String(); got != c.want {
+			t.Errorf("%s + %d months = %s, want %s", c.from, c.months, got, c.want)
+		}
+	}
+}
+
+func TestAddDaysAgreesWithTheCalendar(t *testing.T) {
+	start := Of(1899, 12, 25)
+	for _, n := range []int{-200_000, -99_999, -366, -1, 0, 1, 28, 42, 365, 366, 99_999, 100_000, 250_000} {
+		want := Date{start.t.AddDate(0, 0, n)}
+		if got := start.AddDays(n); got != want {
+			t.Errorf("%s + %d days = %s, want %s", start, n, got, want)
+		}
+	}
+	for d := start; d.Year() < 2101; d = d.AddDays(1) { // every day, across leap years and DST changes
+		if next := d.AddDays(1); next != Of(d.Year(), d.Month(), d.Day()+1) {
+			t.Fatalf("the day after %s is %s", d, next)
+		}
+	}
+}
+
+func TestAddMonthsAgreesWithTheCalendar(t *testing.T) {
+	for d := Of(1896, 1, 1); d.Year() < 2105; d = d.AddDays(1) {
+		for _, n := range []int{-25, -12, -5, -1, 1, 5, 12, 13, 48} {
+			got := d.AddMonths(n)
+			first := d.t.AddDate(0, n, 1-d.Day()) // the first of the target month
+			last := first.AddDate(0, 1, -1).Day()
+			if want := Of(first.Year(), first.Month(), min(d.Day(), last)); got != want {
+				t.Fatalf("%s + %d months = %s, want %s", d, n, got, want)
+			}
+		}
+	}
+}

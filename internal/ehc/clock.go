@@ -1,0 +1,265 @@
+package ehc
+
+import (
+	"strings"
+
+	"joinedup/internal/date"
+)
+
+// Status is where a deadline stands.
+type Status string
+
+const (
+	Met      Status = "met"      // done on or before the due date, or not before the not-before date
+	Missed   Status = "missed"   // done after the due date
+	Excused  Status = "excused"  // missed or overdue, with a qualifying exception
+	Overdue  Status = "overdue"  // not done, and the due date has passed
+	Pending  Status = "pending"  // not done, not yet due (or, for a minimum period, not yet done)
+	Breached Status = "breached" // done before the minimum period ended
+)
+
+// Deadline is one statutory time limit applied to a case.
+type Deadline struct {
+	Rule        string    `json:"rule"`
+	Duty        string    `json:"duty"`
+	Basis       string    `json:"basis"`
+	From        date.Date `json:"from"`
+	Due         date.Date `json:"due,omitzero"`
+	NotBefore   date.Date `json:"not_before,omitzero"`
+	Status      Status    `json:"status"`
+	Done        date.Date `json:"done,omitzero"`
+	Contributor string    `json:"contributor,omitempty"`
+	ExcusedBy   string    `json:"excused_by,omitempty"` // the reason of the exception that excuses it
+}
+
+// Deadlines computes the deadlines of one case's events as of today under the
+// rules joinedup applies (Current). See Rules.AppendDeadlines.
+func Deadlines(events []Event, today date.Date) ([]Deadline, error) {
+	return Current.AppendDeadlines(make([]Deadline, 0, len(events)), events, today)
+}
+
+// AppendDeadlines appends to dst every deadline the events give rise to, as of
+// today, under the version of each rule in force on the day the deadline is
+// measured from. The events may come in any order and are not changed; the
+// deadlines come ordered by the day they fall on (due or not before), then by rule
+// number, then by start, contributor and done. Invalid events are refused with
+// an error naming the first (index and field), and dst is returned as it was.
+func (rs *Rules) AppendDeadlines(dst []Deadline, events []Event, today date.Date) ([]Deadline, error) {
+	if err := Validate(events); err != nil {
+		return dst, err
+	}
+	h := histories.Get().(*history)
+	defer h.release()
+	h.load(events)
+	c := clock{rules: rs, today: today, h: h, out: dst}
+	c.assessment()
+	c.advice()
+	c.reviews()
+	c.amendments()
+	c.transfers()
+	h.sort(c.out[len(dst):])
+	return c.out, nil
+}
+
+type clock struct {
+	rules *Rules
+	today date.Date
+	h     *history
+	out   []Deadline
+}
+
+// assessment: R2, R4, R6 for each request (or the council becoming responsible),
+// counted until the next one; R5 for each draft, met by the request's final plan
+// (one issued before the draft is a breach, not nothing).
+func (c *clock) assessment() {
+	for i, s := range c.h.starts {
+		var end date.Date
+		if i+1 < len(c.h.starts) {
+			end = c.h.starts[i+1]
+		}
+		c.add("R2", s, c.h.first(AssessmentDecision, s, end, nil), "")
+		if refused := c.h.first(NoPlanDecision, s, end, nil); !refused.IsZero() {
+			c.add("R4", s, refused, "")
+		} else if !c.h.first(AssessmentDecision, s, end, hasCode(Assess)).IsZero() {
+			c.add("R6", s, c.h.first(FinalPlanIssued, s, end, nil), "")
+		}
+	}
+	for _, i := range c.h.of(DraftPlanIssued) {
+		d := c.h.at(i)
+		c.add("R5", d.Date, c.h.first(FinalPlanIssued, c.h.lastStart(d.Date), c.h.nextStart(d.Date), nil), "")
+	}
+}
+
+// advice: R3 for each body asked, met by that body's next advice.
+func (c *clock) advice() {
+	for _, i := range c.h.of(AdviceRequested) {
+		a := c.h.at(i)
+		from := a.Received
+		if from.IsZero() {
+			from = a.Date
+		}
+		done := c.h.first(AdviceReceived, a.Date, date.Date{}, func(e *Event) bool { return e.Contributor == a.Contributor })
+		c.add("R3", from, done, a.Contributor)
+	}
+}
+
+// reviews: R10 cycles from the final plan and then from each review decision (a
+// decision to cease opens none; a new final plan closes the open cycle and starts
+// again); R13 and R14 for each meeting, met by a report or decision before the next.
+func (c *clock) reviews() {
+	finals, decisions := c.h.of(FinalPlanIssued), c.h.of(ReviewDecision)
+	var from date.Date // the open cycle's start; zero when none is open
+	started := false
+	for len(finals) > 0 || len(decisions) > 0 {
+		var p *Event // the next point: a final plan before a decision on the same day
+		if len(decisions) == 0 || len(finals) > 0 && !c.h.at(finals[0]).Date.After(c.h.at(decisions[0]).Date) {
+			p, finals = c.h.at(finals[0]), finals[1:]
+		} else {
+			p, decisions = c.h.at(decisions[0]), decisions[1:]
+			if !started {
+				continue // a decision on a plan this history does not hold
+			}
+		}
+		started = true
+		if !from.IsZero() {
+			c.add("R10", from, p.Date, "")
+		}
+		from = p.Date
+		if p.Type == ReviewDecision && p.Code == Cease {
+			from = date.Date{}
+		}
+	}
+	if !from.IsZero() {
+		c.add("R10", from, date.Date{}, "")
+	}
+	meetings := c.h.of(ReviewMeeting)
+	for _, i := range meetings {
+		m := c.h.at(i)
+		next := c.h.after(meetings, m.Date)
+		c.add("R13", m.Date, c.h.first(ReviewReportSent, m.Date, next, nil), "")
+		c.add("R14", m.Date, c.h.first(ReviewDecision, m.Date, next, nil), "")
+	}
+}
+
+// amendments: R15 and R16 for each notice, met by the amended plan before the next notice.
+func (c *clock) amendments() {
+	notices := c.h.of(AmendmentNotice)
+	for _, i := range notices {
+		n := c.h.at(i)
+		issued := c.h.first(AmendedPlanIssued, n.Date, c.h.after(notices, n.Date), nil)
+		c.add("R15", n.Date, issued, "")
+		c.add("R16", n.Date, issued, "")
+	}
+}
+
+var transferRule = map[string]string{"school": "R17", "post16": "R18", "post16_other": "R19"}
+
+// transfers: R17, R18 or R19 for each phase transfer, met by the first amended plan
+// or decision to maintain in the 12 months before the transfer.
+func (c *clock) transfers() {
+	for _, i := range c.h.of(PhaseTransfer) {
+		t := c.h.at(i)
+		since := t.Date.AddMonths(-12)
+		done := earlier(c.h.first(AmendedPlanIssued, since, t.Date, nil), c.h.first(ReviewDecision, since, t.Date, hasCode(Maintain)))
+		c.add(transferRule[t.Code], t.Date, done, "")
+	}
+}
+
+// add applies the rule in force on from, if any, to a deadline started on from and
+// done on done (zero: not done).
+func (c *clock) add(id string, from, done date.Date, contributor string) {
+	r := c.rules.InForce(id, from)
+	if r == nil {
+		return
+	}
+	d := Deadline{Rule: id, Duty: r.Duty, Basis: r.Basis, From: from, Done: done, Contributor: contributor}
+	on := r.measure.on(from)
+	if r.measure.notBefore {
+		d.NotBefore, d.Status = on, Pending
+		if !done.IsZero() {
+			d.Status = Met
+			if done.Before(on) {
+				d.Status = Breached
+			}
+		}
+		c.out = append(c.out, d)
+		return
+	}
+	d.Due = on
+	switch {
+	case !done.IsZero() && !done.After(on):
+		d.Status = Met
+	case !done.IsZero():
+		d.Status = Missed
+	case c.today.After(on):
+		d.Status = Overdue
+	default:
+		d.Status = Pending
+	}
+	if d.Status == Missed || d.Status == Overdue {
+		if reason := c.excuse(r, &d); reason != "" {
+			d.Status, d.ExcusedBy = Excused, reason
+		}
+	}
+	c.out = append(c.out, d)
+}
+
+// excuse returns the reason of the first exception that excuses d under r: one r
+// names, lasting long enough, overlapping the days from d's start to its due date.
+// An exception without an end lasts until today.
+func (c *clock) excuse(r *Rule, d *Deadline) string {
+	for _, i := range c.h.of(Exception) {
+		e := c.h.at(i)
+		minDays, ok := r.excusals[e.Code]
+		if !ok || e.Code == MissedAppointment && e.Contributor != d.Contributor {
+			continue
+		}
+		end := e.To
+		if end.IsZero() {
+			end = c.today
+		}
+		if end.Before(e.Date) || end.DaysSince(e.Date)+1 < minDays {
+			continue // not begun by today, or too short
+		}
+		if !e.Date.After(d.Due) && !end.Before(d.From) {
+			return e.Code
+		}
+	}
+	return ""
+}
+
+// compareDeadlines orders deadlines by the day they fall on, rule number, start,
+// contributor and done.
+func compareDeadlines(a, b *Deadline) int {
+	if n := on(a).Compare(on(b)); n != 0 {
+		return n
+	}
+	if n := number(a.Rule) - number(b.Rule); n != 0 {
+		return n
+	}
+	if n := a.From.Compare(b.From); n != 0 {
+		return n
+	}
+	if n := strings.Compare(a.Contributor, b.Contributor); n != 0 {
+		return n
+	}
+	return a.Done.Compare(b.Done)
+}
+
+// on is the day a deadline falls on: due, or not before.
+func on(d *Deadline) date.Date {
+	if d.Due.IsZero() {
+		return d.NotBefore
+	}
+	return d.Due
+}
+
+func hasCode(code string) func(*Event) bool { return func(e *Event) bool { return e.Code == code } }
+
+// earlier is the earlier of two days, either of which may be zero (none).
+func earlier(a, b date.Date) date.Date {
+	if a.IsZero() || !b.IsZero() && b.Before(a) {
+		return b
+	}
+	return a
+}
