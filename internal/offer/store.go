@@ -1,0 +1,300 @@
+package offer
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"joinedup/internal/apperr"
+	"joinedup/internal/db"
+)
+
+// Store reads the directory. Everything in it is public: no actor, no audit.
+type Store struct {
+	DB *db.DB
+}
+
+// List is one page of a list and the number of items on all its pages.
+type List[T any] struct {
+	Items []T
+	Total int
+}
+
+// query collects a statement's joins, conditions and arguments.
+type query struct {
+	args  []any
+	joins []string
+	conds []string
+	rank  string // ORDER BY term of a search, best first
+	none  bool   // the filter can match nothing: skip the database
+}
+
+func (q *query) arg(v any) string {
+	q.args = append(q.args, v)
+	return fmt.Sprintf("$%d", len(q.args))
+}
+
+func (q *query) where(cond string) { q.conds = append(q.conds, cond) }
+
+// in is a parenthesised list of parameters for ids.
+func (q *query) in(ids []string) string {
+	marks := make([]string, len(ids))
+	for i, id := range ids {
+		marks[i] = q.arg(id)
+	}
+	return "(" + strings.Join(marks, ", ") + ")"
+}
+
+func (q *query) clauses() string {
+	s := " " + strings.Join(q.joins, " ")
+	if len(q.conds) > 0 {
+		s += " WHERE " + strings.Join(q.conds, " AND ")
+	}
+	return s
+}
+
+// filter adds f's conditions on the services aliased s (and, for Near, the
+// locations aliased l).
+func (st *Store) filter(q *query, f Filter) {
+	if strings.TrimSpace(f.Search) != "" {
+		words := Words(f.Search)
+		if len(words) == 0 {
+			q.none = true // punctuation only: nothing to look for
+			return
+		}
+		st.search(q, words)
+	}
+	if f.TaxonomyTermID != "" {
+		q.where("s.id IN (SELECT service_id FROM offer_attributes WHERE taxonomy_term_id = " + q.arg(f.TaxonomyTermID) + ")")
+	}
+	if f.TaxonomyID != "" {
+		q.where(`s.id IN (SELECT a.service_id FROM offer_attributes a JOIN offer_taxonomy_terms t ON t.id = a.taxonomy_term_id
+			WHERE t.taxonomy_id = ` + q.arg(f.TaxonomyID) + ")")
+	}
+	if f.OrganizationID != "" {
+		q.where("s.organization_id = " + q.arg(f.OrganizationID))
+	}
+	if f.MinimumAge != nil {
+		q.where("s.minimum_age >= " + q.arg(*f.MinimumAge))
+	}
+	if f.MaximumAge != nil {
+		q.where("s.maximum_age <= " + q.arg(*f.MaximumAge))
+	}
+	if !f.ModifiedAfter.IsZero() {
+		q.where("s.last_modified >= " + q.arg(f.ModifiedAfter.UTC()))
+	}
+	var when []string // all on one schedule
+	if f.Day != "" {
+		when = append(when, "(',' || byday || ',') LIKE "+q.arg("%,"+f.Day+",%"))
+	}
+	if f.StartTime != "" {
+		when = append(when, "opens_at >= "+q.arg(f.StartTime))
+	}
+	if f.EndTime != "" {
+		when = append(when, "closes_at <= "+q.arg(f.EndTime))
+	}
+	if len(when) > 0 {
+		q.where("s.id IN (SELECT service_id FROM offer_schedules WHERE " + strings.Join(when, " AND ") + ")")
+	}
+}
+
+// search narrows to services whose name, keywords or description hold every
+// word, through the database's own full-text index, and ranks them.
+func (st *Store) search(q *query, words []string) {
+	if st.DB.Dialect == db.Postgres {
+		tsq := "plainto_tsquery('english', " + q.arg(strings.Join(words, " ")) + ")"
+		q.where("s.search @@ " + tsq)
+		q.rank = "ts_rank(s.search, " + tsq + ") DESC"
+		return
+	}
+	// FTS5: each word a quoted string (words hold only letters and digits), all required.
+	match := `"` + strings.Join(words, `" "`) + `"`
+	q.joins = append(q.joins, `JOIN (SELECT rowid AS seq, bm25(offer_services_fts, 10.0, 4.0, 1.0) AS rank
+		FROM offer_services_fts WHERE offer_services_fts MATCH `+q.arg(match)+`) m ON m.seq = s.seq`)
+	q.rank = "m.rank"
+}
+
+// limit adds the page's LIMIT and OFFSET.
+func (q *query) limit(p Page) string {
+	return " LIMIT " + q.arg(p.Size) + " OFFSET " + q.arg((p.Number-1)*p.Size)
+}
+
+// Services lists the services f matches, by relevance when searching and by
+// name otherwise, one-to-one fields and organisation only.
+func (st *Store) Services(ctx context.Context, f Filter, p Page) (List[Service], error) {
+	q := &query{}
+	st.filter(q, f)
+	if q.none {
+		return List[Service]{}, nil
+	}
+	order := "s.name, s.id"
+	if q.rank != "" {
+		order = q.rank + ", s.id"
+	}
+	from := "FROM offer_services s JOIN offer_organizations o ON o.id = s.organization_id" + q.clauses()
+	var out List[Service]
+	stmt := "SELECT " + serviceSelect + ", COUNT(*) OVER () " + from + " ORDER BY " + order + q.limit(p)
+	err := st.each(ctx, stmt, q.args, func(scan scanner) error {
+		var s Service
+		if err := scan(append(serviceDest(&s), &out.Total)...); err != nil {
+			return err
+		}
+		out.Items = append(out.Items, s.tidy())
+		return nil
+	})
+	if err == nil && len(out.Items) == 0 && p.Number > 1 {
+		out.Total, err = st.count(ctx, from, q.args[:len(q.args)-2])
+	}
+	return out, err
+}
+
+// ServiceAtLocations lists the services at locations f matches: nearest
+// first from f.Near, else by relevance when searching, else by service name.
+func (st *Store) ServiceAtLocations(ctx context.Context, f Filter, p Page) (List[ServiceAtLocation], error) {
+	q := &query{}
+	st.filter(q, f)
+	if q.none {
+		return List[ServiceAtLocation]{}, nil
+	}
+	order := "s.name, sal.id"
+	if q.rank != "" {
+		order = q.rank + ", sal.id"
+	}
+	if f.Near != nil {
+		lat, lon := q.arg(f.Near.Latitude), q.arg(f.Near.Longitude)
+		ky, kx := q.arg(metresPerDegree), q.arg(f.Near.metresPerLongitude())
+		dy, dx := "((l.latitude - "+lat+") * "+ky+")", "((l.longitude - "+lon+") * "+kx+")"
+		dist2 := dy + " * " + dy + " + " + dx + " * " + dx
+		order = "(l.latitude IS NULL), " + dist2 + ", sal.id"
+		if f.Within > 0 {
+			// A box first, which the latitude index can use; then the circle.
+			dLat := f.Within / metresPerDegree
+			dLon := f.Within / max(f.Near.metresPerLongitude(), 1)
+			q.where("l.latitude BETWEEN " + q.arg(f.Near.Latitude-dLat) + " AND " + q.arg(f.Near.Latitude+dLat))
+			q.where("l.longitude BETWEEN " + q.arg(f.Near.Longitude-dLon) + " AND " + q.arg(f.Near.Longitude+dLon))
+			q.where(dist2 + " <= " + q.arg(f.Within*f.Within))
+		}
+	}
+	from := `FROM offer_service_at_locations sal JOIN offer_locations l ON l.id = sal.location_id
+		JOIN offer_services s ON s.id = sal.service_id JOIN offer_organizations o ON o.id = s.organization_id` + q.clauses()
+	var out List[ServiceAtLocation]
+	stmt := "SELECT sal.id, " + locationSelect + ", " + serviceSelect + ", COUNT(*) OVER () " + from + " ORDER BY " + order + q.limit(p)
+	err := st.each(ctx, stmt, q.args,
+		func(scan scanner) error {
+			sal := ServiceAtLocation{Location: &Location{}, Service: &Service{}}
+			dest := append([]any{&sal.ID}, locationDest(sal.Location)...)
+			if err := scan(append(append(dest, serviceDest(sal.Service)...), &out.Total)...); err != nil {
+				return err
+			}
+			*sal.Service = sal.Service.tidy()
+			sal.ServiceID, sal.LocationID = sal.Service.ID, sal.Location.ID
+			out.Items = append(out.Items, sal)
+			return nil
+		})
+	if err == nil && len(out.Items) == 0 && p.Number > 1 {
+		out.Total, err = st.count(ctx, from, q.args[:len(q.args)-2])
+	}
+	return out, err
+}
+
+// count is the number of rows from (a FROM clause with its joins and WHERE) finds.
+func (st *Store) count(ctx context.Context, from string, args []any) (int, error) {
+	var n int
+	err := st.DB.QueryRowContext(ctx, "SELECT COUNT(*) "+from, args...).Scan(&n)
+	return n, err
+}
+
+// Service returns the service with id, fully nested; NotFound if there is none.
+func (st *Store) Service(ctx context.Context, id string) (Service, error) {
+	var s Service
+	err := st.DB.QueryRowContext(ctx, "SELECT "+serviceSelect+` FROM offer_services s
+		JOIN offer_organizations o ON o.id = s.organization_id WHERE s.id = $1`, id).Scan(serviceDest(&s)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Service{}, apperr.Errorf(apperr.NotFound, "there is no service with the id %s", id)
+	}
+	if err != nil {
+		return Service{}, err
+	}
+	s = s.tidy()
+	err = st.details(ctx, []*Service{&s}, true)
+	return s, err
+}
+
+// ServiceAtLocation returns the service at a location with id, the location
+// and the service fully nested; NotFound if there is none.
+func (st *Store) ServiceAtLocation(ctx context.Context, id string) (ServiceAtLocation, error) {
+	sal := ServiceAtLocation{Location: &Location{}, Service: &Service{}}
+	dest := append(append([]any{&sal.ID}, locationDest(sal.Location)...), serviceDest(sal.Service)...)
+	err := st.DB.QueryRowContext(ctx, "SELECT sal.id, "+locationSelect+", "+serviceSelect+` FROM offer_service_at_locations sal
+		JOIN offer_locations l ON l.id = sal.location_id JOIN offer_services s ON s.id = sal.service_id
+		JOIN offer_organizations o ON o.id = s.organization_id WHERE sal.id = $1`, id).Scan(dest...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ServiceAtLocation{}, apperr.Errorf(apperr.NotFound, "there is no service at a location with the id %s", id)
+	}
+	if err != nil {
+		return ServiceAtLocation{}, err
+	}
+	*sal.Service = sal.Service.tidy()
+	sal.ServiceID, sal.LocationID = sal.Service.ID, sal.Location.ID
+	if err := st.places(ctx, []*Location{sal.Location}); err != nil {
+		return ServiceAtLocation{}, err
+	}
+	return sal, st.details(ctx, []*Service{sal.Service}, false)
+}
+
+// EachService calls fn with every service f matches, fully nested, in the
+// order Services lists them, a batch at a time: the ndjson export.
+func (st *Store) EachService(ctx context.Context, f Filter, fn func(Service) error) error {
+	const batch = 100
+	for n := 1; ; n++ {
+		l, err := st.Services(ctx, f, Page{Number: n, Size: batch})
+		if err != nil {
+			return err
+		}
+		ptrs := make([]*Service, len(l.Items))
+		for i := range l.Items {
+			ptrs[i] = &l.Items[i]
+		}
+		if err := st.details(ctx, ptrs, true); err != nil {
+			return err
+		}
+		for _, s := range l.Items {
+			if err := fn(s); err != nil {
+				return err
+			}
+		}
+		if len(l.Items) < batch {
+			return nil
+		}
+	}
+}
+
+// Postcode returns the centroid of a postcode (as NormalisePostcode prints
+// it); NotFound if the directory of postcodes does not have it.
+func (st *Store) Postcode(ctx context.Context, postcode string) (Point, error) {
+	var p Point
+	err := st.DB.QueryRowContext(ctx, "SELECT latitude, longitude FROM postcodes WHERE postcode = $1", postcode).Scan(&p.Latitude, &p.Longitude)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Point{}, apperr.Errorf(apperr.NotFound, "the postcode %s is not in the postcode directory", postcode)
+	}
+	return p, err
+}
+
+type scanner = func(dest ...any) error
+
+// each runs a query and calls row for every row.
+func (st *Store) each(ctx context.Context, query string, args []any, row func(scanner) error) error {
+	rows, err := st.DB.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := row(rows.Scan); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
