@@ -20,6 +20,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"joinedup/internal/db"
+	"joinedup/internal/offer"
+	"joinedup/internal/oruk"
 	"joinedup/internal/people"
 )
 
@@ -55,6 +57,7 @@ type server struct {
 	pages          map[string]*template.Template
 	titles         map[string]string // page title by route pattern
 	metrics        *metrics
+	oruk           *oruk.API
 }
 
 // New returns the handler for every route.
@@ -71,6 +74,7 @@ func New(cfg Config) (http.Handler, error) {
 	if s.logger == nil {
 		s.logger = slog.Default()
 	}
+	s.oruk = oruk.New(&offer.Store{DB: cfg.DB}, s.logger)
 	sub, _ := fs.Sub(static, "static")
 	var err error
 	if s.assets, err = loadAssets(sub); err != nil {
