@@ -61,13 +61,6 @@ func nullFloat(p *float64) any {
 	return *p
 }
 
-func nullTime(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return t.UTC()
-}
-
 // LoadTaxonomy queues a taxonomy and its terms (parents before children).
 func LoadTaxonomy(l *db.Loader, t Taxonomy) error {
 	var fs apperr.Fields
@@ -170,6 +163,9 @@ func LoadService(l *db.Loader, s Service) error {
 	if s.Status == "" {
 		s.Status = Active
 	}
+	if s.LastChecked.IsZero() { // confirmed when last changed, if not since
+		s.LastChecked = s.LastModified
+	}
 	if s.OrganizationID == "" && s.Organization != nil {
 		s.OrganizationID = s.Organization.ID
 	}
@@ -178,7 +174,7 @@ func LoadService(l *db.Loader, s Service) error {
 	}
 	err := l.Add("offer_services", serviceCols, s.ID, s.OrganizationID, s.Name, null(s.Description), null(s.URL), null(s.Email),
 		s.Status, null(s.Fees), null(s.Accreditations), nullInt(s.MinimumAge), nullInt(s.MaximumAge), s.AssuredDate,
-		null(s.AssurerEmail), null(s.Alert), Keywords(s), s.LastModified.UTC(), nullTime(s.LastChecked))
+		null(s.AssurerEmail), null(s.Alert), Keywords(s), s.LastModified.UTC(), s.LastChecked.UTC())
 	add := func(table string, cols []string, values ...any) {
 		if err == nil {
 			err = l.Add(table, cols, values...)
