@@ -27,8 +27,28 @@ type query struct {
 	args  []any
 	joins []string
 	conds []string
-	rank  string // ORDER BY term of a search, best first
-	none  bool   // the filter can match nothing: skip the database
+	order []orderTerm // how matches are ordered, before the id breaks ties
+	none  bool        // the filter can match nothing: skip the database
+}
+
+// orderTerm is one expression a list is ordered by, and its direction.
+type orderTerm struct{ expr, dir string }
+
+func (q *query) orderBy(expr, dir string) { q.order = append(q.order, orderTerm{expr, dir}) }
+
+// pageSQL is the statement for one page of a list, in two steps: the ids,
+// order keys and total of every match from id and from (narrow rows, so
+// sorting and counting all matches stays cheap), then the columns of the
+// page's rows alone, joined from outer onto p.pid.
+func (q *query) pageSQL(id, from, cols, outer string, p Page) string {
+	var keys, inner, outerOrder string
+	for i, t := range q.order {
+		keys += fmt.Sprintf(", %s AS k%d", t.expr, i)
+		inner += fmt.Sprintf("k%d%s, ", i, t.dir)
+		outerOrder += fmt.Sprintf("p.k%d%s, ", i, t.dir)
+	}
+	matches := "SELECT " + id + " AS pid" + keys + ", COUNT(*) OVER () AS total " + from + " ORDER BY " + inner + "pid" + q.limit(p)
+	return "SELECT " + cols + ", p.total FROM (" + matches + ") p " + outer + " ORDER BY " + outerOrder + "p.pid"
 }
 
 func (q *query) arg(v any) string {
@@ -106,14 +126,14 @@ func (st *Store) search(q *query, words []string) {
 	if st.DB.Dialect == db.Postgres {
 		tsq := "plainto_tsquery('english', " + q.arg(strings.Join(words, " ")) + ")"
 		q.where("s.search @@ " + tsq)
-		q.rank = "ts_rank(s.search, " + tsq + ") DESC"
+		q.orderBy("ts_rank(s.search, "+tsq+")", " DESC")
 		return
 	}
 	// FTS5: each word a quoted string (words hold only letters and digits), all required.
 	match := `"` + strings.Join(words, `" "`) + `"`
 	q.joins = append(q.joins, `JOIN (SELECT rowid AS seq, bm25(offer_services_fts, 10.0, 4.0, 1.0) AS rank
 		FROM offer_services_fts WHERE offer_services_fts MATCH `+q.arg(match)+`) m ON m.seq = s.seq`)
-	q.rank = "m.rank"
+	q.orderBy("m.rank", "")
 }
 
 // limit adds the page's LIMIT and OFFSET.
@@ -129,13 +149,13 @@ func (st *Store) Services(ctx context.Context, f Filter, p Page) (List[Service],
 	if q.none {
 		return List[Service]{}, nil
 	}
-	order := "s.name, s.id"
-	if q.rank != "" {
-		order = q.rank + ", s.id"
+	if len(q.order) == 0 {
+		q.orderBy("s.name", "")
 	}
-	from := "FROM offer_services s JOIN offer_organizations o ON o.id = s.organization_id" + q.clauses()
+	from := "FROM offer_services s" + q.clauses()
+	stmt := q.pageSQL("s.id", from, serviceSelect,
+		"JOIN offer_services s ON s.id = p.pid JOIN offer_organizations o ON o.id = s.organization_id", p)
 	var out List[Service]
-	stmt := "SELECT " + serviceSelect + ", COUNT(*) OVER () " + from + " ORDER BY " + order + q.limit(p)
 	err := st.each(ctx, stmt, q.args, func(scan scanner) error {
 		var s Service
 		if err := scan(append(serviceDest(&s), &out.Total)...); err != nil {
@@ -158,16 +178,12 @@ func (st *Store) ServiceAtLocations(ctx context.Context, f Filter, p Page) (List
 	if q.none {
 		return List[ServiceAtLocation]{}, nil
 	}
-	order := "s.name, sal.id"
-	if q.rank != "" {
-		order = q.rank + ", sal.id"
-	}
 	if f.Near != nil {
 		lat, lon := q.arg(f.Near.Latitude), q.arg(f.Near.Longitude)
 		ky, kx := q.arg(metresPerDegree), q.arg(f.Near.metresPerLongitude())
 		dy, dx := "((l.latitude - "+lat+") * "+ky+")", "((l.longitude - "+lon+") * "+kx+")"
 		dist2 := dy + " * " + dy + " + " + dx + " * " + dx
-		order = "(l.latitude IS NULL), " + dist2 + ", sal.id"
+		q.order = append([]orderTerm{{"CASE WHEN l.latitude IS NULL THEN 1 ELSE 0 END", ""}, {dist2, ""}}, q.order...)
 		if f.Within > 0 {
 			// A box first, which the latitude index can use; then the circle.
 			dLat := f.Within / metresPerDegree
@@ -177,22 +193,26 @@ func (st *Store) ServiceAtLocations(ctx context.Context, f Filter, p Page) (List
 			q.where(dist2 + " <= " + q.arg(f.Within*f.Within))
 		}
 	}
+	if len(q.order) == 0 {
+		q.orderBy("s.name", "")
+	}
 	from := `FROM offer_service_at_locations sal JOIN offer_locations l ON l.id = sal.location_id
-		JOIN offer_services s ON s.id = sal.service_id JOIN offer_organizations o ON o.id = s.organization_id` + q.clauses()
+		JOIN offer_services s ON s.id = sal.service_id` + q.clauses()
+	stmt := q.pageSQL("sal.id", from, "sal.id, "+locationSelect+", "+serviceSelect, `JOIN offer_service_at_locations sal ON sal.id = p.pid
+		JOIN offer_locations l ON l.id = sal.location_id JOIN offer_services s ON s.id = sal.service_id
+		JOIN offer_organizations o ON o.id = s.organization_id`, p)
 	var out List[ServiceAtLocation]
-	stmt := "SELECT sal.id, " + locationSelect + ", " + serviceSelect + ", COUNT(*) OVER () " + from + " ORDER BY " + order + q.limit(p)
-	err := st.each(ctx, stmt, q.args,
-		func(scan scanner) error {
-			sal := ServiceAtLocation{Location: &Location{}, Service: &Service{}}
-			dest := append([]any{&sal.ID}, locationDest(sal.Location)...)
-			if err := scan(append(append(dest, serviceDest(sal.Service)...), &out.Total)...); err != nil {
-				return err
-			}
-			*sal.Service = sal.Service.tidy()
-			sal.ServiceID, sal.LocationID = sal.Service.ID, sal.Location.ID
-			out.Items = append(out.Items, sal)
-			return nil
-		})
+	err := st.each(ctx, stmt, q.args, func(scan scanner) error {
+		sal := ServiceAtLocation{Location: &Location{}, Service: &Service{}}
+		dest := append([]any{&sal.ID}, locationDest(sal.Location)...)
+		if err := scan(append(append(dest, serviceDest(sal.Service)...), &out.Total)...); err != nil {
+			return err
+		}
+		*sal.Service = sal.Service.tidy()
+		sal.ServiceID, sal.LocationID = sal.Service.ID, sal.Location.ID
+		out.Items = append(out.Items, sal)
+		return nil
+	})
 	if err == nil && len(out.Items) == 0 && p.Number > 1 {
 		out.Total, err = st.count(ctx, from, q.args[:len(q.args)-2])
 	}
