@@ -155,19 +155,11 @@ func (st *Store) Services(ctx context.Context, f Filter, p Page) (List[Service],
 	from := "FROM offer_services s" + q.clauses()
 	stmt := q.pageSQL("s.id", from, serviceSelect,
 		"JOIN offer_services s ON s.id = p.pid JOIN offer_organizations o ON o.id = s.organization_id", p)
-	var out List[Service]
-	err := st.each(ctx, stmt, q.args, func(scan scanner) error {
+	return list(ctx, st, stmt, from, q.args, p, func(scan scanner, total *int) (Service, error) {
 		var s Service
-		if err := scan(append(serviceDest(&s), &out.Total)...); err != nil {
-			return err
-		}
-		out.Items = append(out.Items, s.tidy())
-		return nil
+		err := scan(append(serviceDest(&s), total)...)
+		return s.tidy(), err
 	})
-	if err == nil && len(out.Items) == 0 && p.Number > 1 {
-		out.Total, err = st.count(ctx, from, q.args[:len(q.args)-2])
-	}
-	return out, err
 }
 
 // ServiceAtLocations lists the services at locations f matches: nearest
@@ -201,20 +193,30 @@ func (st *Store) ServiceAtLocations(ctx context.Context, f Filter, p Page) (List
 	stmt := q.pageSQL("sal.id", from, "sal.id, "+locationSelect+", "+serviceSelect, `JOIN offer_service_at_locations sal ON sal.id = p.pid
 		JOIN offer_locations l ON l.id = sal.location_id JOIN offer_services s ON s.id = sal.service_id
 		JOIN offer_organizations o ON o.id = s.organization_id`, p)
-	var out List[ServiceAtLocation]
-	err := st.each(ctx, stmt, q.args, func(scan scanner) error {
+	return list(ctx, st, stmt, from, q.args, p, func(scan scanner, total *int) (ServiceAtLocation, error) {
 		sal := ServiceAtLocation{Location: &Location{}, Service: &Service{}}
 		dest := append([]any{&sal.ID}, locationDest(sal.Location)...)
-		if err := scan(append(append(dest, serviceDest(sal.Service)...), &out.Total)...); err != nil {
-			return err
+		if err := scan(append(append(dest, serviceDest(sal.Service)...), total)...); err != nil {
+			return sal, err
 		}
 		*sal.Service = sal.Service.tidy()
 		sal.ServiceID, sal.LocationID = sal.Service.ID, sal.Location.ID
-		out.Items = append(out.Items, sal)
-		return nil
+		return sal, nil
+	})
+}
+
+// list runs the statement for page p and reads each row with row, which
+// scans the total too. A page past the last has no row to carry the total,
+// so it is counted from (its FROM and WHERE; args without LIMIT and OFFSET).
+func list[T any](ctx context.Context, st *Store, stmt, from string, args []any, p Page, row func(scan scanner, total *int) (T, error)) (List[T], error) {
+	var out List[T]
+	err := st.each(ctx, stmt, args, func(scan scanner) error {
+		v, err := row(scan, &out.Total)
+		out.Items = append(out.Items, v)
+		return err
 	})
 	if err == nil && len(out.Items) == 0 && p.Number > 1 {
-		out.Total, err = st.count(ctx, from, q.args[:len(q.args)-2])
+		out.Total, err = st.count(ctx, from, args[:len(args)-2])
 	}
 	return out, err
 }

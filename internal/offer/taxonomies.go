@@ -20,19 +20,11 @@ func (st *Store) Taxonomies(ctx context.Context, p Page) (List[Taxonomy], error)
 	q := &query{}
 	from := "FROM offer_taxonomies"
 	stmt := "SELECT id, name, description, uri, version, COUNT(*) OVER () " + from + " ORDER BY name, id" + q.limit(p)
-	var out List[Taxonomy]
-	err := st.each(ctx, stmt, q.args, func(scan scanner) error {
+	return list(ctx, st, stmt, from, q.args, p, func(scan scanner, total *int) (Taxonomy, error) {
 		var t Taxonomy
-		if err := scan(&t.ID, &t.Name, &t.Description, text(&t.URI), text(&t.Version), &out.Total); err != nil {
-			return err
-		}
-		out.Items = append(out.Items, t)
-		return nil
+		err := scan(&t.ID, &t.Name, &t.Description, text(&t.URI), text(&t.Version), total)
+		return t, err
 	})
-	if err == nil && len(out.Items) == 0 && p.Number > 1 {
-		out.Total, err = st.count(ctx, from, nil)
-	}
-	return out, err
 }
 
 // Taxonomy returns the taxonomy with id and all its terms; NotFound if there is none.
@@ -65,19 +57,11 @@ func (st *Store) TaxonomyTerms(ctx context.Context, f TermFilter, p Page) (List[
 	}
 	from := "FROM offer_taxonomy_terms t JOIN offer_taxonomies x ON x.id = t.taxonomy_id" + q.clauses()
 	stmt := "SELECT " + termSelect + ", COUNT(*) OVER () " + from + " ORDER BY x.name, t.name, t.id" + q.limit(p)
-	var out List[TaxonomyTerm]
-	err := st.each(ctx, stmt, q.args, func(scan scanner) error {
+	return list(ctx, st, stmt, from, q.args, p, func(scan scanner, total *int) (TaxonomyTerm, error) {
 		var t TaxonomyTerm
-		if err := scan(append(termDest(&t), &out.Total)...); err != nil {
-			return err
-		}
-		out.Items = append(out.Items, t)
-		return nil
+		err := scan(append(termDest(&t), total)...)
+		return t, err
 	})
-	if err == nil && len(out.Items) == 0 && p.Number > 1 {
-		out.Total, err = st.count(ctx, from, q.args[:len(q.args)-2])
-	}
-	return out, err
 }
 
 // TaxonomyTerm returns the term with id; NotFound if there is none.
