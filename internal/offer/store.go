@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"joinedup/internal/apperr"
 	"joinedup/internal/db"
@@ -14,6 +16,39 @@ import (
 // Store reads the directory. Everything in it is public: no actor, no audit.
 type Store struct {
 	DB *db.DB
+
+	// stmts keeps prepared statements by their text on SQLite, which would
+	// otherwise parse and plan every search afresh (a quarter of its CPU);
+	// pgx keeps its own. The texts are a small set: one per combination of
+	// filters and batch size, bounded by maxStmts all the same.
+	stmts  sync.Map // string → *sql.Stmt
+	nstmts atomic.Int32
+}
+
+const maxStmts = 256
+
+// query runs a statement, prepared once per text on SQLite.
+func (st *Store) query(ctx context.Context, text string, args []any) (*sql.Rows, error) {
+	if st.DB.Dialect != db.SQLite {
+		return st.DB.QueryContext(ctx, text, args...)
+	}
+	if s, ok := st.stmts.Load(text); ok {
+		return s.(*sql.Stmt).QueryContext(ctx, args...)
+	}
+	if st.nstmts.Load() >= maxStmts {
+		return st.DB.QueryContext(ctx, text, args...)
+	}
+	s, err := st.DB.PrepareContext(ctx, text)
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := st.stmts.LoadOrStore(text, s); loaded {
+		s.Close() // another request prepared it first
+		s = prev.(*sql.Stmt)
+	} else {
+		st.nstmts.Add(1)
+	}
+	return s.QueryContext(ctx, args...)
 }
 
 // List is one page of a list and the number of items on all its pages.
@@ -36,10 +71,12 @@ type orderTerm struct{ expr, dir string }
 
 func (q *query) orderBy(expr, dir string) { q.order = append(q.order, orderTerm{expr, dir}) }
 
-// pageSQL is the statement for one page of a list, in two steps: the ids,
-// order keys and total of every match from id and from (narrow rows, so
-// sorting and counting all matches stays cheap), then the columns of the
-// page's rows alone, joined from outer onto p.pid.
+// pageSQL is the statement for one page of a list, in two steps: the ids
+// and order keys of the page's matches from id and from (narrow rows, so
+// sorting all matches stays cheap, and an index can give the order), then
+// the columns of those rows alone, joined from outer onto p.pid. The total
+// is counted apart (see list): a window count over every match cost more
+// than the page.
 func (q *query) pageSQL(id, from, cols, outer string, p Page) string {
 	var keys, inner, outerOrder string
 	for i, t := range q.order {
@@ -47,8 +84,8 @@ func (q *query) pageSQL(id, from, cols, outer string, p Page) string {
 		inner += fmt.Sprintf("k%d%s, ", i, t.dir)
 		outerOrder += fmt.Sprintf("p.k%d%s, ", i, t.dir)
 	}
-	matches := "SELECT " + id + " AS pid" + keys + ", COUNT(*) OVER () AS total " + from + " ORDER BY " + inner + "pid" + q.limit(p)
-	return "SELECT " + cols + ", p.total FROM (" + matches + ") p " + outer + " ORDER BY " + outerOrder + "p.pid"
+	matches := "SELECT " + id + " AS pid" + keys + " " + from + " ORDER BY " + inner + "pid" + q.limit(p)
+	return "SELECT " + cols + " FROM (" + matches + ") p " + outer + " ORDER BY " + outerOrder + "p.pid"
 }
 
 func (q *query) arg(v any) string {
@@ -155,9 +192,9 @@ func (st *Store) Services(ctx context.Context, f Filter, p Page) (List[Service],
 	from := "FROM offer_services s" + q.clauses()
 	stmt := q.pageSQL("s.id", from, serviceSelect,
 		"JOIN offer_services s ON s.id = p.pid JOIN offer_organizations o ON o.id = s.organization_id", p)
-	return list(ctx, st, stmt, from, q.args, p, func(scan scanner, total *int) (Service, error) {
+	return list(ctx, st, stmt, from, q.args, p, func(scan scanner) (Service, error) {
 		var s Service
-		err := scan(append(serviceDest(&s), total)...)
+		err := scan(serviceDest(&s)...)
 		return s.tidy(), err
 	})
 }
@@ -193,10 +230,10 @@ func (st *Store) ServiceAtLocations(ctx context.Context, f Filter, p Page) (List
 	stmt := q.pageSQL("sal.id", from, "sal.id, "+locationSelect+", "+serviceSelect, `JOIN offer_service_at_locations sal ON sal.id = p.pid
 		JOIN offer_locations l ON l.id = sal.location_id JOIN offer_services s ON s.id = sal.service_id
 		JOIN offer_organizations o ON o.id = s.organization_id`, p)
-	return list(ctx, st, stmt, from, q.args, p, func(scan scanner, total *int) (ServiceAtLocation, error) {
+	return list(ctx, st, stmt, from, q.args, p, func(scan scanner) (ServiceAtLocation, error) {
 		sal := ServiceAtLocation{Location: &Location{}, Service: &Service{}}
 		dest := append([]any{&sal.ID}, locationDest(sal.Location)...)
-		if err := scan(append(append(dest, serviceDest(sal.Service)...), total)...); err != nil {
+		if err := scan(append(dest, serviceDest(sal.Service)...)...); err != nil {
 			return sal, err
 		}
 		*sal.Service = sal.Service.tidy()
@@ -205,26 +242,31 @@ func (st *Store) ServiceAtLocations(ctx context.Context, f Filter, p Page) (List
 	})
 }
 
-// list runs the statement for page p and reads each row with row, which
-// scans the total too. A page past the last has no row to carry the total,
-// so it is counted from (its FROM and WHERE; args without LIMIT and OFFSET).
-func list[T any](ctx context.Context, st *Store, stmt, from string, args []any, p Page, row func(scan scanner, total *int) (T, error)) (List[T], error) {
+// list runs the statement for page p and reads each row with row. A page
+// with fewer rows than it could hold says the total itself; otherwise it is
+// counted from (its FROM and WHERE; args without LIMIT and OFFSET).
+func list[T any](ctx context.Context, st *Store, stmt, from string, args []any, p Page, row func(scan scanner) (T, error)) (List[T], error) {
 	var out List[T]
 	err := st.each(ctx, stmt, args, func(scan scanner) error {
-		v, err := row(scan, &out.Total)
+		v, err := row(scan)
 		out.Items = append(out.Items, v)
 		return err
 	})
-	if err == nil && len(out.Items) == 0 && p.Number > 1 {
-		out.Total, err = st.count(ctx, from, args[:len(args)-2])
+	if err != nil {
+		return out, err
 	}
+	if n := len(out.Items); n < p.Size && (n > 0 || p.Number == 1) {
+		out.Total = (p.Number-1)*p.Size + n
+		return out, nil
+	}
+	out.Total, err = st.count(ctx, from, args[:len(args)-2])
 	return out, err
 }
 
 // count is the number of rows from (a FROM clause with its joins and WHERE) finds.
 func (st *Store) count(ctx context.Context, from string, args []any) (int, error) {
-	var n int
-	err := st.DB.QueryRowContext(ctx, "SELECT COUNT(*) "+from, args...).Scan(&n)
+	n := 0
+	err := st.each(ctx, "SELECT COUNT(*) "+from, args, func(scan scanner) error { return scan(&n) })
 	return n, err
 }
 
@@ -308,7 +350,7 @@ type scanner = func(dest ...any) error
 
 // each runs a query and calls row for every row.
 func (st *Store) each(ctx context.Context, query string, args []any, row func(scanner) error) error {
-	rows, err := st.DB.QueryContext(ctx, query, args...)
+	rows, err := st.query(ctx, query, args)
 	if err != nil {
 		return err
 	}

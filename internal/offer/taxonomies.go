@@ -19,10 +19,10 @@ type TermFilter struct {
 func (st *Store) Taxonomies(ctx context.Context, p Page) (List[Taxonomy], error) {
 	q := &query{}
 	from := "FROM offer_taxonomies"
-	stmt := "SELECT id, name, description, uri, version, COUNT(*) OVER () " + from + " ORDER BY name, id" + q.limit(p)
-	return list(ctx, st, stmt, from, q.args, p, func(scan scanner, total *int) (Taxonomy, error) {
+	stmt := "SELECT id, name, description, uri, version " + from + " ORDER BY name, id" + q.limit(p)
+	return list(ctx, st, stmt, from, q.args, p, func(scan scanner) (Taxonomy, error) {
 		var t Taxonomy
-		err := scan(&t.ID, &t.Name, &t.Description, text(&t.URI), text(&t.Version), total)
+		err := scan(&t.ID, &t.Name, &t.Description, text(&t.URI), text(&t.Version))
 		return t, err
 	})
 }
@@ -56,10 +56,10 @@ func (st *Store) TaxonomyTerms(ctx context.Context, f TermFilter, p Page) (List[
 		q.where("t.parent_id IS NULL")
 	}
 	from := "FROM offer_taxonomy_terms t JOIN offer_taxonomies x ON x.id = t.taxonomy_id" + q.clauses()
-	stmt := "SELECT " + termSelect + ", COUNT(*) OVER () " + from + " ORDER BY x.name, t.name, t.id" + q.limit(p)
-	return list(ctx, st, stmt, from, q.args, p, func(scan scanner, total *int) (TaxonomyTerm, error) {
+	stmt := "SELECT " + termSelect + " " + from + " ORDER BY x.name, t.name, t.id" + q.limit(p)
+	return list(ctx, st, stmt, from, q.args, p, func(scan scanner) (TaxonomyTerm, error) {
 		var t TaxonomyTerm
-		err := scan(append(termDest(&t), total)...)
+		err := scan(termDest(&t)...)
 		return t, err
 	})
 }
