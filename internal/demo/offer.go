@@ -40,7 +40,10 @@ func localOffer(a *area) error {
 	if err := o.places(); err != nil {
 		return err
 	}
-	return o.services(n)
+	if err := o.services(n); err != nil {
+		return err
+	}
+	return offer.SettleSearch(a.g.l)
 }
 
 // offerBuilder is the local offer stage's working state for one area.

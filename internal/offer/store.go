@@ -60,10 +60,12 @@ type List[T any] struct {
 // query collects a statement's joins, conditions and arguments.
 type query struct {
 	args  []any
-	joins []string
 	conds []string
 	order []orderTerm // how matches are ordered, before the id breaks ties
 	none  bool        // the filter can match nothing: skip the database
+	// ranked joins the search's scores (SQLite); counting needs only
+	// matched, the same search as a condition, without scoring every match.
+	ranked, matched string
 }
 
 // orderTerm is one expression a list is ordered by, and its direction.
@@ -104,10 +106,17 @@ func (q *query) in(ids []string) string {
 	return "(" + strings.Join(marks, ", ") + ")"
 }
 
-func (q *query) clauses() string {
-	s := " " + strings.Join(q.joins, " ")
-	if len(q.conds) > 0 {
-		s += " WHERE " + strings.Join(q.conds, " AND ")
+// clauses are the joins and WHERE of a page's statement, or of its count.
+func (q *query) clauses(counting bool) string {
+	s, conds := " ", q.conds
+	switch {
+	case counting && q.matched != "":
+		conds = append([]string{q.matched}, conds...)
+	case !counting:
+		s += q.ranked
+	}
+	if len(conds) > 0 {
+		s += " WHERE " + strings.Join(conds, " AND ")
 	}
 	return s
 }
@@ -168,8 +177,10 @@ func (st *Store) search(q *query, words []string) {
 	}
 	// FTS5: each word a quoted string (words hold only letters and digits), all required.
 	match := `"` + strings.Join(words, `" "`) + `"`
-	q.joins = append(q.joins, `JOIN (SELECT rowid AS seq, bm25(offer_services_fts, 10.0, 4.0, 1.0) AS rank
-		FROM offer_services_fts WHERE offer_services_fts MATCH `+q.arg(match)+`) m ON m.seq = s.seq`)
+	m := q.arg(match)
+	q.ranked = `JOIN (SELECT rowid AS seq, bm25(offer_services_fts, 10.0, 4.0, 1.0) AS rank
+		FROM offer_services_fts WHERE offer_services_fts MATCH ` + m + `) m ON m.seq = s.seq`
+	q.matched = "s.seq IN (SELECT rowid FROM offer_services_fts WHERE offer_services_fts MATCH " + m + ")"
 	q.orderBy("m.rank", "")
 }
 
@@ -189,10 +200,9 @@ func (st *Store) Services(ctx context.Context, f Filter, p Page) (List[Service],
 	if len(q.order) == 0 {
 		q.orderBy("s.name", "")
 	}
-	from := "FROM offer_services s" + q.clauses()
-	stmt := q.pageSQL("s.id", from, serviceSelect,
+	stmt := q.pageSQL("s.id", "FROM offer_services s"+q.clauses(false), serviceSelect,
 		"JOIN offer_services s ON s.id = p.pid JOIN offer_organizations o ON o.id = s.organization_id", p)
-	return list(ctx, st, stmt, from, q.args, p, func(scan scanner) (Service, error) {
+	return list(ctx, st, stmt, "FROM offer_services s"+q.clauses(true), q.args, p, func(scan scanner) (Service, error) {
 		var s Service
 		err := scan(serviceDest(&s)...)
 		return s.tidy(), err
@@ -226,11 +236,11 @@ func (st *Store) ServiceAtLocations(ctx context.Context, f Filter, p Page) (List
 		q.orderBy("s.name", "")
 	}
 	from := `FROM offer_service_at_locations sal JOIN offer_locations l ON l.id = sal.location_id
-		JOIN offer_services s ON s.id = sal.service_id` + q.clauses()
-	stmt := q.pageSQL("sal.id", from, "sal.id, "+locationSelect+", "+serviceSelect, `JOIN offer_service_at_locations sal ON sal.id = p.pid
+		JOIN offer_services s ON s.id = sal.service_id`
+	stmt := q.pageSQL("sal.id", from+q.clauses(false), "sal.id, "+locationSelect+", "+serviceSelect, `JOIN offer_service_at_locations sal ON sal.id = p.pid
 		JOIN offer_locations l ON l.id = sal.location_id JOIN offer_services s ON s.id = sal.service_id
 		JOIN offer_organizations o ON o.id = s.organization_id`, p)
-	return list(ctx, st, stmt, from, q.args, p, func(scan scanner) (ServiceAtLocation, error) {
+	return list(ctx, st, stmt, from+q.clauses(true), q.args, p, func(scan scanner) (ServiceAtLocation, error) {
 		sal := ServiceAtLocation{Location: &Location{}, Service: &Service{}}
 		dest := append([]any{&sal.ID}, locationDest(sal.Location)...)
 		if err := scan(append(dest, serviceDest(sal.Service)...)...); err != nil {

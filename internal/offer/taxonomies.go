@@ -55,7 +55,7 @@ func (st *Store) TaxonomyTerms(ctx context.Context, f TermFilter, p Page) (List[
 	if f.TopOnly {
 		q.where("t.parent_id IS NULL")
 	}
-	from := "FROM offer_taxonomy_terms t JOIN offer_taxonomies x ON x.id = t.taxonomy_id" + q.clauses()
+	from := "FROM offer_taxonomy_terms t JOIN offer_taxonomies x ON x.id = t.taxonomy_id" + q.clauses(true)
 	stmt := "SELECT " + termSelect + " " + from + " ORDER BY x.name, t.name, t.id" + q.limit(p)
 	return list(ctx, st, stmt, from, q.args, p, func(scan scanner) (TaxonomyTerm, error) {
 		var t TaxonomyTerm
