@@ -1,6 +1,7 @@
 package offer
 
 import (
+	"encoding/json"
 	"math"
 	"slices"
 	"strings"
@@ -21,7 +22,7 @@ import (
 var (
 	organizationCols = []string{"id", "name", "description", "email", "website", "logo", "uri", "parent_organization_id", "last_modified"}
 	serviceCols      = []string{"id", "organization_id", "name", "description", "url", "email", "status", "fees", "accreditations",
-		"minimum_age", "maximum_age", "assured_date", "assurer_email", "alert", "keywords", "last_modified", "last_checked"}
+		"minimum_age", "maximum_age", "assured_date", "assurer_email", "alert", "keywords", "summary", "last_modified", "last_checked"}
 	locationCols = []string{"id", "location_type", "name", "description", "latitude", "longitude", "external_identifier",
 		"external_identifier_type", "last_modified"}
 	addressCols       = []string{"id", "location_id", "attention", "address_1", "address_2", "city", "region", "state_province", "postal_code", "country", "address_type"}
@@ -172,9 +173,13 @@ func LoadService(l *db.Loader, s Service) error {
 	if err := s.Validate(); err != nil {
 		return err
 	}
-	err := l.Add("offer_services", serviceCols, s.ID, s.OrganizationID, s.Name, null(s.Description), null(s.URL), null(s.Email),
+	summary, err := Summary(s)
+	if err != nil {
+		return err
+	}
+	err = l.Add("offer_services", serviceCols, s.ID, s.OrganizationID, s.Name, null(s.Description), null(s.URL), null(s.Email),
 		s.Status, null(s.Fees), null(s.Accreditations), nullInt(s.MinimumAge), nullInt(s.MaximumAge), s.AssuredDate,
-		null(s.AssurerEmail), null(s.Alert), Keywords(s), s.LastModified.UTC(), s.LastChecked.UTC())
+		null(s.AssurerEmail), null(s.Alert), Keywords(s), summary, s.LastModified.UTC(), s.LastChecked.UTC())
 	add := func(table string, cols []string, values ...any) {
 		if err == nil {
 			err = l.Add(table, cols, values...)
@@ -214,6 +219,18 @@ func LoadService(l *db.Loader, s Service) error {
 	return err
 }
 
+// Summary is the service as ORUK lists it: its one-to-one fields and its
+// organisation, as JSON (what the summary column holds).
+func Summary(s Service) (string, error) {
+	org := *s.Organization
+	org.ID = s.OrganizationID
+	b, err := json.Marshal(Service{ID: s.ID, OrganizationID: s.OrganizationID, Name: s.Name, Description: s.Description,
+		URL: s.URL, Email: s.Email, Status: s.Status, Fees: s.Fees, Accreditations: s.Accreditations, MinimumAge: s.MinimumAge,
+		MaximumAge: s.MaximumAge, AssuredDate: s.AssuredDate, AssurerEmail: s.AssurerEmail, Alert: s.Alert,
+		LastModified: s.LastModified.UTC(), Organization: &org})
+	return string(b), err
+}
+
 // Keywords are the words search finds a service by besides its name and
 // description: its organisation, its taxonomy terms and the towns it runs in.
 func Keywords(s Service) string {
@@ -249,6 +266,9 @@ func (s Service) Validate() error {
 	var fs apperr.Fields
 	checkID(&fs, "id", s.ID)
 	checkID(&fs, "organization_id", s.OrganizationID)
+	if s.Organization == nil || s.Organization.Name == "" || s.Organization.Description == "" {
+		fs.Add("organization", "is required, with its name and description")
+	}
 	required(&fs, "name", s.Name)
 	if !slices.Contains([]string{Active, Inactive, Defunct, TemporarilyClosed}, s.Status) {
 		fs.Add("status", "must be active, inactive, defunct or temporarily closed")

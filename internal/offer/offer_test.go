@@ -2,6 +2,7 @@ package offer_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -25,19 +26,20 @@ func load(t *testing.T, d *db.DB) {
 	now := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
 	term := offer.TaxonomyTerm{ID: termID, Name: "Autism", Description: "Autistic children and young people"}
 	two, eleven := 2, 11
+	org := offer.Organization{ID: orgID, Name: "Kingfisher Club", Description: "A club"}
 	err := d.Load(context.Background(), func(l *db.Loader) error {
 		if err := offer.LoadTaxonomy(l, offer.Taxonomy{ID: taxID, Name: "SEND needs", Description: "Needs", TaxonomyTerms: []offer.TaxonomyTerm{term}}); err != nil {
 			return err
 		}
-		if err := offer.LoadOrganization(l, offer.Organization{ID: orgID, Name: "Kingfisher Club", Description: "A club"}, now); err != nil {
+		if err := offer.LoadOrganization(l, org, now); err != nil {
 			return err
 		}
-		if err := offer.LoadService(l, offer.Service{ID: swimID, OrganizationID: orgID, Name: "Relaxed swimming",
+		if err := offer.LoadService(l, offer.Service{ID: swimID, Organization: &org, Name: "Relaxed swimming",
 			Description: "Quiet sessions in the pool", LastModified: now, MinimumAge: &two, MaximumAge: &eleven,
 			Attributes: []offer.Attribute{{ID: "ae58cc39-8b70-4ab1-8aea-786882e5ac8e", TaxonomyTermID: termID, TaxonomyTerm: &term}}}); err != nil {
 			return err
 		}
-		return offer.LoadService(l, offer.Service{ID: talkID, OrganizationID: orgID, Name: "Talking together",
+		return offer.LoadService(l, offer.Service{ID: talkID, Organization: &org, Name: "Talking together",
 			Description: "Speech and language ideas for parents", LastModified: now})
 	})
 	if err != nil {
@@ -111,7 +113,7 @@ func TestLoadRefusesABadService(t *testing.T) {
 	if err == nil {
 		t.Fatal("a bad service loaded")
 	}
-	for _, want := range []string{"id: must be a UUID", "name: is required", "status:", "maximum_age: is below", "last_modified: is required", "opens_at", "byday"} {
+	for _, want := range []string{"id: must be a UUID", "name: is required", "organization: is required", "status:", "maximum_age: is below", "last_modified: is required", "opens_at", "byday"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("the error does not say %q: %v", want, err)
 		}
@@ -139,4 +141,31 @@ func TestParseDayAndTime(t *testing.T) {
 			t.Errorf("ParseTime(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// The summary column says what the service's columns say.
+func TestSummariesMatchTheColumns(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		load(t, d)
+		st := &offer.Store{DB: d}
+		ctx := context.Background()
+		all := offer.Page{Number: 1, Size: 10}
+		typed, err := st.Services(ctx, offer.Filter{}, all)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err := st.Summaries(ctx, offer.Filter{}, all)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(raw.Items) != len(typed.Items) || raw.Total != typed.Total || len(raw.Items) != 2 {
+			t.Fatalf("%d summaries of %d, %d services of %d", len(raw.Items), raw.Total, len(typed.Items), typed.Total)
+		}
+		for i, s := range typed.Items {
+			want, _ := json.Marshal(s)
+			if string(raw.Items[i]) != string(want) {
+				t.Errorf("summary\n%s\ncolumns\n%s", raw.Items[i], want)
+			}
+		}
+	})
 }

@@ -3,6 +3,7 @@ package offer
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -192,21 +193,36 @@ func (q *query) limit(p Page) string {
 // Services lists the services f matches, by relevance when searching and by
 // name otherwise, one-to-one fields and organisation only.
 func (st *Store) Services(ctx context.Context, f Filter, p Page) (List[Service], error) {
-	q := &query{}
-	st.filter(q, f)
-	if q.none {
-		return List[Service]{}, nil
-	}
-	if len(q.order) == 0 {
-		q.orderBy("s.name", "")
-	}
-	stmt := q.pageSQL("s.id", "FROM offer_services s"+q.clauses(false), serviceSelect,
-		"JOIN offer_services s ON s.id = p.pid JOIN offer_organizations o ON o.id = s.organization_id", p)
-	return list(ctx, st, stmt, "FROM offer_services s"+q.clauses(true), q.args, p, func(scan scanner) (Service, error) {
+	return services(ctx, st, f, p, serviceSelect, func(scan scanner) (Service, error) {
 		var s Service
 		err := scan(serviceDest(&s)...)
 		return s.tidy(), err
 	})
+}
+
+// Summaries lists the same services as Services, each as the JSON of its
+// summary column: what the API sends, read from one column a row.
+func (st *Store) Summaries(ctx context.Context, f Filter, p Page) (List[json.RawMessage], error) {
+	return services(ctx, st, f, p, "s.summary", func(scan scanner) (json.RawMessage, error) {
+		var s string
+		err := scan(&s)
+		return json.RawMessage(s), err
+	})
+}
+
+// services lists the services f matches, reading cols of each with row.
+func services[T any](ctx context.Context, st *Store, f Filter, p Page, cols string, row func(scanner) (T, error)) (List[T], error) {
+	q := &query{}
+	st.filter(q, f)
+	if q.none {
+		return List[T]{}, nil
+	}
+	if len(q.order) == 0 {
+		q.orderBy("s.name", "")
+	}
+	stmt := q.pageSQL("s.id", "FROM offer_services s"+q.clauses(false), cols,
+		"JOIN offer_services s ON s.id = p.pid JOIN offer_organizations o ON o.id = s.organization_id", p)
+	return list(ctx, st, stmt, "FROM offer_services s"+q.clauses(true), q.args, p, row)
 }
 
 // ServiceAtLocations lists the services at locations f matches: nearest

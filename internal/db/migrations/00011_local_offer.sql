@@ -1,7 +1,7 @@
 -- The Local Offer directory (internal/offer): the core of Open Referral UK 3.0
 -- (HSDS 3.0 with the UK profile), the tables its API (internal/oruk) reads.
 -- Every id is a UUID, as HSDS requires. Field names follow HSDS so an import or
--- export maps one to one; a few columns are ours (keywords, last_checked).
+-- export maps one to one; a few columns are ours (keywords, summary, last_checked).
 --
 -- These tables hold the approved, live directory and nothing else. Moderation
 -- (a later increment of issue 6) fits beside them without changing them: a
@@ -56,6 +56,11 @@ CREATE TABLE offer_services (
     -- words a search should find besides name and description: the
     -- organisation, the service's taxonomy terms, the towns it runs in
     keywords         TEXT NOT NULL DEFAULT '',
+    -- the service as ORUK lists it (one-to-one fields and organisation), as
+    -- JSON written with the service: a list then reads one column a row
+    -- instead of twenty and encodes nothing. Whatever writes a service or
+    -- its organisation writes this too.
+    summary          TEXT NOT NULL,
     last_modified    TIMESTAMP NOT NULL,
     -- when the provider last confirmed the entry is right (staleness report)
     last_checked     TIMESTAMP NOT NULL,
