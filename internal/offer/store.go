@@ -193,7 +193,7 @@ func (q *query) limit(p Page) string {
 // Services lists the services f matches, by relevance when searching and by
 // name otherwise, one-to-one fields and organisation only.
 func (st *Store) Services(ctx context.Context, f Filter, p Page) (List[Service], error) {
-	return services(ctx, st, f, p, serviceSelect, func(scan scanner) (Service, error) {
+	return services(ctx, st, f, p, serviceSelect, "JOIN offer_organizations o ON o.id = s.organization_id", func(scan scanner) (Service, error) {
 		var s Service
 		err := scan(serviceDest(&s)...)
 		return s.tidy(), err
@@ -203,15 +203,16 @@ func (st *Store) Services(ctx context.Context, f Filter, p Page) (List[Service],
 // Summaries lists the same services as Services, each as the JSON of its
 // summary column: what the API sends, read from one column a row.
 func (st *Store) Summaries(ctx context.Context, f Filter, p Page) (List[json.RawMessage], error) {
-	return services(ctx, st, f, p, "s.summary", func(scan scanner) (json.RawMessage, error) {
+	return services(ctx, st, f, p, "s.summary", "", func(scan scanner) (json.RawMessage, error) {
 		var s string
 		err := scan(&s)
 		return json.RawMessage(s), err
 	})
 }
 
-// services lists the services f matches, reading cols of each with row.
-func services[T any](ctx context.Context, st *Store, f Filter, p Page, cols string, row func(scanner) (T, error)) (List[T], error) {
+// services lists the services f matches, reading cols (of s, and of what
+// joins adds) of each with row.
+func services[T any](ctx context.Context, st *Store, f Filter, p Page, cols, joins string, row func(scanner) (T, error)) (List[T], error) {
 	q := &query{}
 	st.filter(q, f)
 	if q.none {
@@ -220,8 +221,7 @@ func services[T any](ctx context.Context, st *Store, f Filter, p Page, cols stri
 	if len(q.order) == 0 {
 		q.orderBy("s.name", "")
 	}
-	stmt := q.pageSQL("s.id", "FROM offer_services s"+q.clauses(false), cols,
-		"JOIN offer_services s ON s.id = p.pid JOIN offer_organizations o ON o.id = s.organization_id", p)
+	stmt := q.pageSQL("s.id", "FROM offer_services s"+q.clauses(false), cols, "JOIN offer_services s ON s.id = p.pid "+joins, p)
 	return list(ctx, st, stmt, "FROM offer_services s"+q.clauses(true), q.args, p, row)
 }
 
