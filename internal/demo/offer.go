@@ -229,7 +229,7 @@ type serviceKind struct {
 	collection string // a "support while you wait" or short breaks collection, if any
 }
 
-// offerTerm names a term of one of the demo taxonomies.
+// term is a term of one of the demo taxonomies, by taxonomy key and name.
 func (o *offerBuilder) term(taxonomy, name string) *offer.TaxonomyTerm {
 	t := o.tax.byName[taxonomy+"/"+name]
 	if t == nil {

@@ -1,6 +1,7 @@
 package offer
 
 import (
+	"errors"
 	"math"
 	"regexp"
 	"strings"
@@ -93,11 +94,7 @@ func ParseTime(s string) (string, error) {
 	return "", errBadTime
 }
 
-type timeError struct{}
-
-func (timeError) Error() string { return "not a time of day like 09:30" }
-
-var errBadTime error = timeError{}
+var errBadTime = errors.New("not a time of day like 09:30")
 
 // postcodeShape is a UK postcode without its space: outward code (A9, A99,
 // AA9, AA99, A9A, AA9A) then inward code (9AA).

@@ -173,13 +173,13 @@ func LoadService(l *db.Loader, s Service) error {
 	if err := s.Validate(); err != nil {
 		return err
 	}
-	summary, err := Summary(s)
+	summary, err := summarise(s)
 	if err != nil {
 		return err
 	}
 	err = l.Add("offer_services", serviceCols, s.ID, s.OrganizationID, s.Name, null(s.Description), null(s.URL), null(s.Email),
 		s.Status, null(s.Fees), null(s.Accreditations), nullInt(s.MinimumAge), nullInt(s.MaximumAge), s.AssuredDate,
-		null(s.AssurerEmail), null(s.Alert), Keywords(s), summary, s.LastModified.UTC(), s.LastChecked.UTC())
+		null(s.AssurerEmail), null(s.Alert), keywords(s), summary, s.LastModified.UTC(), s.LastChecked.UTC())
 	add := func(table string, cols []string, values ...any) {
 		if err == nil {
 			err = l.Add(table, cols, values...)
@@ -219,9 +219,9 @@ func LoadService(l *db.Loader, s Service) error {
 	return err
 }
 
-// Summary is the service as ORUK lists it: its one-to-one fields and its
+// summarise is the service as ORUK lists it: its one-to-one fields and its
 // organisation, as JSON (what the summary column holds).
-func Summary(s Service) (string, error) {
+func summarise(s Service) (string, error) {
 	org := *s.Organization
 	org.ID = s.OrganizationID
 	b, err := json.Marshal(Service{ID: s.ID, OrganizationID: s.OrganizationID, Name: s.Name, Description: s.Description,
@@ -231,9 +231,9 @@ func Summary(s Service) (string, error) {
 	return string(b), err
 }
 
-// Keywords are the words search finds a service by besides its name and
+// keywords are the words search finds a service by besides its name and
 // description: its organisation, its taxonomy terms and the towns it runs in.
-func Keywords(s Service) string {
+func keywords(s Service) string {
 	var words []string
 	seen := map[string]bool{}
 	add := func(w string) {

@@ -48,14 +48,13 @@ type Service struct {
 	LastModified   time.Time     `json:"last_modified,omitzero"`
 	Organization   *Organization `json:"organization,omitempty"`
 
-	Schedules           []Schedule          `json:"schedules,omitempty"`
-	ServiceAreas        []ServiceArea       `json:"service_areas,omitempty"`
-	ServiceAtLocations  []ServiceAtLocation `json:"service_at_locations,omitempty"`
-	CostOptions         []CostOption        `json:"cost_options,omitempty"`
-	Contacts            []Contact           `json:"contacts,omitempty"`
-	Attributes          []Attribute         `json:"attributes,omitempty"`
-	LastChecked         time.Time           `json:"-"` // ours: when the provider last confirmed it (written, not yet read)
-	ServiceAtLocationID string              `json:"-"` // set on the service inside a service_at_location
+	Schedules          []Schedule          `json:"schedules,omitempty"`
+	ServiceAreas       []ServiceArea       `json:"service_areas,omitempty"`
+	ServiceAtLocations []ServiceAtLocation `json:"service_at_locations,omitempty"`
+	CostOptions        []CostOption        `json:"cost_options,omitempty"`
+	Contacts           []Contact           `json:"contacts,omitempty"`
+	Attributes         []Attribute         `json:"attributes,omitempty"`
+	LastChecked        time.Time           `json:"-"` // ours: when the provider last confirmed it (written, not yet read)
 }
 
 // Statuses a service may have (HSDS).
