@@ -67,6 +67,9 @@ type query struct {
 	// ranked joins the search's scores (SQLite); counting needs only
 	// matched, the same search as a condition, without scoring every match.
 	ranked, matched string
+	// windowed counts every match in the page's own statement (PostgreSQL,
+	// where a window over narrow rows is cheaper than a second statement).
+	windowed bool
 }
 
 // orderTerm is one expression a list is ordered by, and its direction.
@@ -77,9 +80,9 @@ func (q *query) orderBy(expr, dir string) { q.order = append(q.order, orderTerm{
 // pageSQL is the statement for one page of a list, in two steps: the ids
 // and order keys of the page's matches from id and from (narrow rows, so
 // sorting all matches stays cheap, and an index can give the order), then
-// the columns of those rows alone, joined from outer onto p.pid. The total
-// is counted apart (see list): a window count over every match cost more
-// than the page.
+// the columns of those rows alone, joined from outer onto p.pid. On SQLite
+// the total is counted apart (see list): a window count over every match
+// cost more there than the page.
 func (q *query) pageSQL(id, from, cols, outer string, p Page) string {
 	var keys, inner, outerOrder string
 	for i, t := range q.order {
@@ -87,8 +90,12 @@ func (q *query) pageSQL(id, from, cols, outer string, p Page) string {
 		inner += fmt.Sprintf("k%d%s, ", i, t.dir)
 		outerOrder += fmt.Sprintf("p.k%d%s, ", i, t.dir)
 	}
+	total := ""
+	if q.windowed {
+		keys, total = keys+", COUNT(*) OVER () AS total", ", p.total"
+	}
 	matches := "SELECT " + id + " AS pid" + keys + " " + from + " ORDER BY " + inner + "pid" + q.limit(p)
-	return "SELECT " + cols + " FROM (" + matches + ") p " + outer + " ORDER BY " + outerOrder + "p.pid"
+	return "SELECT " + cols + total + " FROM (" + matches + ") p " + outer + " ORDER BY " + outerOrder + "p.pid"
 }
 
 func (q *query) arg(v any) string {
@@ -213,7 +220,7 @@ func (st *Store) Summaries(ctx context.Context, f Filter, p Page) (List[json.Raw
 // services lists the services f matches, reading cols (of s, and of what
 // joins adds) of each with row.
 func services[T any](ctx context.Context, st *Store, f Filter, p Page, cols, joins string, row func(scanner) (T, error)) (List[T], error) {
-	q := &query{}
+	q := &query{windowed: st.DB.Dialect == db.Postgres}
 	st.filter(q, f)
 	if q.none {
 		return List[T]{}, nil
@@ -222,13 +229,13 @@ func services[T any](ctx context.Context, st *Store, f Filter, p Page, cols, joi
 		q.orderBy("s.name", "")
 	}
 	stmt := q.pageSQL("s.id", "FROM offer_services s"+q.clauses(false), cols, "JOIN offer_services s ON s.id = p.pid "+joins, p)
-	return list(ctx, st, stmt, "FROM offer_services s"+q.clauses(true), q.args, p, row)
+	return list(ctx, st, stmt, "FROM offer_services s"+q.clauses(true), q.args, p, q.windowed, row)
 }
 
 // ServiceAtLocations lists the services at locations f matches: nearest
 // first from f.Near, else by relevance when searching, else by service name.
 func (st *Store) ServiceAtLocations(ctx context.Context, f Filter, p Page) (List[ServiceAtLocation], error) {
-	q := &query{}
+	q := &query{windowed: st.DB.Dialect == db.Postgres}
 	st.filter(q, f)
 	if q.none {
 		return List[ServiceAtLocation]{}, nil
@@ -256,7 +263,7 @@ func (st *Store) ServiceAtLocations(ctx context.Context, f Filter, p Page) (List
 	stmt := q.pageSQL("sal.id", from+q.clauses(false), "sal.id, "+locationSelect+", "+serviceSelect, `JOIN offer_service_at_locations sal ON sal.id = p.pid
 		JOIN offer_locations l ON l.id = sal.location_id JOIN offer_services s ON s.id = sal.service_id
 		JOIN offer_organizations o ON o.id = s.organization_id`, p)
-	return list(ctx, st, stmt, from+q.clauses(true), q.args, p, func(scan scanner) (ServiceAtLocation, error) {
+	return list(ctx, st, stmt, from+q.clauses(true), q.args, p, q.windowed, func(scan scanner) (ServiceAtLocation, error) {
 		sal := ServiceAtLocation{Location: &Location{}, Service: &Service{}}
 		dest := append([]any{&sal.ID}, locationDest(sal.Location)...)
 		if err := scan(append(dest, serviceDest(sal.Service)...)...); err != nil {
@@ -268,20 +275,26 @@ func (st *Store) ServiceAtLocations(ctx context.Context, f Filter, p Page) (List
 	})
 }
 
-// list runs the statement for page p and reads each row with row. A page
-// with fewer rows than it could hold says the total itself; otherwise it is
-// counted from (its FROM and WHERE; args without LIMIT and OFFSET).
-func list[T any](ctx context.Context, st *Store, stmt, from string, args []any, p Page, row func(scan scanner) (T, error)) (List[T], error) {
+// list runs the statement for page p and reads each row with row. A
+// windowed statement carries the total in a last column; otherwise a page
+// with fewer rows than it could hold says the total itself, and the rest are
+// counted from (FROM and WHERE; args without LIMIT and OFFSET).
+func list[T any](ctx context.Context, st *Store, stmt, from string, args []any, p Page, windowed bool, row func(scan scanner) (T, error)) (List[T], error) {
 	var out List[T]
 	err := st.each(ctx, stmt, args, func(scan scanner) error {
+		if windowed {
+			all := scan
+			scan = func(dest ...any) error { return all(append(dest, &out.Total)...) }
+		}
 		v, err := row(scan)
 		out.Items = append(out.Items, v)
 		return err
 	})
-	if err != nil {
+	n := len(out.Items)
+	switch {
+	case err != nil, windowed && n > 0:
 		return out, err
-	}
-	if n := len(out.Items); n < p.Size && (n > 0 || p.Number == 1) {
+	case n < p.Size && (n > 0 || p.Number == 1):
 		out.Total = (p.Number-1)*p.Size + n
 		return out, nil
 	}

@@ -20,7 +20,7 @@ func (st *Store) Taxonomies(ctx context.Context, p Page) (List[Taxonomy], error)
 	q := &query{}
 	from := "FROM offer_taxonomies"
 	stmt := "SELECT id, name, description, uri, version " + from + " ORDER BY name, id" + q.limit(p)
-	return list(ctx, st, stmt, from, q.args, p, func(scan scanner) (Taxonomy, error) {
+	return list(ctx, st, stmt, from, q.args, p, false, func(scan scanner) (Taxonomy, error) {
 		var t Taxonomy
 		err := scan(&t.ID, &t.Name, &t.Description, text(&t.URI), text(&t.Version))
 		return t, err
@@ -57,7 +57,7 @@ func (st *Store) TaxonomyTerms(ctx context.Context, f TermFilter, p Page) (List[
 	}
 	from := "FROM offer_taxonomy_terms t JOIN offer_taxonomies x ON x.id = t.taxonomy_id" + q.clauses(true)
 	stmt := "SELECT " + termSelect + " " + from + " ORDER BY x.name, t.name, t.id" + q.limit(p)
-	return list(ctx, st, stmt, from, q.args, p, func(scan scanner) (TaxonomyTerm, error) {
+	return list(ctx, st, stmt, from, q.args, p, false, func(scan scanner) (TaxonomyTerm, error) {
 		var t TaxonomyTerm
 		err := scan(termDest(&t)...)
 		return t, err

@@ -11,6 +11,7 @@ import (
 // answer whoever asks, with real ids from the demo directory in {id}.
 var orukMatrix = map[string]int{
 	"GET /oruk/{$}":                       200,
+	"GET /oruk":                           200,
 	"GET /oruk/services":                  200,
 	"GET /oruk/services/{id}":             200,
 	"GET /oruk/service_at_locations":      200,

@@ -75,6 +75,7 @@ var table = []Route{
 	// site or app, no key. Any other address under /oruk is a JSON 404, and
 	// browsers' CORS preflights are answered.
 	{"GET /oruk/{$}", PermPublic, "", viaORUK((*oruk.API).Root)},
+	{"GET /oruk", PermPublic, "", viaORUK((*oruk.API).Root)}, // the base URL without its slash: no redirect, which CORS would refuse
 	{"GET /oruk/services", PermPublic, "", viaORUK((*oruk.API).Services)},
 	{"GET /oruk/services/{id}", PermPublic, "", viaORUK((*oruk.API).Service)},
 	{"GET /oruk/service_at_locations", PermPublic, "", viaORUK((*oruk.API).ServiceAtLocations)},
