@@ -159,7 +159,8 @@ func LoadLocation(l *db.Loader, loc Location, modified time.Time) error {
 // LoadService queues a service with everything nested in it: schedules,
 // service areas, costs, contacts and their phones, taxonomy terms (by id;
 // their names, with the organisation's and the towns', feed search), and the
-// locations it runs at (already loaded). Status defaults to active.
+// locations it runs at (already loaded). s.Organization must be set (it is
+// part of the service's summary); status defaults to active.
 func LoadService(l *db.Loader, s Service) error {
 	if s.Status == "" {
 		s.Status = Active
