@@ -69,6 +69,9 @@ func (d *DB) Load(ctx context.Context, fn func(*Loader) error) (err error) {
 // the statement must see rows added before it.
 func (l *Loader) Tx() *sql.Tx { return l.tx }
 
+// Dialect is the database the load writes to.
+func (l *Loader) Dialect() Dialect { return l.d.Dialect }
+
 // Add queues one row for table; cols must be the same on every call for a table.
 func (l *Loader) Add(table string, cols []string, values ...any) error {
 	if len(cols) != len(values) {

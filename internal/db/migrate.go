@@ -60,6 +60,10 @@ func (d *DB) SchemaVersions(ctx context.Context) (current, known int64, err erro
 }
 
 func (d *DB) provider(fsys fs.FS) (*goose.Provider, error) {
+	fsys, err := forDialect(fsys, d.Dialect)
+	if err != nil {
+		return nil, err
+	}
 	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
 	dialect := goose.DialectSQLite3
 	if d.Dialect == Postgres {

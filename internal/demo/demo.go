@@ -12,6 +12,8 @@
 //	organisations  council and teams, ICB, NHS trusts and teams, settings, voluntary sector  (orgs.go)
 //	staff          the personas, then coordinators, managers, EPs, clinicians, SENCOs…      (staff.go)
 //	children       children and young people, their identifiers and settings, families      (children.go)
+//	care teams     roles, and the people and teams linked to each child                     (careteams.go)
+//	local offer    the services directory (ORUK), its venues and a synthetic postcode table  (offer.go)
 //
 // A later capability (EHC requests, advice, Local Offer services, waiting
 // lists) adds one file with a func(*area) error and one line at the end of
@@ -97,6 +99,7 @@ var stages = []struct {
 	{"staff", staff},
 	{"children", children},
 	{"care teams", careTeams},
+	{"local offer", localOffer},
 }
 
 // Generate loads a demo partnership into d in one transaction: all of it or none.
@@ -156,10 +159,13 @@ type gen struct {
 	supportNHSShare float64
 	// seq numbers generated people, so their email addresses are unique.
 	seq int
+	// postcodes are those already in the postcodes table: invented postcode
+	// areas of two local authorities can coincide.
+	postcodes map[string]bool
 }
 
 func newGen(ctx context.Context, l *db.Loader, o Options, specs []areaSpec) *gen {
-	g := &gen{ctx: ctx, l: l, opts: o, today: o.Today, ids: newAllocators(o.Seed), supportNHSShare: 1}
+	g := &gen{ctx: ctx, l: l, opts: o, today: o.Today, ids: newAllocators(o.Seed), supportNHSShare: 1, postcodes: map[string]bool{}}
 	// The 999 range holds ~909,000 valid NHS numbers. Children with plans
 	// come first; SEN support shares what is left, in proportion, area by area.
 	var plans, support int

@@ -274,6 +274,8 @@ func digest(t *testing.T, d *db.DB) string {
 		"SELECT * FROM people ORDER BY id",
 		"SELECT * FROM children ORDER BY id",
 		"SELECT * FROM family_links ORDER BY child_id, person_id",
+		"SELECT * FROM offer_services ORDER BY id",
+		"SELECT * FROM postcodes ORDER BY postcode",
 	} {
 		rows, err := d.Query(q)
 		if err != nil {
@@ -390,6 +392,10 @@ func TestCountyMatchesWorcestershire(t *testing.T) {
 		if math.Abs(share-want) > 1 {
 			t.Errorf("%s: %.2f%% of plans, Worcestershire has %.2f%%", need, share, want)
 		}
+	}
+	// The Local Offer's directory, the size the issue asks for (issue 6).
+	if n := dbtest.Count(t, d, "SELECT COUNT(*) FROM offer_services"); n != 800 {
+		t.Errorf("%d services in the Local Offer, want 800", n)
 	}
 	support := dbtest.Count(t, d, "SELECT COUNT(*) FROM children WHERE sen_provision = 'sen_support'")
 	if math.Abs(float64(support-14000)) > 0.02*14000 {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"joinedup/internal/access"
+	"joinedup/internal/oruk"
 )
 
 // Permissions a route can declare. guard (auth.go) enforces them before the
@@ -100,6 +101,22 @@ var table = []Route{
 	// About this service.
 	{"GET /accessibility", PermPublic, "Accessibility statement", (*server).accessibility},
 	{"GET /privacy", PermPublic, "Privacy notice", (*server).privacy},
+
+	// Open Referral UK 3.0 (issue 6): the Local Offer as open data, JSON for any
+	// site or app, no key. Any other address under /oruk is a JSON 404, and
+	// browsers' CORS preflights are answered.
+	{"GET /oruk/{$}", PermPublic, "", viaORUK((*oruk.API).Root)},
+	{"GET /oruk", PermPublic, "", viaORUK((*oruk.API).Root)}, // the base URL without its slash: no redirect, which CORS would refuse
+	{"GET /oruk/services", PermPublic, "", viaORUK((*oruk.API).Services)},
+	{"GET /oruk/services/{id}", PermPublic, "", viaORUK((*oruk.API).Service)},
+	{"GET /oruk/service_at_locations", PermPublic, "", viaORUK((*oruk.API).ServiceAtLocations)},
+	{"GET /oruk/service_at_locations/{id}", PermPublic, "", viaORUK((*oruk.API).ServiceAtLocation)},
+	{"GET /oruk/taxonomies", PermPublic, "", viaORUK((*oruk.API).Taxonomies)},
+	{"GET /oruk/taxonomies/{id}", PermPublic, "", viaORUK((*oruk.API).Taxonomy)},
+	{"GET /oruk/taxonomy_terms", PermPublic, "", viaORUK((*oruk.API).TaxonomyTerms)},
+	{"GET /oruk/taxonomy_terms/{id}", PermPublic, "", viaORUK((*oruk.API).TaxonomyTerm)},
+	{"GET /oruk/{path...}", PermPublic, "", viaORUK((*oruk.API).NotFound)},
+	{"OPTIONS /oruk/{path...}", PermPublic, "", viaORUK((*oruk.API).Preflight)},
 
 	// Machinery: health checks for the platform, and our CSS, JavaScript and icon.
 	{"GET /healthz", PermHealth, "", (*server).healthz},

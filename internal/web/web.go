@@ -22,7 +22,9 @@ import (
 
 	"joinedup/internal/account"
 	"joinedup/internal/db"
+	"joinedup/internal/offer"
 	"joinedup/internal/oidc"
+	"joinedup/internal/oruk"
 	"joinedup/internal/people"
 )
 
@@ -68,6 +70,7 @@ type server struct {
 	pages                  map[string]*template.Template
 	titles                 map[string]string // page title by route pattern
 	metrics                *metrics
+	oruk                   *oruk.API
 }
 
 // New returns the handler for every route.
@@ -85,6 +88,7 @@ func New(cfg Config) (http.Handler, error) {
 	if s.logger == nil {
 		s.logger = slog.Default()
 	}
+	s.oruk = oruk.New(&offer.Store{DB: cfg.DB}, s.logger)
 	sub, _ := fs.Sub(static, "static")
 	var err error
 	if s.assets, err = loadAssets(sub); err != nil {
