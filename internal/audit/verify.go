@@ -21,11 +21,11 @@ type Broken struct {
 
 func (b *Broken) Error() string { return fmt.Sprintf("audit row %d: %s", b.Seq, b.Problem) }
 
-// pageRows is how many sequence numbers one query reads. Pages keep each
-// query small whatever plan the database picks: without statistics
-// PostgreSQL sorts rather than reading the index in order, and 5,000 rows
-// sort within its default work_mem where 10,000 spilled to disk. Pages are
-// also the unit of work the goroutines share.
+// pageRows is how many sequence numbers a page covers, and the most rows one
+// query reads. Small queries stay cheap whatever plan the database picks
+// (without statistics PostgreSQL may sort a page rather than read the index
+// in order, and 5,000 rows sort within its default work_mem where 10,000
+// spilled to disk). Pages are also the unit of work the goroutines share.
 var pageRows int64 = 5_000
 
 // maxPages bounds the pages of one pass, so a head moved absurdly far gives
@@ -164,14 +164,33 @@ type page struct {
 }
 
 func verifyPage(ctx context.Context, d *db.DB, s span) (p page) {
+	var sl sealer
+	for from := s.from; ; {
+		last, n, err := p.read(ctx, d, &sl, from, s.to)
+		switch {
+		case err != nil:
+			p.err, p.intact = err, p.end.want-1
+			return p
+		case p.err != nil, n < pageRows, last == s.to:
+			return p
+		}
+		from = last + 1
+	}
+}
+
+// read checks, into p, up to pageRows rows numbered from..to, and returns the
+// number of the last row it read and how many it read. The LIMIT bounds the
+// cost the planner expects whatever it knows of the table: without
+// statistics PostgreSQL takes any range of ten million rows for 50,000 and,
+// without a LIMIT, starts parallel workers and compiles each page's query.
+func (p *page) read(ctx context.Context, d *db.DB, sl *sealer, from, to int64) (last, n int64, err error) {
 	rows, err := d.QueryContext(ctx, `SELECT seq, at, request_id, actor_id, actor_org, actor_role, action,
 		record_type, record_id, child_id, reason, changes, prev_hash, hash FROM audit_events
-		WHERE seq >= $1 AND seq <= $2 ORDER BY seq`, s.from, s.to)
+		WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT $3`, from, to, pageRows)
 	if err != nil {
-		return page{err: err}
+		return 0, 0, err
 	}
 	defer rows.Close()
-	var sl sealer
 	for rows.Next() {
 		var e Event
 		var child sql.NullString
@@ -179,12 +198,12 @@ func verifyPage(ctx context.Context, d *db.DB, s span) (p page) {
 		var changes string
 		if err := rows.Scan(&e.Seq, &e.At, &e.RequestID, &e.ActorID, &e.ActorOrg, &e.ActorRole, &e.Action,
 			&e.RecordType, &e.RecordID, &child, &e.Reason, &changes, &r.prevHash, &r.hash); err != nil {
-			p.err, p.intact = err, p.end.want-1
-			return p
+			return last, n, err
 		}
 		e.ChildID = child.String
 		e.At = e.At.UTC()
-		r.seq = e.Seq
+		r.seq, last = e.Seq, e.Seq
+		n++
 		// Most rows are reads, with no changes to decode: seal treats none and [] alike.
 		if changes != "[]" && json.Unmarshal([]byte(changes), &e.Changes) != nil {
 			r.problem = "its changes are not readable"
@@ -198,11 +217,8 @@ func verifyPage(ctx context.Context, d *db.DB, s span) (p page) {
 		}
 		if b := p.end.follow(r); b != nil {
 			p.err, p.intact = b, p.end.want-1
-			return p
+			return last, n, nil
 		}
 	}
-	if err := rows.Err(); err != nil {
-		p.err, p.intact = err, p.end.want-1
-	}
-	return p
+	return last, n, rows.Err()
 }
