@@ -17,6 +17,22 @@ import (
 	"joinedup/internal/loadgen"
 )
 
+// CountyDB is a fresh database of kind ("sqlite" or "postgres") with the
+// county demo loaded, for the benchmarks of this package and record_test.
+func CountyDB(b *testing.B, kind string) *db.DB {
+	b.Helper()
+	var d *db.DB
+	if kind == "sqlite" {
+		d = dbtest.Open(b, filepath.Join(b.TempDir(), "county.db"))
+	} else {
+		d = dbtest.Postgres(b)
+	}
+	if _, err := demo.Generate(context.Background(), d, demo.Options{Scale: demo.County, Seed: 1, Today: date.Of(2026, 11, 22)}); err != nil {
+		b.Fatal(err)
+	}
+	return d
+}
+
 // BenchmarkAuditOverhead: what the audit row adds to a change of a child's
 // record. The change is a handover (Reassign) on county demo data: the access
 // check, ending the named-contact link, the new link, the names, the
@@ -28,16 +44,8 @@ import (
 func BenchmarkAuditOverhead(b *testing.B) {
 	for _, kind := range []string{"sqlite", "postgres"} {
 		b.Run(kind, func(b *testing.B) {
-			var d *db.DB
-			if kind == "sqlite" {
-				d = dbtest.Open(b, filepath.Join(b.TempDir(), "county.db"))
-			} else {
-				d = dbtest.Postgres(b)
-			}
+			d := CountyDB(b, kind)
 			ctx := context.Background()
-			if _, err := demo.Generate(ctx, d, demo.Options{Scale: demo.County, Seed: 1, Today: date.Of(2026, 11, 22)}); err != nil {
-				b.Fatal(err)
-			}
 			manager, kids, current, coords := handoverSetup(b, d)
 
 			var with, without []time.Duration

@@ -2,16 +2,11 @@ package record_test
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"joinedup/internal/access"
-	"joinedup/internal/date"
-	"joinedup/internal/db"
-	"joinedup/internal/db/dbtest"
-	"joinedup/internal/demo"
 	"joinedup/internal/loadgen"
 	"joinedup/internal/record"
 )
@@ -22,16 +17,8 @@ import (
 func BenchmarkCaseload(b *testing.B) {
 	for _, kind := range []string{"sqlite", "postgres"} {
 		b.Run(kind, func(b *testing.B) {
-			var d *db.DB
-			if kind == "sqlite" {
-				d = dbtest.Open(b, filepath.Join(b.TempDir(), "county.db"))
-			} else {
-				d = dbtest.Postgres(b)
-			}
+			d := record.CountyDB(b, kind)
 			ctx := context.Background()
-			if _, err := demo.Generate(ctx, d, demo.Options{Scale: demo.County, Seed: 1, Today: date.Of(2026, 11, 22)}); err != nil {
-				b.Fatal(err)
-			}
 			// The coordinator whose caseload is nearest 150 children.
 			var id string
 			var size int
