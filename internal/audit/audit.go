@@ -46,8 +46,18 @@ type Change struct {
 // until tx ends, so audited transactions append one at a time: keep the
 // append the last thing before commit.
 func Append(ctx context.Context, d *db.DB, tx *sql.Tx, e Event) (int64, error) {
-	if e.Action == "" || e.RecordType == "" || e.RecordID == "" || e.ActorID == "" || e.Reason == "" {
-		return 0, fmt.Errorf("audit: an event needs an actor, an action, a record and a reason")
+	if err := check(e); err != nil {
+		return 0, err
+	}
+	if d.Dialect == db.Postgres {
+		// The head is read, the row sealed and the head moved in one
+		// statement: one round trip to the server instead of two.
+		var seq int64
+		err := tx.QueryRowContext(ctx, appendOnServer(0)+" SELECT seq FROM audit_row", serverArgs(e)...).Scan(&seq)
+		if err != nil {
+			return 0, fmt.Errorf("audit: append: %w", err)
+		}
+		return seq, nil
 	}
 	var seq int64
 	var prev string
@@ -55,23 +65,10 @@ func Append(ctx context.Context, d *db.DB, tx *sql.Tx, e Event) (int64, error) {
 		return 0, fmt.Errorf("audit: read the chain head: %w", err)
 	}
 	e.Seq = seq + 1
-	if e.At.IsZero() {
-		e.At = db.Now()
-	}
-	// PostgreSQL keeps microseconds: hash what both databases give back.
-	e.At = e.At.UTC().Truncate(time.Microsecond)
+	e.At = stamp(e.At)
 	changes, hash := seal(prev, e)
 	args := []any{e.Seq, e.At, e.RequestID, e.ActorID, e.ActorOrg, e.ActorRole, e.Action, e.RecordType, e.RecordID,
 		nullable(e.ChildID), e.Reason, changes, prev, hash}
-	if d.Dialect == db.Postgres {
-		// One statement, so one round trip to the server instead of two: the
-		// row and the new head are written together or not at all.
-		if _, err := tx.ExecContext(ctx, "WITH appended AS ("+insertEvent+") UPDATE audit_chain SET seq = $1, hash = $14 WHERE id = 1", args...); err != nil {
-			return 0, fmt.Errorf("audit: append: %w", err)
-		}
-		return e.Seq, nil
-	}
-	// SQLite allows no INSERT inside WITH; its statements cost no round trip.
 	if _, err := tx.ExecContext(ctx, insertEvent, args...); err != nil {
 		return 0, fmt.Errorf("audit: append: %w", err)
 	}
@@ -79,6 +76,83 @@ func Append(ctx context.Context, d *db.DB, tx *sql.Tx, e Event) (int64, error) {
 		return 0, fmt.Errorf("audit: move the chain head: %w", err)
 	}
 	return e.Seq, nil
+}
+
+// Query runs query, a read of children's records, and appends e for it, so
+// that neither happens without the other; scan reads the rows (and is called
+// again if a conflict makes the read run again). On PostgreSQL the two are one
+// statement, committed by the server as it ends: one round trip in all, where
+// a transaction takes five, so there a scan that fails after the server has
+// answered still leaves the row: the records were read. query must not begin
+// with WITH.
+func Query(ctx context.Context, d *db.DB, e Event, scan func(*sql.Rows) error, query string, args ...any) error {
+	if err := check(e); err != nil {
+		return err
+	}
+	read := func(rows *sql.Rows, err error) error {
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		if err := scan(rows); err != nil {
+			return err
+		}
+		return rows.Err() // a failed commit arrives after the rows
+	}
+	if d.Dialect == db.Postgres {
+		return db.Retry(ctx, func() error {
+			return read(d.QueryContext(ctx, appendOnServer(len(args))+" "+query, append(args, serverArgs(e)...)...))
+		})
+	}
+	return d.Transact(ctx, func(tx *sql.Tx) error {
+		if err := read(tx.QueryContext(ctx, query, args...)); err != nil {
+			return err
+		}
+		_, err := Append(ctx, d, tx, e)
+		return err
+	})
+}
+
+func check(e Event) error {
+	if e.Action == "" || e.RecordType == "" || e.RecordID == "" || e.ActorID == "" || e.Reason == "" {
+		return fmt.Errorf("audit: an event needs an actor, an action, a record and a reason")
+	}
+	return nil
+}
+
+// stamp is the time an event records: now if unset, in UTC, to the
+// microsecond, because PostgreSQL keeps microseconds and the hash must cover
+// what both databases give back.
+func stamp(at time.Time) time.Time {
+	if at.IsZero() {
+		at = db.Now()
+	}
+	return at.UTC().Truncate(time.Microsecond)
+}
+
+// appendOnServer is a WITH clause that appends one event on PostgreSQL,
+// sealing it there: the hash is SHA-256 over the head's hash, a newline,
+// `{"seq":`, the new number and the rest of the event's JSON as seal writes
+// it, which serverArgs passes as bytes. Its eleven parameters are numbered
+// after the first n.
+func appendOnServer(n int) string {
+	p := func(i int) string { return "$" + strconv.Itoa(n+i) }
+	return `WITH audit_head AS (SELECT seq, hash FROM audit_chain WHERE id = 1 FOR UPDATE),
+	audit_row AS (INSERT INTO audit_events (seq, at, request_id, actor_id, actor_org, actor_role,
+		action, record_type, record_id, child_id, reason, changes, prev_hash, hash)
+		SELECT h.seq + 1, ` + p(1) + `::timestamp, ` + p(2) + `::text, ` + p(3) + `::text, ` + p(4) + `::text, ` + p(5) + `::text, ` +
+		p(6) + `::text, ` + p(7) + `::text, ` + p(8) + `::text, ` + p(9) + `::text, ` + p(10) + `::text, ` + p(11) + `::text, h.hash,
+		encode(sha256(convert_to(h.hash || E'\n{"seq":' || (h.seq + 1)::text, 'UTF8') || ` + p(12) + `::bytea), 'hex')
+		FROM audit_head h RETURNING seq, hash),
+	audit_moved AS (UPDATE audit_chain SET seq = r.seq, hash = r.hash FROM audit_row r WHERE audit_chain.id = 1)`
+}
+
+// serverArgs are appendOnServer's parameters for e.
+func serverArgs(e Event) []any {
+	e.At = stamp(e.At)
+	changes, rest := tail(e)
+	return []any{e.At, e.RequestID, e.ActorID, e.ActorOrg, e.ActorRole, e.Action, e.RecordType, e.RecordID,
+		nullable(e.ChildID), e.Reason, string(changes), rest}
 }
 
 // insertEvent writes one row of the chain from Append's fourteen arguments.
@@ -104,24 +178,36 @@ type sealer struct {
 
 // seal is the package's seal; what it returns is valid until the next call.
 func (s *sealer) seal(prev string, e Event) (changes, hash []byte) {
-	if e.Changes == nil {
-		e.Changes = []Change{}
-	}
 	// The hash covers prev, a newline, then the event.
 	b := append(append(s.buf[:0], prev...), '\n')
-	start := len(b)
-	b, cut, ok := encode(b, e)
-	if ok {
-		changes = b[cut : len(b)-1]
-	} else {
-		changes, _ = json.Marshal(e.Changes)
-		body, _ := json.Marshal(e) // struct fields marshal in a fixed order
-		b = append(b[:start], body...)
-	}
+	b, changes = body(b, e)
 	s.buf = b
 	sum := sha256.Sum256(b)
 	hex.Encode(s.hex[:], sum[:])
 	return changes, s.hex[:]
+}
+
+// body appends e's JSON to b and says where in it the changes are.
+func body(b []byte, e Event) (_ []byte, changes []byte) {
+	if e.Changes == nil {
+		e.Changes = []Change{}
+	}
+	start := len(b)
+	b, cut, ok := encode(b, e)
+	if ok {
+		return b, b[cut : len(b)-1]
+	}
+	changes, _ = json.Marshal(e.Changes)
+	whole, _ := json.Marshal(e) // struct fields marshal in a fixed order
+	return append(b[:start], whole...), changes
+}
+
+// tail is e's JSON after its number (which only the server knows when it
+// seals), and its changes.
+func tail(e Event) (changes, rest []byte) {
+	e.Seq = 0
+	b, changes := body(nil, e)
+	return changes, b[len(`{"seq":0`):]
 }
 
 // encode appends to b the same bytes as json.Marshal(e) for an event with a

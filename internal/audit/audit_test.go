@@ -108,3 +108,69 @@ func TestConcurrentAppendsKeepOneChain(t *testing.T) {
 		}
 	})
 }
+
+// Events whose text JSON escapes, appended in a transaction and with a read,
+// are sealed on each database exactly as Verify seals them (PostgreSQL seals
+// them itself).
+func TestEveryWayOfAppendingVerifies(t *testing.T) {
+	texts := []string{"plain", `quote " and \ backslash`, "<b>&amp;</b>", "line\nbreak\ttab", "Siân Ó Briain", "\u2028💡"}
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		for i, s := range texts {
+			e := audit.Event{At: time.Date(2026, 11, 22, 9, 0, i, 987654321, time.FixedZone("BST", 3600)), RequestID: s,
+				ActorID: "staff-1", ActorOrg: "org-1", ActorRole: s, Action: "child.update", RecordType: "child",
+				RecordID: "child-1", ChildID: "child-1", Reason: s, Changes: []audit.Change{{Field: "name", Old: s, New: s + s}}}
+			if err := d.Transact(ctx, func(tx *sql.Tx) error { _, err := audit.Append(ctx, d, tx, e); return err }); err != nil {
+				t.Fatalf("append %q: %v", s, err)
+			}
+			e.Action, e.Changes, e.ChildID = "caseload.view", nil, ""
+			var n int
+			err := audit.Query(ctx, d, e, func(rows *sql.Rows) error {
+				n = 0
+				for rows.Next() {
+					n++
+				}
+				return nil
+			}, "SELECT seq FROM audit_events WHERE seq <= $1", 1000)
+			if err != nil || n != 2*i+1 {
+				t.Fatalf("query %q: %d rows (want %d, the rows before its own), %v", s, n, 2*i+1, err)
+			}
+		}
+		if n, err := audit.Verify(ctx, d); err != nil || n != int64(2*len(texts)) {
+			t.Fatalf("verify: %d rows, %v", n, err)
+		}
+		var reason, changes string
+		if err := d.QueryRow("SELECT reason, changes FROM audit_events WHERE seq = 3").Scan(&reason, &changes); err != nil ||
+			reason != texts[1] || changes != `[{"field":"name","old":"quote \" and \\ backslash","new":"quote \" and \\ backslashquote \" and \\ backslash"}]` {
+			t.Fatalf("row 3 keeps reason %q changes %s, %v", reason, changes, err)
+		}
+	})
+}
+
+// A read and its audit row happen together or not at all.
+func TestQueryIsOneAct(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := audit.Event{ActorID: "staff-1", ActorOrg: "org-1", ActorRole: "r", Action: "caseload.view",
+			RecordType: "caseload", RecordID: "staff-1", Reason: "own caseload"}
+		none := func(*sql.Rows) error { return nil }
+		if err := audit.Query(ctx, d, e, none, "SELECT no_such_column FROM audit_chain"); err == nil {
+			t.Fatal("a failed read was not reported")
+		}
+		unreasoned := e
+		unreasoned.Reason = ""
+		read := false
+		err := audit.Query(ctx, d, unreasoned, func(*sql.Rows) error { read = true; return nil }, "SELECT seq FROM audit_chain")
+		if err == nil || read {
+			t.Fatalf("a read without a reason: read %v, %v", read, err)
+		}
+		if n, err := audit.Verify(ctx, d); err != nil || n != 0 {
+			t.Fatalf("after failed reads the log holds %d rows (%v); want none", n, err)
+		}
+		// A reader that gives up after the database answered hears why.
+		scanFails := errors.New("the reader gave up")
+		if err := audit.Query(ctx, d, e, func(*sql.Rows) error { return scanFails }, "SELECT seq FROM audit_chain"); !errors.Is(err, scanFails) {
+			t.Fatalf("a failed scan: %v", err)
+		}
+	})
+}

@@ -32,6 +32,9 @@ var pageRows int64 = 5_000
 // wider pages rather than billions of them.
 var maxPages int64 = 100_000
 
+// maxReaders bounds the connections one pass reads on.
+const maxReaders = 8
+
 // Verify reads the whole chain in order and recomputes every hash. It returns
 // the number of rows checked, and a *Broken error at the first row that was
 // altered, removed or moved, or where the chain head disagrees with the rows.
@@ -55,7 +58,8 @@ func Verify(ctx context.Context, d *db.DB) (int64, error) {
 	var stop atomic.Int64 // no page after this one can change the answer
 	stop.Store(int64(len(pages)))
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0)+1, len(pages)) {
+	// At most maxReaders connections: a large machine must not take the pool.
+	for range min(runtime.GOMAXPROCS(0)+1, maxReaders, len(pages)) {
 		wg.Go(func() {
 			for {
 				i := next.Add(1) - 1

@@ -17,10 +17,16 @@ import (
 // resolves (PostgreSQL serialization failures and deadlocks, a busy SQLite),
 // so fn must do nothing outside the transaction that cannot be repeated.
 func (d *DB) Transact(ctx context.Context, fn func(*sql.Tx) error) error {
+	return Retry(ctx, func() error { return d.transactOnce(ctx, fn) })
+}
+
+// Retry runs fn, and again a few times while it fails with a conflict that a
+// retry resolves: for a single statement that is its own transaction.
+func Retry(ctx context.Context, fn func() error) error {
 	const attempts = 5
 	var err error
 	for i := 0; i < attempts; i++ {
-		if err = d.transactOnce(ctx, fn); err == nil || !retryable(err) {
+		if err = fn(); err == nil || !retryable(err) {
 			return err
 		}
 		select {

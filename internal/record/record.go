@@ -90,29 +90,22 @@ func Caseload(ctx context.Context, d *db.DB, a access.Actor, limit int) ([]Summa
 	cond, args := access.Predicate(a, access.CaseView, "c.id", now, 1)
 	var out []Summary
 	var total int
-	err := d.Transact(ctx, func(tx *sql.Tx) error {
-		out, total = nil, 0
-		// The total comes with the rows (a window counts before LIMIT): one round trip, not two.
-		rows, err := tx.QueryContext(ctx, fmt.Sprintf(`SELECT %s, COUNT(*) OVER () FROM children c
+	today := date.FromTime(now)
+	// The total comes with the rows (a window counts before LIMIT): one read, not two.
+	err := audit.Query(ctx, d, event(a, "caseload.view", "caseload", a.PersonID, "", "the children on your own caseload", now),
+		func(rows *sql.Rows) error {
+			out, total = nil, 0
+			for rows.Next() {
+				s, err := scanSummary(withTotal{rows, &total}, today)
+				if err != nil {
+					return err
+				}
+				out = append(out, s)
+			}
+			return nil
+		}, fmt.Sprintf(`SELECT %s, COUNT(*) OVER () FROM children c
 			LEFT JOIN organisations s ON s.id = c.setting_id
 			WHERE %s ORDER BY c.family_name, c.given_name, c.id LIMIT %d`, childCols, cond, limit), args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		today := date.FromTime(now)
-		for rows.Next() {
-			s, err := scanSummary(withTotal{rows, &total}, today)
-			if err != nil {
-				return err
-			}
-			out = append(out, s)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		return write(ctx, d, tx, a, "caseload.view", "caseload", a.PersonID, "", "the children on your own caseload", now)
-	})
 	return out, total, err
 }
 
@@ -229,12 +222,17 @@ func carers(ctx context.Context, tx *sql.Tx, childID string, now time.Time) ([]C
 
 // write appends the audit row for a read or, with its changes, a change by a.
 func write(ctx context.Context, d *db.DB, tx *sql.Tx, a access.Actor, action, recordType, recordID, childID, reason string, now time.Time, changes ...audit.Change) error {
+	_, err := audit.Append(ctx, d, tx, event(a, action, recordType, recordID, childID, reason, now, changes...))
+	return err
+}
+
+// event is the audit row for a read or change by a.
+func event(a access.Actor, action, recordType, recordID, childID, reason string, now time.Time, changes ...audit.Change) audit.Event {
 	org := a.OrganisationID
 	if org == "" {
 		org = a.Kind // families belong to no organisation
 	}
-	_, err := audit.Append(ctx, d, tx, audit.Event{At: now, RequestID: a.RequestID, ActorID: a.PersonID, ActorOrg: org,
+	return audit.Event{At: now, RequestID: a.RequestID, ActorID: a.PersonID, ActorOrg: org,
 		ActorRole: a.RoleTitle(), Action: action, RecordType: recordType, RecordID: recordID, ChildID: childID, Reason: reason,
-		Changes: changes})
-	return err
+		Changes: changes}
 }
