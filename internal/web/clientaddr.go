@@ -36,6 +36,19 @@ func (s *server) clientAddr(r *http.Request) string {
 	return addr.String()
 }
 
+// fromTrustedProxy reports whether r arrived from one of the trusted proxies.
+func (s *server) fromTrustedProxy(r *http.Request) bool {
+	if len(s.trustedProxies) == 0 {
+		return false
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	addr, err := netip.ParseAddr(host)
+	return err == nil && s.trusted(addr)
+}
+
 func (s *server) trusted(a netip.Addr) bool {
 	for _, p := range s.trustedProxies {
 		if p.Contains(a.Unmap()) {

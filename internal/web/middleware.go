@@ -101,8 +101,10 @@ func (w *notFoundWriter) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
-// Request IDs tie a log line to the reference on an error page. One from a
-// proxy in front is kept if it looks like an ID; anything else is replaced.
+// Request IDs tie a log line and an audit row to the reference on an error
+// page. One from a trusted proxy in front (--trusted-proxies) is kept if it
+// looks like an ID; any other is replaced, so a client cannot give many
+// requests, or someone else's, the same ID in the audit log.
 var validRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
 
 type ctxKey int
@@ -142,7 +144,7 @@ func (s *server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := r.Header.Get("X-Request-Id")
-		if !validRequestID.MatchString(id) {
+		if !validRequestID.MatchString(id) || !s.fromTrustedProxy(r) {
 			id = newRequestID()
 		}
 		w.Header().Set("X-Request-Id", id)

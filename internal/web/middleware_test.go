@@ -2,12 +2,17 @@ package web
 
 import (
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"joinedup/internal/db/dbtest"
 )
 
 var ok = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("done")) })
@@ -142,13 +147,34 @@ func TestRequestLogNamesTheRouteNotThePath(t *testing.T) {
 	}
 }
 
-func TestRequestIDFromAProxyIsKeptOnlyIfItLooksLikeOne(t *testing.T) {
-	s := newSite(t)
-	if got := s.get(t, "/", "X-Request-Id", "proxy-1234abcd").Header().Get("X-Request-Id"); got != "proxy-1234abcd" {
-		t.Errorf("a valid proxy id was replaced by %q", got)
-	}
-	if got := s.get(t, "/", "X-Request-Id", "bad id\nwith newline").Header().Get("X-Request-Id"); strings.Contains(got, " ") || len(got) != 16 {
-		t.Errorf("an invalid proxy id was kept: %q", got)
+// An X-Request-Id is believed only from a trusted proxy, and only if it
+// looks like one (httptest's requests come from 192.0.2.1).
+func TestRequestIDIsKeptOnlyFromATrustedProxy(t *testing.T) {
+	d := dbtest.SQLite(t)
+	for _, c := range []struct {
+		name    string
+		proxies []netip.Prefix
+		id      string
+		kept    bool
+	}{
+		{"from a trusted proxy", []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")}, "proxy-1234abcd", true},
+		{"malformed, from a trusted proxy", []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")}, "bad id\nwith newline", false},
+		{"too short, from a trusted proxy", []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")}, "abc", false},
+		{"from a client, with no proxies trusted", nil, "proxy-1234abcd", false},
+		{"from a client that is not the trusted proxy", []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}, "proxy-1234abcd", false},
+	} {
+		h, err := New(Config{DB: d, Logger: slog.New(slog.DiscardHandler), Version: "test", Metrics: prometheus.NewRegistry(), TrustedProxies: c.proxies})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r.Header.Set("X-Request-Id", c.id)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		got := w.Header().Get("X-Request-Id")
+		if kept := got == c.id; kept != c.kept || !validRequestID.MatchString(got) {
+			t.Errorf("%s: %q became %q; want kept %v, and always a valid id", c.name, c.id, got, c.kept)
+		}
 	}
 }
 
