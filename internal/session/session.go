@@ -117,6 +117,20 @@ func EndAll(ctx context.Context, q interface {
 	return res.RowsAffected()
 }
 
+// EndOthers signs a person out everywhere but the session keep (its ID, as
+// Session.ID) and returns how many live sessions ended.
+func EndOthers(ctx context.Context, q interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}, personID, keep, reason string) (int64, error) {
+	res, err := q.ExecContext(ctx, `UPDATE sessions SET ended_at = $2, ended_reason = $3
+		WHERE person_id = $1 AND secret_hash <> $4 AND ended_at IS NULL AND idle_expires_at > $2 AND absolute_expires_at > $2`,
+		personID, db.Now(), reason, keep)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
 // Live lists a person's sessions that are still in force, newest first.
 func Live(ctx context.Context, d *db.DB, personID string) ([]Session, error) {
 	rows, err := d.QueryContext(ctx, `SELECT secret_hash, person_id, created_at, last_seen_at, idle_expires_at, absolute_expires_at,

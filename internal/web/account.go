@@ -203,3 +203,60 @@ func (s *server) inviteCarer(w http.ResponseWriter, r *http.Request) {
 	}
 	http.Redirect(w, r, "/staff/children/"+id+"#family", http.StatusSeeOther)
 }
+
+// passwordPage is the signed-in form to change a family's password. Staff
+// are told their password lives with their organisation.
+type passwordPage struct {
+	HasPassword, Done bool
+	Errors            []apperr.Field
+}
+
+func (s *server) passwordPage(w http.ResponseWriter, r *http.Request) {
+	a, _ := actorOf(r.Context())
+	has, err := account.HasPassword(r.Context(), s.db, a.PersonID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.renderForm(w, r, "change-password.html", passwordPage{HasPassword: has, Done: r.URL.Query().Get("done") == "1"}, nil)
+}
+
+// changePassword needs the current password as well as the new one, keeps
+// this browser signed in and signs out every other.
+func (s *server) changePassword(w http.ResponseWriter, r *http.Request) {
+	a, _ := actorOf(r.Context())
+	p := passwordPage{HasPassword: true}
+	password := r.PostFormValue("password")
+	if p.Errors = newPasswordProblems(password, r.PostFormValue("confirm")); len(p.Errors) > 0 {
+		s.renderForm(w, r, "change-password.html", p, p.Errors)
+		return
+	}
+	err := account.ChangePassword(r.Context(), s.db, a.PersonID, r.PostFormValue("current"), password, sessionOf(r.Context()))
+	status := http.StatusUnprocessableEntity
+	if ref, ok := account.IsRefusal(err); ok {
+		s.security(r, "password change refused", "refusal", ref)
+		status = apperr.HTTPStatus(ref.Shown)
+		err = ref.Shown
+	}
+	e := new(apperr.Error)
+	switch {
+	case err == nil:
+		s.security(r, "password changed", "person", a.PersonID)
+		http.Redirect(w, r, "/account/password?done=1", http.StatusSeeOther)
+	case err == account.ErrNoPassword:
+		s.renderForm(w, r, "change-password.html", passwordPage{}, nil)
+	case errors.As(err, &e) && len(e.Fields) > 0:
+		for _, f := range e.Fields {
+			if f.Name == "password" { // the rules are phrased to follow the field's name
+				f.Message = "Your new password " + f.Message
+			}
+			p.Errors = append(p.Errors, f)
+		}
+		s.renderFormStatus(w, r, status, "change-password.html", p, p.Errors)
+	case errors.As(err, &e): // locked
+		p.Errors = []apperr.Field{{Name: "current", Message: e.Message}}
+		s.renderFormStatus(w, r, status, "change-password.html", p, p.Errors)
+	default:
+		s.serverError(w, r, err)
+	}
+}

@@ -161,8 +161,8 @@ func TestFamilyAccountInABrowser(t *testing.T) {
 	if text, _ := tab.Text(t, "#family + dl"); tab.Status != 200 || !strings.Contains(text, "Invited to joinedup") {
 		t.Fatalf("after inviting: %d, family list %q", tab.Status, text)
 	}
-	var body string
-	if err := d.QueryRow("SELECT body FROM outbox WHERE reference LIKE 'account-invitation:%'").Scan(&body); err != nil {
+	var body, invited string
+	if err := d.QueryRow("SELECT body, recipient FROM outbox WHERE reference LIKE 'account-invitation:%'").Scan(&body, &invited); err != nil {
 		t.Fatal(err)
 	}
 	link := regexp.MustCompile(`http://\S+/account/invitation\?token=[A-Za-z0-9_-]+`).FindString(body)
@@ -190,7 +190,7 @@ func TestFamilyAccountInABrowser(t *testing.T) {
 	}
 
 	tab = browsertest.NewBrowser(t).Open(t, srv.URL+"/sign-in")
-	tab.Fill(t, "#email", email["Sarah Bennett"])
+	tab.Fill(t, "#email", invited)
 	tab.Fill(t, "#password", "not her password at all")
 	tab.Submit(t, `form[action="/sign-in/family"] button`)
 	if msg, _ := tab.Text(t, ".govuk-error-summary"); tab.Status != 422 || !strings.Contains(msg, "email address or password is wrong") {
@@ -198,5 +198,37 @@ func TestFamilyAccountInABrowser(t *testing.T) {
 	}
 	for _, v := range tab.Axe(t) {
 		t.Errorf("sign-in error page accessibility: %s", v)
+	}
+
+	// Changing the password needs the current one; this browser stays signed in.
+	family.CheckPage(t, srv.URL+"/account/password", 200)
+	tab = family.Open(t, srv.URL+"/account/password")
+	tab.Fill(t, "#current", "not her password at all")
+	tab.Fill(t, "#password", "sunflowers by the back door")
+	tab.Fill(t, "#confirm", "sunflowers by the back door")
+	tab.Submit(t, `form[action="/account/password"] button`)
+	if msg, _ := tab.Text(t, ".govuk-error-summary"); tab.Status != 422 || !strings.Contains(msg, "current password is wrong") {
+		t.Errorf("a wrong current password: %d, summary %q", tab.Status, msg)
+	}
+	for _, v := range tab.Axe(t) {
+		t.Errorf("change password error page accessibility: %s", v)
+	}
+	tab.Fill(t, "#current", "leo likes trains on tuesdays")
+	tab.Fill(t, "#password", "sunflowers by the back door")
+	tab.Fill(t, "#confirm", "sunflowers by the back door")
+	tab.Submit(t, `form[action="/account/password"] button`)
+	if msg, _ := tab.Text(t, ".govuk-notification-banner"); tab.Status != 200 || !strings.Contains(msg, "Your password has been changed") {
+		t.Errorf("after changing the password: %d, banner %q", tab.Status, msg)
+	}
+	for _, v := range tab.Axe(t) {
+		t.Errorf("password changed page accessibility: %s", v)
+	}
+	family.CheckPage(t, srv.URL+"/family/children", 200)
+	tab = browsertest.NewBrowser(t).Open(t, srv.URL+"/sign-in")
+	tab.Fill(t, "#email", invited)
+	tab.Fill(t, "#password", "sunflowers by the back door")
+	tab.Submit(t, `form[action="/sign-in/family"] button`)
+	if tab.Status != 200 || !strings.HasSuffix(tab.URL, "/family/children") {
+		t.Errorf("signing in with the new password: %s (%d)", tab.URL, tab.Status)
 	}
 }

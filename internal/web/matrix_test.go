@@ -105,6 +105,8 @@ func TestAccessMatrix(t *testing.T) {
 			"POST /sign-out":                      {0, post(303, 0)},
 			"GET /account/sessions":               {200, signedIn(200)},
 			"POST /account/sessions/end-all":      {0, post(303, 0)},
+			"GET /account/password":               {200, signedIn(200)},
+			"POST /account/password":              {0, post(422, 0)}, // an empty form: refused with what is missing
 			"GET /staff/caseload":                 {403, staffWithCaseload},
 			"GET /staff/children/{id}":            {403, staffRecord},
 			"GET /staff/children/{id}/access-log": {403, map[string]int{"anonymous": 303, "disabled account": 303, "manager, owning team": 200}},

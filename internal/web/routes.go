@@ -55,6 +55,8 @@ var table = []Route{
 	{"POST /sign-out", PermSignedIn, "", (*server).signOut},
 	{"GET /account/sessions", PermSignedIn, "Where you are signed in", (*server).sessions},
 	{"POST /account/sessions/end-all", PermSignedIn, "", (*server).signOutEverywhere},
+	{"GET /account/password", PermSignedIn, "Change your password", (*server).passwordPage},
+	{"POST /account/password", PermSignedIn, "", (*server).changePassword},
 
 	// Families' accounts: made only from a SEND team's invitation; the pages behind emailed links.
 	{"GET /account/invitation", PermPublic, "Make your joinedup account", (*server).invitationPage},
