@@ -192,3 +192,13 @@ func pathwayError(i int, id string, event int, field, problem string) error {
 	}
 	return &apperr.Error{Code: apperr.Invalid, Message: msg, Fields: []apperr.Field{{Name: path, Message: problem}}}
 }
+
+// ParseRegime, ParseKind, ParseReason and ParseTransferKind read the names the
+// JSON contract and the database use; false for anything else.
+func ParseRegime(s string) (Regime, bool) { r := Regime(parse(regimeNames[:], s)); return r, r != 0 }
+func ParseKind(s string) (Kind, bool)     { k := Kind(parse(kindNames[:], s)); return k, k != 0 }
+func ParseReason(s string) (Reason, bool) { r := Reason(parse(reasonNames[:], s)); return r, r != 0 }
+func ParseTransferKind(s string) (TransferKind, bool) {
+	k := TransferKind(parse(transferNames[:], s))
+	return k, k != 0
+}
