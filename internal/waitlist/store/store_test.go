@@ -271,7 +271,9 @@ func TestLoadReferralRefuses(t *testing.T) {
 				r.Events = []waitlist.Event{{Kind: waitlist.ReferralReceived, Date: date.Of(2026, 6, 1)}}
 			}, "events[0].type: the referral is received once"},
 		}
-		count := func() int { return dbtest.Count(t, d, "SELECT COUNT(*) FROM waitlist_referrals") + dbtest.Count(t, d, "SELECT COUNT(*) FROM waitlist_events") }
+		count := func() int {
+			return dbtest.Count(t, d, "SELECT COUNT(*) FROM waitlist_referrals") + dbtest.Count(t, d, "SELECT COUNT(*) FROM waitlist_events")
+		}
 		before := count()
 		for _, c := range cases {
 			r := ok
