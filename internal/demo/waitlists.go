@@ -25,8 +25,8 @@ type pathwaySpec struct {
 // The seeds: autism and ADHD waits past 104 weeks after referrals tripled;
 // therapy waits of 36 weeks and more.
 var pathwaySpecs = []pathwaySpec{
-	{"neurodevelopmental", "autism", "Autism assessment", waitlist.CHS, 0.30, 1300, 0.9},
-	{"neurodevelopmental", "adhd", "ADHD assessment", waitlist.RTT, 0.15, 1100, 1.0},
+	{"neurodevelopmental", "autism", "Autism assessment", waitlist.CHS, 0.30, 1150, 1.2},
+	{"neurodevelopmental", "adhd", "ADHD assessment", waitlist.RTT, 0.15, 1000, 1.3},
 	{"salt", "salt", "Speech and language therapy", waitlist.CHS, 0.20, 420, 1.2},
 	{"ot", "ot", "Occupational therapy", waitlist.CHS, 0.08, 360, 1.3},
 	{"physio", "physio", "Physiotherapy", waitlist.CHS, 0.05, 200, 1.5},
