@@ -289,13 +289,13 @@ func (c *eventColumns) event() (waitlist.Event, error) {
 	return e, nil
 }
 
-// appendAudit writes the audit row of a read by a.
-func appendAudit(ctx context.Context, d *db.DB, tx *sql.Tx, a access.Actor, action, recordType, recordID, childID, reason string, now time.Time) error {
+// appendAudit writes the audit row of a read, or with its changes a change, by a.
+func appendAudit(ctx context.Context, d *db.DB, tx *sql.Tx, a access.Actor, action, recordType, recordID, childID, reason string, now time.Time, changes ...audit.Change) error {
 	org := a.OrganisationID
 	if org == "" {
 		org = a.Kind
 	}
 	_, err := audit.Append(ctx, d, tx, audit.Event{At: now, RequestID: a.RequestID, ActorID: a.PersonID, ActorOrg: org,
-		ActorRole: a.RoleTitle(), Action: action, RecordType: recordType, RecordID: recordID, ChildID: childID, Reason: reason})
+		ActorRole: a.RoleTitle(), Action: action, RecordType: recordType, RecordID: recordID, ChildID: childID, Reason: reason, Changes: changes})
 	return err
 }

@@ -296,3 +296,64 @@ func TestLoadReferralRefuses(t *testing.T) {
 		}
 	})
 }
+
+// Recording what happened: through the access check (waitlist.manage within an
+// accepted referral), the whole history through the engine, audited with the
+// change; a refused or invalid event leaves nothing behind.
+func TestAddEvent(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		w := tinyDemo(t, d)
+		tom, amira, marcus := w.persona("Tom Nguyen"), w.persona("Amira Hussain"), w.persona("Marcus Reid")
+		leo := w.one(`SELECT r.id FROM waitlist_referrals r JOIN children c ON c.id = r.child_id JOIN waitlist_pathways p ON p.id = r.pathway_id
+			WHERE c.given_name = 'Leo' AND c.family_name = 'Bennett' AND p.service = 'salt'`)
+		rows := func() int {
+			return dbtest.Count(t, d, "SELECT COUNT(*) FROM waitlist_events") + dbtest.Count(t, d, "SELECT COUNT(*) FROM audit_events")
+		}
+		before := rows()
+		refused := []struct {
+			name  string
+			actor access.Actor
+			id    string
+			e     waitlist.Event
+			code  apperr.Code
+			says  string
+		}{
+			{"a coordinator who may see Leo but keeps no list", amira, leo, waitlist.Event{Kind: waitlist.AppointmentAttended, Date: census}, apperr.Forbidden, "waitlist.manage"},
+			{"someone who may not see Leo", marcus, leo, waitlist.Event{Kind: waitlist.AppointmentAttended, Date: census}, apperr.NotFound, ""},
+			{"a referral that does not exist", tom, "00000000-0000-4000-8000-000000000000", waitlist.Event{Kind: waitlist.AppointmentAttended, Date: census}, apperr.NotFound, ""},
+			{"after today", tom, leo, waitlist.Event{Kind: waitlist.AppointmentAttended, Date: census.AddDays(1)}, apperr.Invalid, "date: 2026-11-23 is after today"},
+			{"before the referral (280 days ago)", tom, leo, waitlist.Event{Kind: waitlist.AppointmentAttended, Date: census.AddDays(-281)}, apperr.Invalid, "date: 2026-02-14 is before the referral was received (2026-02-15)"},
+			{"a stop without a reason", tom, leo, waitlist.Event{Kind: waitlist.ClockStop, Date: census}, apperr.Invalid, "reason: missing"},
+			{"a transfer to nowhere", tom, leo, waitlist.Event{Kind: waitlist.Transfer, Date: census, Transfer: waitlist.Commissioned}, apperr.Invalid, "provider: missing"},
+			{"a second referral", tom, leo, waitlist.Event{Kind: waitlist.ReferralReceived, Date: census}, apperr.Invalid, "type: the referral is received once"},
+		}
+		for _, c := range refused {
+			_, err := store.AddEvent(ctx, d, c.actor, c.id, c.e, census)
+			if apperr.CodeOf(err) != c.code || !strings.Contains(err.Error(), c.says) {
+				t.Errorf("%s: %v, want %s saying %q", c.name, err, c.code, c.says)
+			}
+		}
+		if n := rows(); n != before {
+			t.Errorf("refused events left %d rows", n-before)
+		}
+
+		// Leo is assessed and treated: the clock stops at 280 days (over 36 weeks, > 252).
+		wt, err := store.AddEvent(ctx, d, tom, leo, waitlist.Event{Kind: waitlist.ClockStop, Date: census, Reason: waitlist.Treatment}, census)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if wt.Status != waitlist.Stopped || wt.DaysWaited != 280 || !slices.Equal(wt.Breaches, []string{"18", "36"}) {
+			t.Errorf("after the stop: %+v", wt)
+		}
+		var action, change, reason string
+		if err := d.QueryRow("SELECT action, changes, reason FROM audit_events ORDER BY seq DESC LIMIT 1").Scan(&action, &change, &reason); err != nil ||
+			action != "waitlist.event.add" || !strings.Contains(change, "clock_stop 2026-11-22, treatment") || !strings.Contains(reason, "referral") {
+			t.Errorf("audit row: %s %s %q, %v", action, change, reason, err)
+		}
+		h, err := store.History(ctx, d, tom, leo, census)
+		if err != nil || len(h.Events) != 2 || h.Events[1].Reason != waitlist.Treatment || h.Wait.Status != waitlist.Stopped {
+			t.Errorf("Leo's history after the stop: %+v, %v", h, err)
+		}
+	})
+}
