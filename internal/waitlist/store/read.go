@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"joinedup/internal/access"
@@ -56,6 +57,9 @@ func (f *Filter) check() error {
 // wait first, at most limit of them, and how many match in all. Viewing a list
 // is audited once, in the same transaction. An unknown pathway is NotFound; a
 // role without CaseView is Forbidden.
+//
+// Every referral on the list is read narrow (its dates and events) to measure
+// and sort it; only the page's children are then read with their names.
 func List(ctx context.Context, d *db.DB, a access.Actor, pathwayID string, census date.Date, f Filter, limit int) (Pathway, []Entry, int, error) {
 	if _, ok := a.Can(access.CaseView); !ok || a.Kind != access.Staff {
 		return Pathway{}, nil, 0, apperr.Errorf(apperr.Forbidden, "your role does not include waiting lists")
@@ -74,62 +78,12 @@ func List(ctx context.Context, d *db.DB, a access.Actor, pathwayID string, censu
 		if p, err = pathway(ctx, tx, pathwayID); err != nil {
 			return err
 		}
-		cond, args := access.Predicate(a, access.CaseView, "r.child_id", now, 4)
-		rows, err := tx.QueryContext(ctx, `SELECT r.id, r.child_id, c.given_name || ' ' || c.family_name, c.date_of_birth,
-				COALESCE(s.name, ''), r.priority, r.received_on,
-				e.type, e.happened_on, e.rebooked_on, e.reason, e.kind, e.provider
-			FROM waitlist_referrals r JOIN children c ON c.id = r.child_id
-			LEFT JOIN organisations s ON s.id = c.setting_id
-			LEFT JOIN waitlist_events e ON e.referral_id = r.id
-			WHERE r.pathway_id = $1 AND ($2 = '' OR r.priority = $2) AND ($3 = '' OR c.setting_id = $3) AND `+cond+`
-			ORDER BY r.id, e.seq`, append([]any{pathwayID, f.Priority, f.SettingID}, args...)...)
-		if err != nil {
+		if out, err = measured(ctx, tx, a, p, census, f, status, now); err != nil {
 			return err
 		}
-		defer rows.Close()
-		var cur *Entry
-		var events []waitlist.Event
-		finish := func() error {
-			if cur == nil {
-				return nil
-			}
-			r := Referral{ID: cur.ReferralID, Received: cur.Received, Events: events}
-			h := r.history(p.Regime)
-			w, err := waitlist.Measure(&h, census)
-			if err != nil {
-				return err // stored events the engine refuses: a fault to fix, not to hide
-			}
-			cur.Wait = w
-			if w.Status == status && (f.Breach == "" || slices.Contains(w.Breaches, f.Breach)) {
-				out = append(out, *cur)
-			}
-			return nil
-		}
-		for rows.Next() {
-			var e Entry
-			var ev eventColumns
-			if err := rows.Scan(&e.ReferralID, &e.ChildID, &e.Name, &e.DateOfBirth, &e.Setting, &e.Priority, &e.Received,
-				&ev.typ, &ev.on, &ev.rebooked, &ev.reason, &ev.kind, &ev.provider); err != nil {
-				return err
-			}
-			if cur == nil || cur.ReferralID != e.ReferralID {
-				if err := finish(); err != nil {
-					return err
-				}
-				cur, events = &e, nil
-			}
-			if ev.typ.Valid {
-				x, err := ev.event()
-				if err != nil {
-					return err
-				}
-				events = append(events, x)
-			}
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if err := finish(); err != nil {
+		total = len(out)
+		out = longest(out, limit)
+		if err := named(ctx, tx, a, out, now); err != nil {
 			return err
 		}
 		return appendAudit(ctx, d, tx, a, "waitlist.view", "waitlist_pathway", p.ID, "", "the children on the "+p.Name+" list you may see", now)
@@ -137,13 +91,143 @@ func List(ctx context.Context, d *db.DB, a access.Actor, pathwayID string, censu
 	if err != nil {
 		return Pathway{}, nil, 0, err
 	}
-	slices.SortFunc(out, longestFirst)
-	total = len(out)
-	return p, out[:min(limit, len(out))], total, nil
+	return p, out, total, nil
+}
+
+// measured reads every referral on p the actor may see, narrow, and returns
+// those that pass the filter, measured at census, without names.
+func measured(ctx context.Context, tx *sql.Tx, a access.Actor, p Pathway, census date.Date, f Filter, status waitlist.Status, now time.Time) ([]Entry, error) {
+	// Only the filters given are in the statement: "$2 = '' OR ..." would leave
+	// PostgreSQL's generic plan guessing, and it guesses badly.
+	where, vals := []string{"r.pathway_id = $1"}, []any{p.ID}
+	if f.Priority != "" {
+		vals = append(vals, f.Priority)
+		where = append(where, fmt.Sprintf("r.priority = $%d", len(vals)))
+	}
+	if f.SettingID != "" {
+		vals = append(vals, f.SettingID)
+		where = append(where, fmt.Sprintf("r.child_id IN (SELECT id FROM children WHERE setting_id = $%d)", len(vals)))
+	}
+	cond, args := access.Predicate(a, access.CaseView, "r.child_id", now, len(vals)+1)
+	// No ORDER BY: grouping in Go costs less than either database's sort.
+	rows, err := tx.QueryContext(ctx, `SELECT r.id, r.priority, r.received_on, e.seq, e.type, e.happened_on, e.rebooked_on, e.reason, e.kind, e.provider
+		FROM waitlist_referrals r LEFT JOIN waitlist_events e ON e.referral_id = r.id
+		WHERE `+strings.Join(where, " AND ")+` AND `+cond, append(vals, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	type seqEvent struct {
+		seq int64
+		e   waitlist.Event
+	}
+	var all []Entry
+	var events [][]seqEvent // by the entry's index in all
+	at := map[string]int{}
+	for rows.Next() {
+		var e Entry
+		var seq sql.NullInt64
+		var ev eventColumns
+		if err := rows.Scan(&e.ReferralID, &e.Priority, &e.Received, &seq, &ev.typ, &ev.on, &ev.rebooked, &ev.reason, &ev.kind, &ev.provider); err != nil {
+			return nil, err
+		}
+		i, ok := at[e.ReferralID]
+		if !ok {
+			i = len(all)
+			at[e.ReferralID] = i
+			all = append(all, e)
+			events = append(events, nil)
+		}
+		if ev.typ.Valid {
+			x, err := ev.event()
+			if err != nil {
+				return nil, err
+			}
+			events[i] = append(events[i], seqEvent{seq.Int64, x})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	var buf []waitlist.Event
+	for i := range all {
+		slices.SortFunc(events[i], func(a, b seqEvent) int { return cmp.Compare(a.seq, b.seq) })
+		buf = buf[:0]
+		for _, x := range events[i] {
+			buf = append(buf, x.e)
+		}
+		r := Referral{ID: all[i].ReferralID, Received: all[i].Received, Events: buf}
+		h := r.history(p.Regime)
+		w, err := waitlist.Measure(&h, census)
+		if err != nil {
+			return nil, err // stored events the engine refuses: a fault to fix, not to hide
+		}
+		if w.Status == status && (f.Breach == "" || slices.Contains(w.Breaches, f.Breach)) {
+			e := all[i]
+			e.Wait = w
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// named fills in the children of a page of entries, through the predicate again.
+func named(ctx context.Context, tx *sql.Tx, a access.Actor, page []Entry, now time.Time) error {
+	if len(page) == 0 {
+		return nil
+	}
+	marks := make([]string, len(page))
+	vals := make([]any, len(page))
+	at := make(map[string]int, len(page))
+	for i, e := range page {
+		marks[i], vals[i], at[e.ReferralID] = fmt.Sprintf("$%d", i+1), e.ReferralID, i
+	}
+	cond, args := access.Predicate(a, access.CaseView, "r.child_id", now, len(vals)+1)
+	rows, err := tx.QueryContext(ctx, `SELECT r.id, r.child_id, c.given_name || ' ' || c.family_name, c.date_of_birth, COALESCE(s.name, '')
+		FROM waitlist_referrals r JOIN children c ON c.id = r.child_id LEFT JOIN organisations s ON s.id = c.setting_id
+		WHERE r.id IN (`+strings.Join(marks, ", ")+`) AND `+cond, append(vals, args...)...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var id string
+		var e Entry
+		if err := rows.Scan(&id, &e.ChildID, &e.Name, &e.DateOfBirth, &e.Setting); err != nil {
+			return err
+		}
+		x := &page[at[id]]
+		x.ChildID, x.Name, x.DateOfBirth, x.Setting = e.ChildID, e.Name, e.DateOfBirth, e.Setting
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if n != len(page) {
+		return fmt.Errorf("waiting list: %d of the page's %d children read back", n, len(page))
+	}
+	return nil
+}
+
+// longest returns the first limit entries longest first, sorting indices:
+// an Entry is too wide to move about thousands of times.
+func longest(es []Entry, limit int) []Entry {
+	idx := make([]int32, len(es))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(a, b int32) int { return longestFirst(&es[a], &es[b]) })
+	out := make([]Entry, min(limit, len(es)))
+	for i := range out {
+		out[i] = es[idx[i]]
+	}
+	return out
 }
 
 // longestFirst orders by days waited (most first), then the earliest referral, then id.
-func longestFirst(a, b Entry) int {
+func longestFirst(a, b *Entry) int {
 	return cmp.Or(b.Wait.DaysWaited-a.Wait.DaysWaited, b.Wait.TotalWaitDays-a.Wait.TotalWaitDays,
 		a.Received.Compare(b.Received), cmp.Compare(a.ReferralID, b.ReferralID))
 }
