@@ -13,6 +13,7 @@ import (
 	"joinedup/internal/db"
 	"joinedup/internal/db/dbtest"
 	"joinedup/internal/demo"
+	"joinedup/internal/record"
 	"joinedup/internal/waitlist"
 	"joinedup/internal/waitlist/store"
 )
@@ -356,4 +357,21 @@ func TestAddEvent(t *testing.T) {
 			t.Errorf("Leo's history after the stop: %+v, %v", h, err)
 		}
 	})
+}
+
+// The family's access log says in words who looked at the referral.
+func TestHistoryInTheFamilysAccessLog(t *testing.T) {
+	d := dbtest.SQLite(t)
+	ctx := context.Background()
+	w := tinyDemo(t, d)
+	tom, sarah := w.persona("Tom Nguyen"), w.persona("Sarah Bennett")
+	leo := w.one("SELECT id FROM children WHERE given_name = 'Leo' AND family_name = 'Bennett'")
+	ref := w.one("SELECT r.id FROM waitlist_referrals r JOIN waitlist_pathways p ON p.id = r.pathway_id WHERE r.child_id = $1 AND p.service = 'salt'", leo)
+	if _, err := store.History(ctx, d, tom, ref, census); err != nil {
+		t.Fatal(err)
+	}
+	looks, err := record.AccessLog(ctx, d, sarah, leo, false, 5)
+	if err != nil || len(looks) == 0 || looks[0].What != "Looked at the child's referral to a health waiting list" {
+		t.Errorf("Leo's access log: %+v, %v", looks, err)
+	}
 }
