@@ -40,6 +40,9 @@ const (
 	OfferModerate    Permission = "offer.moderate"    // approve Local Offer edits
 	FamilyView       Permission = "family.view"       // a parent or young person seeing their own record
 	FamilyContribute Permission = "family.contribute" // a parent or young person adding to it (their views, their story)
+	// WaitlistManage records what happens on a child's referral to a health
+	// waiting list: appointments, did-not-attends, clock stops, transfers.
+	WaitlistManage Permission = "waitlist.manage"
 	// SARExport answers a subject access request (UK GDPR Art. 15): export
 	// everything held about a child, young person or adult, with the access log.
 	SARExport Permission = "sar.export"
@@ -75,7 +78,7 @@ var Roles = []Role{
 	{"send_manager", "SEND team manager", []Permission{CaseView, CaseEdit, CaseCreate, CaseReassign, PlanIssue, ConsentRecord, AuditView, BreakGlass, SARExport}, ScopeOrganisation},
 	{"educational_psychologist", "Educational psychologist", []Permission{CaseView, AdviceSubmit}, ScopeOwn},
 	{"social_worker", "Social worker", []Permission{CaseView, AdviceSubmit, Safeguard, BreakGlass}, ScopeTeam},
-	{"health_professional", "Health professional", []Permission{CaseView, AdviceSubmit, BreakGlass}, ScopeTeam},
+	{"health_professional", "Health professional", []Permission{CaseView, AdviceSubmit, WaitlistManage, BreakGlass}, ScopeTeam},
 	{"designated_clinical_officer", "Designated Clinical Officer", []Permission{CaseView, AdviceQA, AuditView}, ScopeOrganisation},
 	{"senco", "SENCO", []Permission{CaseView, CaseCreate, AdviceSubmit}, ScopeOrganisation},
 	{"local_offer_editor", "Local Offer editor", []Permission{OfferEdit, OfferModerate}, ScopeOrganisation},
@@ -187,7 +190,7 @@ type Relationship struct {
 // limited lists what each purpose-limited reason allows; reasons not listed
 // allow whatever the actor's roles allow.
 var limited = map[string][]Permission{
-	Referral:     {CaseView, AdviceSubmit},
+	Referral:     {CaseView, AdviceSubmit, WaitlistManage}, // the team the child was referred to keeps its waiting list
 	ConsentShare: {CaseView, AdviceSubmit},
 	Safeguarding: {CaseView},
 	BreakGlassed: {CaseView},

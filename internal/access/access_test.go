@@ -55,6 +55,10 @@ func TestDecide(t *testing.T) {
 		// A referral is a purpose-limited view: read and give advice, nothing else.
 		{"therapist with an accepted referral views", therapist, CaseView, []Relationship{rel(Referral, ViaTeam)}, true, false, "accepted referral (via team)"},
 		{"therapist with an accepted referral gives advice", therapist, AdviceSubmit, []Relationship{rel(Referral, ViaTeam)}, true, false, "accepted referral"},
+		// ...and keeps its waiting list (issue 7); a consent share does not reach that far.
+		{"therapist with an accepted referral records its waiting-list events", therapist, WaitlistManage, []Relationship{rel(Referral, ViaTeam)}, true, false, "accepted referral"},
+		{"therapist with a consent share records no waiting-list events", therapist, WaitlistManage, []Relationship{rel(ConsentShare, ViaTeam)}, false, false, "limited to its purpose"},
+		{"coordinator has no waiting list to keep", coordinator, WaitlistManage, []Relationship{rel(Allocated, ViaPerson)}, false, false, "no role of yours allows waitlist.manage"},
 		// A revoked referral is never loaded, so nothing is left: hidden.
 		{"therapist after the referral was revoked", therapist, CaseView, nil, false, true, "no relationship"},
 		// Consent to share allows what it was given for; withdrawn consent is never loaded.

@@ -132,7 +132,7 @@ func TestPredicateAgreesWithDecide(t *testing.T) {
 		actors := map[string]string{"coordinator": w.coordinator, "other coordinator": w.otherCoord, "manager": w.manager,
 			"therapist": w.therapist, "mother": w.mother, "foster carer": w.fosterCarer, "young person": w.youngPerson}
 		children := map[string]string{"Leo": w.leo, "Mia": w.mia, "Kai": w.kai}
-		perms := []access.Permission{access.CaseView, access.CaseEdit, access.CaseReassign, access.AdviceSubmit, access.FamilyView, access.SARExport}
+		perms := []access.Permission{access.CaseView, access.CaseEdit, access.CaseReassign, access.AdviceSubmit, access.WaitlistManage, access.FamilyView, access.SARExport}
 
 		// check asserts agreement and returns who may view which child, as "actor/child".
 		check := func(at time.Time) map[string]bool {

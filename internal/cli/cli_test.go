@@ -44,7 +44,7 @@ func oneLine(t *testing.T, r result, code int, want string) {
 
 func TestHelpListsEveryCommandAndFlag(t *testing.T) {
 	r := run(t, nil, "help")
-	for _, c := range []string{"serve", "migrate", "demo", "version", "sar", "clock"} {
+	for _, c := range []string{"serve", "migrate", "demo", "version", "sar", "clock", "waits"} {
 		if !strings.Contains(r.stdout, "  "+c+" ") {
 			t.Errorf("help does not list %s:\n%s", c, r.stdout)
 		}
@@ -55,6 +55,7 @@ func TestHelpListsEveryCommandAndFlag(t *testing.T) {
 		"migrate": {"--db", "JOINEDUP_DB"},
 		"sar":     {"--db", "--subject", "--as", "--reason", "--out", "JOINEDUP_SUBJECT"},
 		"clock":   {"--today", "JOINEDUP_TODAY"},
+		"waits":   {"--census", "JOINEDUP_CENSUS"},
 	}
 	for cmd, want := range flags {
 		r := run(t, nil, cmd, "--help")

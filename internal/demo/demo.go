@@ -14,6 +14,7 @@
 //	children       children and young people, their identifiers and settings, families      (children.go)
 //	care teams     roles, and the people and teams linked to each child                     (careteams.go)
 //	local offer    the services directory (ORUK), its venues and a synthetic postcode table  (offer.go)
+//	waiting lists  health pathways, ~3,500 referrals with DNAs, transfers, Right to Choose   (waitlists.go)
 //
 // A later capability (EHC requests, advice, Local Offer services, waiting
 // lists) adds one file with a func(*area) error and one line at the end of
@@ -100,6 +101,7 @@ var stages = []struct {
 	{"children", children},
 	{"care teams", careTeams},
 	{"local offer", localOffer},
+	{"waiting lists", waitingLists},
 }
 
 // Generate loads a demo partnership into d in one transaction: all of it or none.

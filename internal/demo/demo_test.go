@@ -410,6 +410,8 @@ func TestCountyMatchesWorcestershire(t *testing.T) {
 		t.Errorf("SEN support needs out of the national order: %v", top)
 	}
 
+	checkWaitingLists(t, d) // issue 7's backlog (waitlists_test.go)
+
 	// Nobody generated shares a persona's name, so a demo search finds the persona.
 	for _, p := range demo.Personas() {
 		if n := dbtest.Count(t, d, "SELECT COUNT(*) FROM people WHERE given_name || ' ' || family_name = $1", p.Name); n != 1 {

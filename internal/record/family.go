@@ -128,6 +128,10 @@ var actionWords = map[string]string{
 	"transfer.view":            "Looked at a proposal to move the case to another team",
 	"child.safeguarding_share": "Shared the record with another organisation to keep a child safe",
 	"alert.review":             "Reviewed how the record was opened",
+	// Health waiting lists (internal/waitlist/store).
+	"waitlist.view":          "Looked at a health waiting list",
+	"waitlist.referral.view": "Looked at the child's referral to a health waiting list",
+	"waitlist.event.add":     "Recorded what happened on a health waiting list",
 }
 
 // Describe says what an audited action was, in words; an action without
