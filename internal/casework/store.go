@@ -142,25 +142,30 @@ func permissionFor(t ehc.Type) access.Permission {
 func Add(ctx context.Context, d *db.DB, a access.Actor, childID string, in Input) (Event, error) {
 	now := db.Now()
 	today := date.FromTime(now)
-	e, err := in.event()
-	if err != nil {
-		return Event{}, err
+	p := access.CaseEdit
+	if t, ok := ehc.ParseType(in.Type); ok {
+		p = permissionFor(t)
 	}
-	if err := checkInput(in, e, today); err != nil {
-		return Event{}, err
-	}
-	ev := Event{Event: e, ID: uuid.NewString(), Channel: in.Channel, Note: strings.TrimSpace(in.Note), RecordedBy: a.Name, RecordedAt: now}
-	if e.Type != ehc.RequestReceived {
-		ev.Channel = ""
-	}
-	p := permissionFor(e.Type)
-	err = d.Transact(ctx, func(tx *sql.Tx) error {
+	var ev Event
+	err := d.Transact(ctx, func(tx *sql.Tx) error {
+		// Access first: a child out of reach is missing, whatever the input.
 		dec, err := access.Check(ctx, tx, a, p, childID, now)
 		if err != nil {
 			return err
 		}
 		if !dec.Allow {
 			return dec.Err()
+		}
+		e, err := in.event()
+		if err != nil {
+			return err
+		}
+		if err := checkInput(in, e, today); err != nil {
+			return err
+		}
+		ev = Event{Event: e, ID: uuid.NewString(), Channel: in.Channel, Note: strings.TrimSpace(in.Note), RecordedBy: a.Name, RecordedAt: now}
+		if e.Type != ehc.RequestReceived {
+			ev.Channel = ""
 		}
 		c, err := read(ctx, tx, a, p, childID, now)
 		if err != nil {
