@@ -39,6 +39,14 @@ func Get(ctx context.Context, d *db.DB, a access.Actor, childID string, p access
 			return err
 		}
 		c.Access = dec.Reason
+		if p == access.FamilyView { // staff's words stay with staff; the reasons for decisions are the family's
+			for i := range c.Events {
+				if t := c.Events[i].Type; t != ehc.AssessmentDecision && t != ehc.NoPlanDecision {
+					c.Events[i].Note = ""
+				}
+				c.Events[i].RecordedBy = ""
+			}
+		}
 		return write(ctx, d, tx, a, "ehc.view", "ehc_case", cmp.Or(c.ID, childID), childID, dec.Reason, now)
 	})
 	return c, err

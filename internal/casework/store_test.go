@@ -212,7 +212,7 @@ func TestWhoMayReadAndRecord(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dbx *db.DB) {
 		ctx := context.Background()
 		w := newWorld(t, dbx)
-		if _, err := casework.Add(ctx, dbx, w.amira, w.child, casework.Input{Type: "request_received", Date: d(2026, 11, 2), Code: "setting", Channel: "email"}); err != nil {
+		if _, err := casework.Add(ctx, dbx, w.amira, w.child, casework.Input{Type: "request_received", Date: d(2026, 11, 2), Code: "setting", Channel: "email", Note: "SENCO's email; the family has not been told yet"}); err != nil {
 			t.Fatal(err)
 		}
 		req := casework.Input{Type: "assessment_decision", Date: d(2026, 11, 20), Code: "assess"}
@@ -242,6 +242,9 @@ func TestWhoMayReadAndRecord(t *testing.T) {
 		}
 		if c.Stage != casework.Requested || c.Coordinator != "Amira Hussain" || len(c.Open()) != 1 || c.Open()[0].Rule != "R2" || c.Open()[0].Due != d(2026, 12, 14) {
 			t.Errorf("the family's view: %+v", c)
+		}
+		if ev := c.Events[0]; ev.Note != "" || ev.RecordedBy != "" {
+			t.Errorf("the family reads staff's words: %+v", ev)
 		}
 		if n := dbtest.Count(t, dbx, "SELECT COUNT(*) FROM audit_events WHERE actor_id = $1 AND action = 'ehc.view'", w.parent.PersonID); n != before+1 {
 			t.Errorf("the family's read wrote %d audit rows", n-before)
