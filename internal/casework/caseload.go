@@ -43,91 +43,59 @@ func Caseload(ctx context.Context, d *db.DB, a access.Actor, f Filter, limit int
 	}
 	now := db.Now()
 	today := date.FromTime(now)
+	// The named contact's own cases need no join to find their name: the
+	// cases come through the index of their care-team links.
+	named := `SELECT nc.child_id FROM care_team nc WHERE nc.person_id = $3 AND nc.reason = 'allocated' AND nc.purpose = $1
+		AND nc.status = 'active' AND nc.starts_at <= $2 AND (nc.ends_at IS NULL OR nc.ends_at > $2)`
 	args := []any{access.NamedContact, now}
-	mine := "1 = 1"
+	from := `ehc_cases k JOIN children ch ON ch.id = k.child_id
+		LEFT JOIN care_team ct ON ct.child_id = k.child_id AND ct.reason = 'allocated' AND ct.purpose = $1
+			AND ct.status = 'active' AND ct.starts_at <= $2 AND (ct.ends_at IS NULL OR ct.ends_at > $2)
+		LEFT JOIN people p ON p.id = ct.person_id`
+	coordinator, mine := "COALESCE(p.given_name || ' ' || p.family_name, '')", "1 = 1"
+	scope, _ := a.Can(access.CaseView)
 	switch {
+	case !f.Team && scope == access.ScopeOwn: // the predicate is already the children they are linked to
+		from, coordinator = "ehc_cases k JOIN children ch ON ch.id = k.child_id", "''"
+		args = args[:0]
 	case !f.Team:
-		mine, args = "ct.person_id = $3", append(args, a.PersonID)
+		from, coordinator = "ehc_cases k JOIN children ch ON ch.id = k.child_id", "''"
+		mine, args = "k.child_id IN ("+named+")", append(args, a.PersonID)
 	case f.Coordinator != "":
 		mine, args = "ct.person_id = $3", append(args, f.Coordinator)
 	}
 	cond, pargs := access.Predicate(a, access.CaseView, "k.child_id", now, len(args)+1)
 	args = append(args, pargs...)
-	var out []Row
-	var total int
+	type raw struct {
+		row   Row
+		clock string
+	}
+	var got []raw
 	err := d.Transact(ctx, func(tx *sql.Tx) error {
-		out, total = nil, 0
-		// One row per event, the case's columns repeated: one round trip for the whole caseload.
-		rows, err := tx.QueryContext(ctx, `SELECT k.id, k.child_id, ch.given_name || ' ' || ch.family_name, k.stage,
-				COALESCE(p.given_name || ' ' || p.family_name, ''), e.type, e.event_date, e.end_date, e.received_on,
-				COALESCE(e.code, ''), COALESCE(e.contributor, '')
-			FROM ehc_cases k JOIN children ch ON ch.id = k.child_id
-			LEFT JOIN care_team ct ON ct.child_id = k.child_id AND ct.reason = 'allocated' AND ct.purpose = $1
-				AND ct.status = 'active' AND ct.starts_at <= $2 AND (ct.ends_at IS NULL OR ct.ends_at > $2)
-			LEFT JOIN people p ON p.id = ct.person_id
-			JOIN ehc_events e ON e.case_id = k.id
+		got = got[:0]
+		// One row a case, its events packed (pack.go): the read holds SQLite's
+		// write lock with the audit row, so it is kept short, and the clock
+		// runs after the commit.
+		rows, err := tx.QueryContext(ctx, `SELECT k.id, k.child_id, ch.given_name || ' ' || ch.family_name, k.stage, `+coordinator+`, k.clock
+			FROM `+from+`
 			WHERE `+mine+` AND `+cond+`
-			ORDER BY k.id, e.seq`, args...)
+			ORDER BY k.id`, args...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
-		var cur Row
-		var evs []ehc.Event
-		var ds []ehc.Deadline
-		flush := func() error {
-			if cur.CaseID == "" {
-				return nil
-			}
-			var err error
-			if ds, err = ehc.Current.AppendDeadlines(ds[:0], evs, today); err != nil {
-				return fmt.Errorf("case %s: stored events the clock refuses: %w", cur.CaseID, err)
-			}
-			o := open(ds)
-			cur.Open = len(o)
-			if len(o) > 0 {
-				cur.Next = o[0]
-			}
-			cur.State = StateOf(o, today)
-			if !f.DueThisWeek || (len(o) > 0 && !o[0].Due.After(today.AddDays(7))) {
-				out = append(out, cur)
-			}
-			evs = evs[:0]
-			return nil
-		}
 		for rows.Next() {
-			var r Row
-			var typ string
-			var e ehc.Event
-			var to, received sql.Null[date.Date]
-			if err := rows.Scan(&r.CaseID, &r.ChildID, &r.ChildName, &r.Stage, &r.Coordinator, &typ, &e.Date, &to, &received, &e.Code, &e.Contributor); err != nil {
+			var r raw
+			if err := rows.Scan(&r.row.CaseID, &r.row.ChildID, &r.row.ChildName, &r.row.Stage, &r.row.Coordinator, &r.clock); err != nil {
 				return err
 			}
-			if r.CaseID != cur.CaseID {
-				if err := flush(); err != nil {
-					return err
-				}
-				cur = r
-			} else if r.Coordinator != cur.Coordinator { // two named contacts while a handover overlaps: one row
-				continue
+			if n := len(got); n > 0 && got[n-1].row.CaseID == r.row.CaseID {
+				continue // two named contacts while a handover overlaps: one row
 			}
-			var ok bool
-			if e.Type, ok = ehc.ParseType(typ); !ok {
-				return fmt.Errorf("case %s: unknown event type %q", r.CaseID, typ)
-			}
-			e.To, e.Received = to.V, received.V
-			evs = append(evs, e)
+			got = append(got, r)
 		}
 		if err := rows.Err(); err != nil {
 			return err
-		}
-		if err := flush(); err != nil {
-			return err
-		}
-		sortByNext(out)
-		total = len(out)
-		if len(out) > limit {
-			out = out[:limit]
 		}
 		what := "the EHC cases you coordinate"
 		if f.Team {
@@ -135,5 +103,36 @@ func Caseload(ctx context.Context, d *db.DB, a access.Actor, f Filter, limit int
 		}
 		return write(ctx, d, tx, a, "ehc.caseload.view", "ehc_caseload", a.PersonID, "", what, now)
 	})
-	return out, total, err
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]Row, 0, len(got))
+	var evs []ehc.Event
+	var ds []ehc.Deadline
+	for _, r := range got {
+		if !f.Team {
+			r.row.Coordinator = a.Name
+		}
+		if evs, err = unpack(r.clock, evs[:0]); err != nil {
+			return nil, 0, fmt.Errorf("case %s: %w", r.row.CaseID, err)
+		}
+		if ds, err = ehc.Current.AppendDeadlines(ds[:0], evs, today); err != nil {
+			return nil, 0, fmt.Errorf("case %s: stored events the clock refuses: %w", r.row.CaseID, err)
+		}
+		o := open(ds)
+		r.row.Open = len(o)
+		if len(o) > 0 {
+			r.row.Next = o[0]
+		}
+		r.row.State = StateOf(o, today)
+		if !f.DueThisWeek || (len(o) > 0 && !o[0].Due.After(today.AddDays(7))) {
+			out = append(out, r.row)
+		}
+	}
+	sortByNext(out)
+	total := len(out)
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, total, nil
 }

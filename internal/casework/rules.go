@@ -46,7 +46,7 @@ func (in Input) event() (ehc.Event, error) {
 	if !ok {
 		return ehc.Event{}, invalid("type", "Choose what happened")
 	}
-	e := ehc.Event{Type: t, Date: in.Date, Code: strings.TrimSpace(in.Code), Contributor: strings.TrimSpace(in.Contributor)}
+	e := ehc.Event{Type: t, Date: in.Date, Code: cleanText(in.Code), Contributor: cleanText(strings.ReplaceAll(in.Contributor, "\n", " "))}
 	switch t {
 	case ehc.Exception:
 		e.To = in.To

@@ -171,7 +171,7 @@ func Add(ctx context.Context, d *db.DB, a access.Actor, childID string, in Input
 		if err := checkInput(in, e, today); err != nil {
 			return err
 		}
-		ev = Event{Event: e, ID: uuid.NewString(), Channel: in.Channel, Note: strings.TrimSpace(in.Note), RecordedBy: a.Name, RecordedAt: now}
+		ev = Event{Event: e, ID: uuid.NewString(), Channel: in.Channel, Note: cleanText(in.Note), RecordedBy: a.Name, RecordedAt: now}
 		if e.Type != ehc.RequestReceived {
 			ev.Channel = ""
 		}
@@ -205,11 +205,11 @@ func Add(ctx context.Context, d *db.DB, a access.Actor, childID string, in Input
 			if err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO ehc_cases (id, child_id, team_id, opened_on, stage, created_at)
-				VALUES ($1, $2, $3, $4, $5, $6)`, c.ID, childID, team, e.Date, stage, now.UTC()); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO ehc_cases (id, child_id, team_id, opened_on, stage, clock, created_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7)`, c.ID, childID, team, e.Date, stage, pack(history), now.UTC()); err != nil {
 				return err
 			}
-		} else if _, err := tx.ExecContext(ctx, "UPDATE ehc_cases SET stage = $1 WHERE id = $2", stage, c.ID); err != nil {
+		} else if _, err := tx.ExecContext(ctx, "UPDATE ehc_cases SET stage = $1, clock = $2 WHERE id = $3", stage, pack(history), c.ID); err != nil {
 			return err
 		}
 		if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) + 1 FROM ehc_events WHERE case_id = $1", c.ID).Scan(&ev.Seq); err != nil {

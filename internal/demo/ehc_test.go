@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"database/sql"
+	"strings"
 	"testing"
 
 	"joinedup/internal/casework"
@@ -44,6 +45,19 @@ func TestEHCHistories(t *testing.T) {
 			cases[id] = append(cases[id], e)
 		}
 		rows.Close()
+		// The packed copy the caseload reads has every event of each case.
+		packed, err := d.Query("SELECT id, clock FROM ehc_cases")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for packed.Next() {
+			var id, clock string
+			packed.Scan(&id, &clock)
+			if n := strings.Count(clock, "\x1e") + 1; n != len(cases[id]) {
+				t.Errorf("case %s: %d packed events, %d rows", id, n, len(cases[id]))
+			}
+		}
+		packed.Close()
 		seen := map[string]int{}
 		for id, evs := range cases {
 			if err := casework.Check(evs); err != nil {

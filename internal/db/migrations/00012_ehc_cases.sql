@@ -13,6 +13,10 @@ CREATE TABLE ehc_cases (
     -- Where the case stands (casework.StageOf the events), kept with every
     -- event so lists can show and filter it without reading the history.
     stage       TEXT NOT NULL CHECK (stage IN ('requested', 'assessing', 'not_assessed', 'draft', 'plan', 'no_plan', 'ceased')),
+    -- The events below as the clock reads them, packed in one text
+    -- (casework/pack.go) and rewritten with every event in the same
+    -- transaction: a caseload reads one row a case, not every event.
+    clock       TEXT NOT NULL,
     created_at  TIMESTAMP NOT NULL
 );
 CREATE INDEX ehc_cases_team ON ehc_cases (team_id, stage);
