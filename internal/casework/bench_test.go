@@ -51,13 +51,13 @@ func BenchmarkCaseloadPage(b *testing.B) {
 			}
 			header := http.Header{"Cookie": {"joinedup=" + secret}}
 			urls := []string{srv.URL + "/staff/ehc"}
-			if r := loadgen.RunAs(ctx, urls, header, 32, 500); r.Failures > 0 { // warm up, and signed in
+			if r := loadgen.RunAs(ctx, urls, header, 32, 200); r.Failures > 0 { // warm up, and signed in
 				b.Fatalf("warm-up: %v (%s)", r, r.FirstError)
 			}
 			b.ResetTimer()
 			var last loadgen.Result
 			for range b.N {
-				last = loadgen.RunAs(ctx, urls, header, 32, 5000)
+				last = loadgen.RunAs(ctx, urls, header, 32, 2000)
 			}
 			b.StopTimer()
 			if last.Failures > 0 {
