@@ -18,6 +18,7 @@ type Row struct {
 	CaseID, ChildID, ChildName string
 	Stage                      string
 	Coordinator                string // the named contact, "" when none
+	CoordinatorID              string
 	Next                       ehc.Deadline
 	Open                       int // deadlines not yet done
 	State                      RAG
@@ -52,14 +53,14 @@ func Caseload(ctx context.Context, d *db.DB, a access.Actor, f Filter, limit int
 		LEFT JOIN care_team ct ON ct.child_id = k.child_id AND ct.reason = 'allocated' AND ct.purpose = $1
 			AND ct.status = 'active' AND ct.starts_at <= $2 AND (ct.ends_at IS NULL OR ct.ends_at > $2)
 		LEFT JOIN people p ON p.id = ct.person_id`
-	coordinator, mine := "COALESCE(p.given_name || ' ' || p.family_name, '')", "1 = 1"
+	coordinator, mine := "COALESCE(p.given_name || ' ' || p.family_name, ''), COALESCE(p.id, '')", "1 = 1"
 	scope, _ := a.Can(access.CaseView)
 	switch {
 	case !f.Team && scope == access.ScopeOwn: // the predicate is already the children they are linked to
-		from, coordinator = "ehc_cases k JOIN children ch ON ch.id = k.child_id", "''"
+		from, coordinator = "ehc_cases k JOIN children ch ON ch.id = k.child_id", "'', ''"
 		args = args[:0]
 	case !f.Team:
-		from, coordinator = "ehc_cases k JOIN children ch ON ch.id = k.child_id", "''"
+		from, coordinator = "ehc_cases k JOIN children ch ON ch.id = k.child_id", "'', ''"
 		mine, args = "k.child_id IN ("+named+")", append(args, a.PersonID)
 	case f.Coordinator != "":
 		mine, args = "ct.person_id = $3", append(args, f.Coordinator)
@@ -86,7 +87,7 @@ func Caseload(ctx context.Context, d *db.DB, a access.Actor, f Filter, limit int
 		defer rows.Close()
 		for rows.Next() {
 			var r raw
-			if err := rows.Scan(&r.row.CaseID, &r.row.ChildID, &r.row.ChildName, &r.row.Stage, &r.row.Coordinator, &r.clock); err != nil {
+			if err := rows.Scan(&r.row.CaseID, &r.row.ChildID, &r.row.ChildName, &r.row.Stage, &r.row.Coordinator, &r.row.CoordinatorID, &r.clock); err != nil {
 				return err
 			}
 			if n := len(got); n > 0 && got[n-1].row.CaseID == r.row.CaseID {
@@ -111,7 +112,7 @@ func Caseload(ctx context.Context, d *db.DB, a access.Actor, f Filter, limit int
 	var ds []ehc.Deadline
 	for _, r := range got {
 		if !f.Team {
-			r.row.Coordinator = a.Name
+			r.row.Coordinator, r.row.CoordinatorID = a.Name, a.PersonID
 		}
 		if evs, err = unpack(r.clock, evs[:0]); err != nil {
 			return nil, 0, fmt.Errorf("case %s: %w", r.row.CaseID, err)

@@ -128,6 +128,14 @@ func TestEHCLifecycleInABrowser(t *testing.T) {
 	if text, _ := daniel.Open(t, srv.URL+"/staff/ehc").Text(t, "main"); !strings.Contains(text, "Leo Bennett") || !strings.Contains(text, "Amira Hussain") {
 		t.Errorf("the manager's team view does not list Leo with his coordinator")
 	}
+	var amiraID string
+	if err := d.QueryRow("SELECT id FROM people WHERE email = $1", email["Amira Hussain"]).Scan(&amiraID); err != nil {
+		t.Fatal(err)
+	}
+	daniel.CheckPage(t, srv.URL+"/staff/ehc?coordinator="+amiraID+"&due=week", 200)
+	if text, _ := daniel.Open(t, srv.URL+"/staff/ehc?coordinator="+amiraID).Text(t, "main"); !strings.Contains(text, "Leo Bennett") || !strings.Contains(text, "one named contact") {
+		t.Errorf("the manager's view of Amira's cases does not list Leo")
+	}
 
 	sarah := browsertest.NewBrowser(t)
 	sarah.SignInAsDemo(t, srv.URL, email["Sarah Bennett"])
