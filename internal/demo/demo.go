@@ -15,6 +15,7 @@
 //	care teams     roles, and the people and teams linked to each child                     (careteams.go)
 //	local offer    the services directory (ORUK), its venues and a synthetic postcode table  (offer.go)
 //	waiting lists  health pathways, ~3,500 referrals with DNAs, transfers, Right to Choose   (waitlists.go)
+//	ehc cases      every plan's history, and requests in progress for some on SEN support    (ehc.go)
 //
 // A later capability (EHC requests, advice, Local Offer services, waiting
 // lists) adds one file with a func(*area) error and one line at the end of
@@ -74,11 +75,13 @@ type Summary struct {
 	YoungPeople int
 	// FamilyLinks counts the links between children and their parents and carers.
 	FamilyLinks int
+	// EHCCases and EHCEvents count the EHC cases and the events in their histories.
+	EHCCases, EHCEvents int
 }
 
 // Rows is the number of rows Generate wrote.
 func (s Summary) Rows() int {
-	return s.Areas + s.Organisations + s.Staff + s.ParentCarers + s.YoungPeople + s.Children + s.FamilyLinks
+	return s.Areas + s.Organisations + s.Staff + s.ParentCarers + s.YoungPeople + s.Children + s.FamilyLinks + s.EHCCases + s.EHCEvents
 }
 
 // Persona is a demo person a tester can be (sign-in arrives with access control).
@@ -102,6 +105,7 @@ var stages = []struct {
 	{"care teams", careTeams},
 	{"local offer", localOffer},
 	{"waiting lists", waitingLists},
+	{"ehc cases", ehcCases},
 }
 
 // Generate loads a demo partnership into d in one transaction: all of it or none.

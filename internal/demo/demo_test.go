@@ -276,6 +276,8 @@ func digest(t *testing.T, d *db.DB) string {
 		"SELECT * FROM family_links ORDER BY child_id, person_id",
 		"SELECT * FROM offer_services ORDER BY id",
 		"SELECT * FROM postcodes ORDER BY postcode",
+		"SELECT * FROM ehc_cases ORDER BY id",
+		"SELECT * FROM ehc_events ORDER BY id",
 	} {
 		rows, err := d.Query(q)
 		if err != nil {

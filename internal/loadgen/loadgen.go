@@ -31,6 +31,12 @@ func (r Result) String() string {
 // Run sends requests GETs, spread over urls in turn, from concurrency clients
 // at once, and waits for them all. Each response body is read in full.
 func Run(ctx context.Context, urls []string, concurrency, requests int) Result {
+	return RunAs(ctx, urls, nil, concurrency, requests)
+}
+
+// RunAs is Run with header on every request: a signed-in session's cookie,
+// for pages behind sign-in.
+func RunAs(ctx context.Context, urls []string, header http.Header, concurrency, requests int) Result {
 	client := &http.Client{
 		Timeout:   30 * time.Second,
 		Transport: &http.Transport{MaxIdleConnsPerHost: concurrency, MaxConnsPerHost: concurrency},
@@ -49,7 +55,7 @@ func Run(ctx context.Context, urls []string, concurrency, requests int) Result {
 		wg.Go(func() {
 			for i := range next {
 				t0 := time.Now()
-				err := get(ctx, client, urls[i%len(urls)])
+				err := get(ctx, client, urls[i%len(urls)], header)
 				latencies[i] = time.Since(t0)
 				if err != nil {
 					mu.Lock()
@@ -75,10 +81,13 @@ func Run(ctx context.Context, urls []string, concurrency, requests int) Result {
 	}
 }
 
-func get(ctx context.Context, c *http.Client, url string) error {
+func get(ctx context.Context, c *http.Client, url string, header http.Header) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return err
+	}
+	for k, v := range header {
+		req.Header[k] = v
 	}
 	resp, err := c.Do(req)
 	if err != nil {

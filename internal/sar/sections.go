@@ -33,6 +33,7 @@ var Sections = []Section{
 	{"family", "Family", "For a child, their parents and carers; for an adult, the children they are linked to, and whether they hold parental responsibility.", family},
 	{"care_team", "Who works with the child", "Every person, team and organisation given access to the child's record, why, for what purpose, who granted it and when it started and ended.", careTeam},
 	{"notes", "Notes written about the child's care", "Handover notes for a new coordinator, and the reasons written for emergency (break-glass) access or sharing without consent.", notes},
+	{"ehc", "EHC needs assessment and plan", "Every event of the child's statutory EHC process as recorded: requests, decisions with their reasons, advice, plans, reviews, exceptions and transfers, who recorded each and when.", ehcEvents},
 	{"consents", "Consent to share information", "Consent given to share the child's information with an organisation: by whom, what, why, how it was given, and when it was withdrawn.", consents},
 	{"waiting_lists", "Health waiting lists", "Each referral to a children's health service's waiting list: which list, the team, the waiting-time rules it is measured under, when the referral was received, who made it, and its priority and why.", waitingLists},
 	{"waiting_list_events", "What happened while waiting", "Appointments attended or missed, when the wait ended and why, and moves to another provider, for each waiting-list referral.", waitingListEvents},
@@ -286,4 +287,19 @@ func accountLinks(ctx context.Context, r *Reader) (*Table, error) {
 		From:   "account_tokens tk",
 		Where:  "tk.person_id = $1", OrderBy: "tk.created_at, tk.expires_at",
 	}, r.Subject.PersonID)
+}
+
+// ehcEvents is the child's EHC case as recorded (the tables of internal/casework):
+// the deadlines are computed from these events and never stored.
+func ehcEvents(ctx context.Context, r *Reader) (*Table, error) {
+	if r.Subject.ChildID == "" {
+		return nil, nil
+	}
+	return r.Read(ctx, Query{
+		Select: `k.child_id AS child_id, o.name AS coordinating_team, e.seq AS recorded_order, e.type AS event, e.event_date AS event_date,
+			e.end_date AS end_date, e.received_on AS received_on, e.code AS detail, e.contributor AS contributor, e.channel AS channel,
+			e.note AS note, ` + name("p") + ` AS recorded_by, e.recorded_at AS recorded_at`,
+		From:  "ehc_events e JOIN ehc_cases k ON k.id = e.case_id JOIN organisations o ON o.id = k.team_id JOIN people p ON p.id = e.recorded_by",
+		Where: "k.child_id = $1", OrderBy: "e.event_date, e.seq", Child: "k.child_id",
+	}, r.Subject.ChildID)
 }

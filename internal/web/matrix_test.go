@@ -121,6 +121,14 @@ func TestAccessMatrix(t *testing.T) {
 			"GET /family/children":                 {403, family},
 			"GET /family/children/{id}":            {403, familyRecord},
 			"GET /family/children/{id}/access-log": {403, familyRecord},
+			// The EHC process: the caseload is every member of staff's; a case is read like the record, and
+			// changed only where the relationship allows a change (break-glass is view only). An empty
+			// form is refused naming what is missing, once the child is known to be in reach.
+			"GET /staff/ehc":                       {403, staffWithCaseload},
+			"GET /staff/children/{id}/ehc":         {403, staffRecord},
+			"GET /staff/children/{id}/ehc/record":  {403, map[string]int{"anonymous": 303, "disabled account": 303, "allocated coordinator": 200, "manager, owning team": 200, "coordinator, no relationship": 404}},
+			"POST /staff/children/{id}/ehc/record": {403, map[string]int{"allocated coordinator": 422, "manager, owning team": 422, "coordinator, no relationship": 404}},
+			"GET /family/children/{id}/ehc":        {403, familyRecord},
 			// Subject access requests: managers only; the POST names each state's child and downloads the archive.
 			"GET /staff/sar":  {403, map[string]int{"anonymous": 303, "disabled account": 303, "manager, owning team": 200}},
 			"POST /staff/sar": {403, map[string]int{"manager, owning team": 200}},

@@ -77,6 +77,14 @@ var table = []Route{
 	{"GET /staff/break-glass", string(access.BreakGlass), "Emergency access to a record", (*server).breakGlassForm},
 	{"POST /staff/break-glass", string(access.BreakGlass), "", (*server).breakGlass},
 
+	// Staff: the statutory EHC process (issue 4): cases by next statutory date (view=team, due=week),
+	// each case's deadlines with their regulations, and recording what happened (the POST's
+	// title is for the form shown again with its errors).
+	{"GET /staff/ehc", string(access.CaseView), "EHC caseload", (*server).ehcCaseload},
+	{"GET /staff/children/{id}/ehc", string(access.CaseView), "EHC needs assessment and plan", (*server).ehcCase},
+	{"GET /staff/children/{id}/ehc/record", string(access.CaseEdit), "Record what happened", (*server).ehcRecordForm},
+	{"POST /staff/children/{id}/ehc/record", string(access.CaseEdit), "Record what happened", (*server).ehcRecord},
+
 	// Staff: subject access requests (UK GDPR Art. 15), answered with a download; the POST's
 	// title is for the form shown again with its errors.
 	{"GET /staff/sar", string(access.SARExport), "Subject access request export", (*server).sarForm},
@@ -98,6 +106,7 @@ var table = []Route{
 	// Families: their own children's records, and who has looked at them.
 	{"GET /family/children", string(access.FamilyView), "Your children", (*server).familyChildren},
 	{"GET /family/children/{id}", string(access.FamilyView), "Your child's record", (*server).familyChild},
+	{"GET /family/children/{id}/ehc", string(access.FamilyView), "Your child's EHC needs assessment and plan", (*server).familyEHC},
 	{"GET /family/children/{id}/access-log", string(access.FamilyView), "Who has looked at your child's record", (*server).accessLog},
 
 	// About this service.

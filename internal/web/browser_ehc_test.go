@@ -1,0 +1,149 @@
+package web_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"joinedup/internal/db"
+	"joinedup/internal/demo"
+	"joinedup/internal/web/browsertest"
+)
+
+// One EHC needs assessment from request to final plan, recorded in a real
+// browser by the coordinator (request by letter → decision to assess →
+// advice asked and received → draft → final), refused once on the way
+// (a final plan before its draft, reg 13), and seen by the parent; the
+// manager sees it in the team view. Every page is checked with axe-core.
+func TestEHCLifecycleInABrowser(t *testing.T) {
+	srv := browsertest.Start(t, "--demo", "--demo-scale", "tiny")
+	d, err := db.Open(context.Background(), srv.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	email := map[string]string{}
+	for _, p := range demo.Personas() {
+		email[p.Name] = p.Email
+	}
+	var leo string
+	if err := d.QueryRow("SELECT id FROM children WHERE given_name = 'Leo' AND family_name = 'Bennett'").Scan(&leo); err != nil {
+		t.Fatal(err)
+	}
+	// Start Leo afresh: whatever history the demo gave him, this test records its own.
+	for _, q := range []string{"DELETE FROM ehc_events WHERE case_id IN (SELECT id FROM ehc_cases WHERE child_id = $1)", "DELETE FROM ehc_cases WHERE child_id = $1"} {
+		if _, err := d.Exec(q, leo); err != nil {
+			t.Fatal(err)
+		}
+	}
+	today := time.Now()
+	ago := func(days int) time.Time { return today.AddDate(0, 0, -days) }
+	base := srv.URL + "/staff/children/" + leo + "/ehc"
+
+	amira := browsertest.NewBrowser(t)
+	amira.SignInAsDemo(t, srv.URL, email["Amira Hussain"])
+	amira.CheckPage(t, base, 200)
+	tab := amira.Open(t, base)
+	if text, _ := tab.Text(t, "main"); !strings.Contains(text, "no EHC needs assessment or plan") {
+		t.Fatalf("Leo's case before any request: %q", text)
+	}
+
+	fillDate := func(tab *browsertest.Tab, name string, day time.Time) {
+		tab.Fill(t, "#"+name, strconv.Itoa(day.Day()))
+		tab.Fill(t, "#"+name+"-month", strconv.Itoa(int(day.Month())))
+		tab.Fill(t, "#"+name+"-year", strconv.Itoa(day.Year()))
+	}
+	record := func(typ string, day time.Time, fill func(tab *browsertest.Tab)) *browsertest.Tab {
+		t.Helper()
+		tab := amira.Open(t, base+"/record")
+		tab.Check(t, `input[name="type"][value="`+typ+`"]`)
+		tab.Submit(t, `form[action$="/ehc/record"][method="get"] button`)
+		if tab.Status != 200 {
+			t.Fatalf("choosing %s: %d", typ, tab.Status)
+		}
+		fillDate(tab, "date", day)
+		if fill != nil {
+			fill(tab)
+		}
+		tab.Submit(t, `form[action$="/ehc/record"][method="post"] button`)
+		return tab
+	}
+	done := func(tab *browsertest.Tab, what string) {
+		t.Helper()
+		if tab.Status != 200 || !strings.HasSuffix(tab.URL, "/ehc") {
+			text, _ := tab.Text(t, "main")
+			t.Fatalf("recording %s: landed on %s (%d): %s", what, tab.URL, tab.Status, text)
+		}
+	}
+
+	// An empty request first: the form says what is missing, accessibly.
+	tab = amira.Open(t, base+"/record?type=request_received")
+	for _, v := range tab.Axe(t) {
+		t.Errorf("request form: %s", v)
+	}
+	tab.Submit(t, `form[action$="/ehc/record"][method="post"] button`)
+	if msg, _ := tab.Text(t, ".govuk-error-summary"); tab.Status != 422 || msg == "" {
+		t.Errorf("an empty request: %d, summary %q", tab.Status, msg)
+	}
+	for _, v := range tab.Axe(t) {
+		t.Errorf("request form with errors: %s", v)
+	}
+
+	done(record("request_received", ago(120), func(tab *browsertest.Tab) {
+		tab.Check(t, `input[name="code"][value="parent"]`)
+		tab.Check(t, `input[name="channel"][value="letter"]`)
+		tab.Fill(t, "#note", "Letter from Leo's mother asking for an assessment of his communication needs")
+	}), "the request")
+	done(record("assessment_decision", ago(90), func(tab *browsertest.Tab) { tab.Check(t, `input[name="code"][value="assess"]`) }), "the decision")
+	done(record("advice_requested", ago(89), func(tab *browsertest.Tab) { tab.Fill(t, "#contributor", "Educational psychology") }), "the advice request")
+	done(record("advice_received", ago(60), func(tab *browsertest.Tab) { tab.Fill(t, "#contributor", "Educational psychology") }), "the advice")
+
+	tab = record("final_plan_issued", ago(30), nil)
+	if msg, _ := tab.Text(t, ".govuk-error-summary"); tab.Status != 422 || !strings.Contains(msg, "before its draft") {
+		t.Errorf("a final plan before the draft: %d, summary %q", tab.Status, msg)
+	}
+	for _, v := range tab.Axe(t) {
+		t.Errorf("final plan form with errors: %s", v)
+	}
+	done(record("draft_plan_issued", ago(40), nil), "the draft")
+	tab = record("final_plan_issued", ago(20), nil)
+	done(tab, "the final plan")
+	text, _ := tab.Text(t, "main")
+	for _, want := range []string{"EHC plan in place", "reg 5(1)-(3)", "reg 8(1)", "reg 13(2)", "Met", "Educational psychology", "Amira Hussain"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the case page after the final plan does not say %q", want)
+		}
+	}
+	for _, v := range tab.Axe(t) {
+		t.Errorf("the case page: %s", v)
+	}
+	amira.CheckPage(t, srv.URL+"/staff/ehc", 200)
+	amira.CheckPage(t, srv.URL+"/staff/ehc?due=week", 200)
+
+	daniel := browsertest.NewBrowser(t)
+	daniel.SignInAsDemo(t, srv.URL, email["Daniel Okafor"])
+	daniel.CheckPage(t, srv.URL+"/staff/ehc", 200)
+	if text, _ := daniel.Open(t, srv.URL+"/staff/ehc").Text(t, "main"); !strings.Contains(text, "Leo Bennett") || !strings.Contains(text, "Amira Hussain") {
+		t.Errorf("the manager's team view does not list Leo with his coordinator")
+	}
+	var amiraID string
+	if err := d.QueryRow("SELECT id FROM people WHERE email = $1", email["Amira Hussain"]).Scan(&amiraID); err != nil {
+		t.Fatal(err)
+	}
+	daniel.CheckPage(t, srv.URL+"/staff/ehc?coordinator="+amiraID+"&due=week", 200)
+	if text, _ := daniel.Open(t, srv.URL+"/staff/ehc?coordinator="+amiraID).Text(t, "main"); !strings.Contains(text, "Leo Bennett") || !strings.Contains(text, "one named contact") {
+		t.Errorf("the manager's view of Amira's cases does not list Leo")
+	}
+
+	sarah := browsertest.NewBrowser(t)
+	sarah.SignInAsDemo(t, srv.URL, email["Sarah Bennett"])
+	sarah.CheckPage(t, srv.URL+"/family/children/"+leo+"/ehc", 200)
+	text, _ = sarah.Open(t, srv.URL+"/family/children/"+leo+"/ehc").Text(t, "main")
+	for _, want := range []string{"EHC plan in place", "Amira Hussain", "Review the EHC plan", "CFA s44(1)", "Final plan issued"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("Sarah's page does not say %q: %s", want, text)
+		}
+	}
+}

@@ -1,0 +1,348 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"joinedup/internal/access"
+	"joinedup/internal/apperr"
+	"joinedup/internal/casework"
+	"joinedup/internal/date"
+	"joinedup/internal/db"
+	"joinedup/internal/ehc"
+)
+
+// ehcCaseloadLimit is the most cases one caseload page lists.
+const ehcCaseloadLimit = 500
+
+// ehcCaseloadPage is a coordinator's or a team's EHC cases by next statutory date.
+type ehcCaseloadPage struct {
+	Rows                 []casework.Row
+	Total                int
+	Team, DueThisWeek    bool
+	Coordinator          string
+	ManagerView          bool // the actor may see the team view
+	Today                date.Date
+	Query, OtherView     string // the query string of this view, and of the other filter
+	TeamLink, PersonLink string
+}
+
+// ehcCaseload lists the EHC cases of the signed-in coordinator or, with
+// view=team, of the teams in their reach; due=week keeps those due this week.
+func (s *server) ehcCaseload(w http.ResponseWriter, r *http.Request) {
+	a, _ := actorOf(r.Context())
+	q := r.URL.Query()
+	scope, _ := a.Can(access.CaseView)
+	p := ehcCaseloadPage{DueThisWeek: q.Get("due") == "week", Coordinator: q.Get("coordinator"),
+		ManagerView: scope != access.ScopeOwn}
+	p.Team = p.ManagerView && q.Get("view") != "mine"
+	rows, total, err := casework.Caseload(r.Context(), s.db, a, casework.Filter{Team: p.Team, DueThisWeek: p.DueThisWeek, Coordinator: p.Coordinator}, ehcCaseloadLimit)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Rows, p.Total, p.Today = rows, total, todayOf()
+	s.page(w, r, "ehc-caseload.html", p)
+}
+
+// ehcCase shows a child's EHC case: where it stands and every deadline.
+func (s *server) ehcCase(w http.ResponseWriter, r *http.Request) {
+	a, _ := actorOf(r.Context())
+	c, err := casework.Get(r.Context(), s.db, a, r.PathValue("id"), access.CaseView)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.page(w, r, "ehc-case.html", c)
+}
+
+// familyEHC shows the family where their child's case stands, what happens
+// next and by when, and who their coordinator is.
+func (s *server) familyEHC(w http.ResponseWriter, r *http.Request) {
+	a, _ := actorOf(r.Context())
+	c, err := casework.Get(r.Context(), s.db, a, r.PathValue("id"), access.FamilyView)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.page(w, r, "family-ehc.html", c)
+}
+
+// option is one radio of a coded field.
+type option struct{ Value, Text string }
+
+// eventForm says which fields the form for one event type asks for.
+type eventForm struct {
+	Type, Heading  string
+	DateLabel      string
+	Code           string // the coded field's name, "" for none
+	CodeLegend     string
+	Codes          []option
+	Channel        bool
+	Contributor    bool
+	Received, To   bool
+	NoteLabel      string
+	NoteHint       string
+	PlanPermission bool // needs plan.issue
+}
+
+var (
+	sources = []option{{"parent", "A parent or carer"}, {"young_person", "The young person"}, {"setting", "A school, college or early years setting"},
+		{"health", "Health services"}, {"social_care", "Social care"}, {"other", "Someone else"}}
+	channels = []option{{"letter", "Letter"}, {"phone", "Phone call"}, {"email", "Email"}, {"in_person", "In person"}, {"online", "Online form"}}
+	reasons  = []option{{"setting_closure", "The school or setting was closed for at least 4 weeks"},
+		{"personal_circumstances", "Exceptional personal circumstances of the child or family"},
+		{"absent_from_area", "The child or family was away from the area for at least 4 weeks"},
+		{"missed_appointment", "The child or family missed an appointment with a body giving advice"}}
+)
+
+// eventForms are the forms staff record events with, in the order a case meets them.
+var eventForms = []eventForm{
+	{Type: "request_received", Heading: "Request for an EHC needs assessment received", DateLabel: "Date the request was received",
+		Code: "source", CodeLegend: "Who made the request", Codes: sources, Channel: true, NoteLabel: "What the request says (optional)"},
+	{Type: "la_responsible", Heading: "The council became responsible for the child", DateLabel: "Date the council became responsible", NoteLabel: "Where the child came from (optional)"},
+	{Type: "assessment_decision", Heading: "Decision whether to carry out an EHC needs assessment", DateLabel: "Date the family was told",
+		Code: "outcome", CodeLegend: "The decision", Codes: []option{{"assess", "Carry out an assessment"}, {"refuse", "Not to carry out an assessment"}},
+		NoteLabel: "Reasons for the decision", NoteHint: "Required for a decision not to assess: the family is told them, with their right to appeal"},
+	{Type: "advice_requested", Heading: "Advice requested", DateLabel: "Date the request for advice was sent", Contributor: true, Received: true, NoteLabel: "Note (optional)"},
+	{Type: "advice_received", Heading: "Advice received", DateLabel: "Date the advice arrived", Contributor: true, NoteLabel: "Note (optional)"},
+	{Type: "exception", Heading: "An exception to a time limit", DateLabel: "First day", Code: "reason", CodeLegend: "The reason", Codes: reasons,
+		To: true, Contributor: true, NoteLabel: "The evidence", NoteHint: "For example: letter from the school of 3 March confirming the closure"},
+	{Type: "no_plan_decision", Heading: "Decision not to issue an EHC plan", DateLabel: "Date the family was told", NoteLabel: "Reasons for the decision", PlanPermission: true},
+	{Type: "draft_plan_issued", Heading: "Draft EHC plan issued", DateLabel: "Date the draft was sent", NoteLabel: "Note (optional)", PlanPermission: true},
+	{Type: "final_plan_issued", Heading: "Final EHC plan issued", DateLabel: "Date the final plan was issued", NoteLabel: "Note (optional)", PlanPermission: true},
+	{Type: "review_meeting", Heading: "Annual review meeting held", DateLabel: "Date of the meeting", NoteLabel: "Note (optional)"},
+	{Type: "review_report_sent", Heading: "Annual review report sent", DateLabel: "Date the report was sent", NoteLabel: "Note (optional)"},
+	{Type: "review_decision", Heading: "Decision after the annual review", DateLabel: "Date the family was told",
+		Code: "outcome", CodeLegend: "The decision", Codes: []option{{"maintain", "Keep the plan as it is"}, {"amend", "Amend the plan"}, {"cease", "End the plan"}}, NoteLabel: "Reasons (optional)"},
+	{Type: "amendment_notice", Heading: "Proposed amendments sent to the family", DateLabel: "Date they were sent", NoteLabel: "Note (optional)"},
+	{Type: "amended_plan_issued", Heading: "Amended EHC plan issued", DateLabel: "Date the amended plan was issued", NoteLabel: "Note (optional)", PlanPermission: true},
+	{Type: "phase_transfer", Heading: "Phase transfer", DateLabel: "Date of the move", Code: "kind", CodeLegend: "The move",
+		Codes: []option{{"school", "Between schools (for example primary to secondary)"}, {"post16", "From secondary school to post-16"}, {"post16_other", "Between post-16 institutions"}}, NoteLabel: "Note (optional)"},
+}
+
+func formFor(typ string) (eventForm, bool) {
+	for _, f := range eventForms {
+		if f.Type == typ {
+			return f, true
+		}
+	}
+	return eventForm{}, false
+}
+
+// recordPage is the form for recording one event in a child's case.
+type recordPage struct {
+	Case   casework.Case
+	Forms  []eventForm // to choose from, when no type is chosen yet
+	Form   eventForm
+	Chosen bool
+	// The answers, as typed.
+	Date, To, Received               dateParts
+	Code, Contributor, Channel, Note string
+	Errors                           []apperr.Field
+}
+
+// dateParts is a GOV.UK date input's three fields.
+type dateParts struct{ Day, Month, Year string }
+
+// ehcRecordForm asks what happened, then the details of it.
+func (s *server) ehcRecordForm(w http.ResponseWriter, r *http.Request) {
+	p := recordPage{}
+	p.Form, p.Chosen = formFor(r.URL.Query().Get("type"))
+	s.recordRender(w, r, p)
+}
+
+// ehcRecord records an event; the form comes back with what is wrong, and nothing is stored.
+func (s *server) ehcRecord(w http.ResponseWriter, r *http.Request) {
+	a, _ := actorOf(r.Context())
+	p := recordPage{Code: r.PostFormValue("code"), Contributor: strings.TrimSpace(r.PostFormValue("contributor")),
+		Channel: r.PostFormValue("channel"), Note: r.PostFormValue("note"),
+		Date: partsOf(r, "date"), To: partsOf(r, "to"), Received: partsOf(r, "received")}
+	p.Form, p.Chosen = formFor(r.PostFormValue("type"))
+	in := casework.Input{Type: r.PostFormValue("type"), Code: p.Code, Contributor: p.Contributor, Channel: p.Channel, Note: p.Note}
+	var bad []apperr.Field
+	for _, f := range []struct {
+		name  string
+		parts dateParts
+		into  *date.Date
+	}{{"date", p.Date, &in.Date}, {"to", p.To, &in.To}, {"received", p.Received, &in.Received}} {
+		d, err := f.parts.date()
+		if err != nil {
+			bad = append(bad, apperr.Field{Name: f.name, Message: err.Error()})
+		}
+		*f.into = d
+	}
+	if len(bad) > 0 {
+		p.Errors = renameFields(bad)
+		s.recordRender(w, r, p)
+		return
+	}
+	_, err := casework.Add(r.Context(), s.db, a, r.PathValue("id"), in)
+	if fs := invalidFields(err); fs != nil {
+		p.Errors = renameFields(fs)
+		s.recordRender(w, r, p)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/staff/children/"+url.PathEscape(r.PathValue("id"))+"/ehc", http.StatusSeeOther)
+}
+
+// renameFields points each error at the input the summary links to, and
+// drops a repeat for the same field (the first is the clearer).
+func renameFields(fs []apperr.Field) []apperr.Field {
+	seen := map[string]bool{}
+	var out []apperr.Field
+	for _, f := range fs {
+		switch f.Name {
+		case "from":
+			f.Name = "date"
+		case "source", "outcome", "reason", "kind": // the coded field's input is "code"
+			f.Name = "code"
+		}
+		if seen[f.Name] {
+			continue
+		}
+		seen[f.Name] = true
+		if f.Message != "" {
+			f.Message = strings.ToUpper(f.Message[:1]) + f.Message[1:]
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func (s *server) recordRender(w http.ResponseWriter, r *http.Request, p recordPage) {
+	a, _ := actorOf(r.Context())
+	var err error
+	// The form is a change: the child must be in reach for case.edit.
+	if p.Case, err = casework.Get(r.Context(), s.db, a, r.PathValue("id"), access.CaseEdit); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, f := range eventForms {
+		if !f.PlanPermission || a.May(access.PlanIssue) {
+			p.Forms = append(p.Forms, f)
+		}
+	}
+	s.renderForm(w, r, "ehc-record.html", p, p.Errors)
+}
+
+func partsOf(r *http.Request, name string) dateParts {
+	return dateParts{strings.TrimSpace(r.PostFormValue(name + "-day")), strings.TrimSpace(r.PostFormValue(name + "-month")), strings.TrimSpace(r.PostFormValue(name + "-year"))}
+}
+
+// date reads the three fields: all empty is no date.
+func (p dateParts) date() (date.Date, error) {
+	if p.Day == "" && p.Month == "" && p.Year == "" {
+		return date.Date{}, nil
+	}
+	d, e1 := strconv.Atoi(p.Day)
+	m, e2 := strconv.Atoi(p.Month)
+	y, e3 := strconv.Atoi(p.Year)
+	if e1 != nil || e2 != nil || e3 != nil || m < 1 || m > 12 || d < 1 || d > 31 || y < 1900 || y > 2999 {
+		return date.Date{}, fmt.Errorf("enter a real date, for example 27 3 2026")
+	}
+	dt := date.Of(y, time.Month(m), d)
+	if dt.Day() != d {
+		return date.Date{}, fmt.Errorf("enter a real date: that month has no day %d", d)
+	}
+	return dt, nil
+}
+
+// todayOf is today for pages that say "due in N days".
+func todayOf() date.Date { return date.FromTime(db.Now()) }
+
+// deadlineWords and friends are the template's words for the clock's answers.
+func statusWords(s ehc.Status) string { return casework.StatusWords[s] }
+
+// ehcFuncs are the template functions the EHC pages use.
+var ehcFuncs = map[string]any{
+	"ehcStatus": statusWords,
+	"ehcStage":  func(s string) string { return casework.StageWords[s] },
+	"ehcType":   func(t ehc.Type) string { return casework.TypeWords[t.String()] },
+	"ehcMetBy":  func(rule string) string { return casework.MetBy[rule] },
+	"ehcState":  func(open []ehc.Deadline, today date.Date) casework.RAG { return casework.StateOf(open, today) },
+	"ehcDate":   func(d date.Date) string { return d.Time().Format("2 January 2006") },
+	// ehcWhen says how far a day is from today, in words.
+	"ehcWhen": func(d, today date.Date) string {
+		switch n := d.DaysSince(today); {
+		case n == 0:
+			return "today"
+		case n == 1:
+			return "tomorrow"
+		case n == -1:
+			return "yesterday"
+		case n > 1:
+			return fmt.Sprintf("in %d days", n)
+		default:
+			return fmt.Sprintf("%d days ago", -n)
+		}
+	},
+	"ehcCodeWords": codeWords,
+}
+
+// codeWords says a coded value (source, outcome, reason, kind, channel) in words.
+func codeWords(code string) string {
+	for _, list := range [][]option{sources, channels, reasons} {
+		for _, o := range list {
+			if o.Value == code {
+				return o.Text
+			}
+		}
+	}
+	for _, f := range eventForms {
+		for _, o := range f.Codes {
+			if o.Value == code {
+				return o.Text
+			}
+		}
+	}
+	return strings.ReplaceAll(code, "_", " ")
+}
+
+// dateInput is what the "dateInput" template draws: a GOV.UK date input.
+type dateInput struct {
+	Name, Legend, Hint, Error string
+	dateParts
+}
+
+func init() {
+	ehcFuncs["dateInput"] = func(errs []apperr.Field, name, legend, hint string, p dateParts) dateInput {
+		return dateInput{name, legend, hint, fieldError(errs, name), p}
+	}
+}
+
+// radios is what the "radios" template draws.
+type radios struct {
+	Name, Legend, Value, Error string
+	Options                    []option
+}
+
+func init() {
+	ehcFuncs["ehcRadios"] = func(errs []apperr.Field, name, legend string, opts any, value string) radios {
+		rs := radios{Name: name, Legend: legend, Value: value, Error: fieldError(errs, name)}
+		switch o := opts.(type) {
+		case []option:
+			rs.Options = o
+		case []eventForm:
+			for _, f := range o {
+				rs.Options = append(rs.Options, option{f.Type, f.Heading})
+			}
+		}
+		return rs
+	}
+	ehcFuncs["ehcChannels"] = func() []option { return channels }
+	ehcFuncs["ehcContributorLabel"] = func(typ string) string {
+		if typ == "exception" {
+			return "The body whose appointment was missed (only for a missed appointment)"
+		}
+		return "The body giving advice"
+	}
+}
