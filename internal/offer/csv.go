@@ -194,7 +194,7 @@ func ReadCSV(ctx context.Context, st *Store, r io.Reader, now time.Time) ([]Feed
 		blank := true
 		for name, i := range col {
 			if i-1 < len(rec) {
-				cells[name] = strings.TrimSpace(unneutralise(rec[i-1]))
+				cells[name] = strings.Trim(unneutralise(rec[i-1]), " ") // a leading tab or CR is kept as text
 				blank = blank && cells[name] == ""
 			}
 		}
@@ -429,6 +429,16 @@ func (b *csvBuilder) service(c map[string]string, stored map[string]Service, whe
 		}
 	case text != "":
 		s.Schedules = []Schedule{{ID: uuid.NewString(), Description: text}}
+	}
+	if p.count == before { // the service's own rules, named by column
+		if err := s.Validate(); err != nil {
+			var e *apperr.Error
+			if errors.As(err, &e) {
+				for _, f := range e.Fields {
+					p.add(where, strings.Replace(f.Name, "organization", "organisation", 1), f.Message)
+				}
+			}
+		}
 	}
 	return s, p.count == before
 }

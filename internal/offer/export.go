@@ -34,7 +34,8 @@ func (st *Store) ExportCSV(ctx context.Context, w io.Writer) (int, error) {
 	bw := bufio.NewWriter(w)
 	bw.WriteString("\ufeff") // spreadsheets take a file with a BOM as UTF-8
 	cw := csv.NewWriter(bw)
-	cw.UseCRLF = true // what spreadsheets write (RFC 4180)
+	// Lines end in LF, which spreadsheets read: with UseCRLF the writer
+	// would drop a lone CR inside a cell, and the file would not read back.
 	if err := cw.Write(csvColumns); err != nil {
 		return 0, err
 	}

@@ -553,6 +553,13 @@ func (pl *importPlan) apply(ctx context.Context, l *db.Loader, now time.Time) er
 			return err
 		}
 	}
+	// New services first: the loader writes tables in the order they were
+	// first used, so offer_services must come before the nested tables.
+	for _, s := range pl.newServices {
+		if err := LoadService(l, s); err != nil {
+			return err
+		}
+	}
 	// A changed service keeps its row (and whatever refers to it); its
 	// nested rows are replaced. Children go before their parents.
 	if ids := ids(pl.changedServices, func(s Service) string { return s.ID }); len(ids) > 0 {
@@ -589,11 +596,6 @@ func (pl *importPlan) apply(ctx context.Context, l *db.Loader, now time.Time) er
 			return err
 		}
 		if err := loadNested(l, s); err != nil {
-			return err
-		}
-	}
-	for _, s := range pl.newServices {
-		if err := LoadService(l, s); err != nil {
 			return err
 		}
 	}
