@@ -215,6 +215,12 @@ func decodeService(raw []byte, where string, p *problems) (Service, bool) {
 	var pe *time.ParseError
 	switch {
 	case err == nil:
+		// Checked here too, so a feed's problems are all told at once.
+		prepare(&s)
+		if err := s.Validate(); err != nil {
+			p.addErr(where, err)
+			return s, false
+		}
 		return s, true
 	case errors.As(err, &te):
 		p.add(where, te.Field, fmt.Sprintf("must be %s, not %s", kindName(te.Type), te.Value))

@@ -114,12 +114,7 @@ func plan(ctx context.Context, st *Store, items []FeedItem) (*importPlan, error)
 	for i := range items {
 		it := &items[i]
 		s := &it.Service
-		if s.Status == "" {
-			s.Status = Active
-		}
-		if s.OrganizationID == "" && s.Organization != nil {
-			s.OrganizationID = s.Organization.ID
-		}
+		prepare(s)
 		if s.Organization != nil && s.Organization.ID != "" && s.Organization.ID != s.OrganizationID {
 			p.add(it.Where, "organization.id", "is not the service's organization_id")
 		}
@@ -476,6 +471,16 @@ func plan(ctx context.Context, st *Store, items []FeedItem) (*importPlan, error)
 		}
 	}
 	return pl, nil
+}
+
+// prepare fills the defaults a feed may leave out.
+func prepare(s *Service) {
+	if s.Status == "" {
+		s.Status = Active
+	}
+	if s.OrganizationID == "" && s.Organization != nil {
+		s.OrganizationID = s.Organization.ID
+	}
 }
 
 func isStoredTerm(ctx context.Context, st *Store, id string) bool {
