@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"reflect"
 	"strconv"
 	"strings"
@@ -93,14 +94,31 @@ func ReadFeed(r io.Reader) ([]FeedItem, error) {
 }
 
 func readBounded(r io.Reader, limit int64) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
+	var buf bytes.Buffer
+	if size := sizeOf(r); size > 0 && size <= limit {
+		buf.Grow(int(size) + bytes.MinRead) // one allocation, not a doubling series
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(r, limit+1)); err != nil {
 		return nil, err
 	}
+	data := buf.Bytes()
 	if int64(len(data)) > limit {
 		return nil, apperr.Errorf(apperr.Invalid, "the feed is larger than %d MiB, the most one import reads: split it, or import by URL page by page", limit>>20)
 	}
 	return data, nil
+}
+
+// sizeOf is what r says its size is, or 0.
+func sizeOf(r io.Reader) int64 {
+	switch x := r.(type) {
+	case interface{ Len() int }:
+		return int64(x.Len())
+	case interface{ Stat() (os.FileInfo, error) }:
+		if fi, err := x.Stat(); err == nil && fi.Mode().IsRegular() {
+			return fi.Size()
+		}
+	}
+	return 0
 }
 
 // envelope is what a paged feed says about its pages.

@@ -613,7 +613,16 @@ func (pl *importPlan) apply(ctx context.Context, l *db.Loader, now time.Time) er
 			return err
 		}
 	}
-	return SettleSearch(l)
+	if err := SettleSearch(l); err != nil {
+		return err
+	}
+	if l.Dialect() == db.Postgres && len(pl.newServices) > 1000 {
+		// Fresh statistics after a bulk load: with the empty table's, the
+		// planner scans whole tables for the next import's lookups by id.
+		return exec("ANALYZE offer_services, offer_service_at_locations, offer_schedules, offer_contacts, offer_phones, " +
+			"offer_cost_options, offer_service_areas, offer_attributes, offer_locations, offer_addresses, offer_accessibility")
+	}
+	return nil
 }
 
 // canonical is a service reduced to what an import compares: what the API
