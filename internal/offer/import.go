@@ -282,8 +282,7 @@ func plan(ctx context.Context, st *Store, items []FeedItem) (*importPlan, error)
 	final := map[string]TaxonomyTerm{} // every term the services will carry
 	newTax := map[string]bool{}
 	for _, id := range termIDs {
-		t, stored := storedTerms[id], false
-		if _, stored = storedTerms[id]; stored {
+		if t, stored := storedTerms[id]; stored {
 			if f := terms[id]; f.Name != "" {
 				upd := t
 				upd.Name, upd.Description, upd.Code, upd.TermURI = f.Name, cmp.Or(f.Description, f.Name), f.Code, f.TermURI

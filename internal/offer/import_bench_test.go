@@ -126,7 +126,7 @@ func BenchmarkImport20k(b *testing.B) {
 			for range b.N {
 				run(b, d, 0)
 			}
-			b.ReportMetric((cpuTime() - before).Seconds()/float64(b.N), "cpu-s/op")
+			b.ReportMetric((cpuTime()-before).Seconds()/float64(b.N), "cpu-s/op")
 		})
 	}
 }
