@@ -285,6 +285,9 @@ func offerExport(ctx context.Context, env Env, args []string) error {
 	}
 	defer os.Remove(tmp.Name())
 	n, err := write(ctx, tmp)
+	if err == nil {
+		err = tmp.Chmod(0o644) // the directory is public: readable like any export
+	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}

@@ -26,7 +26,7 @@ import (
 // JSON) and the field at fault, and the rest are still checked.
 
 // MaxFeedBytes bounds what one import reads, over all its pages: a
-// 20,000-service directory is about 60 MiB of ndjson, and the whole feed is
+// 20,000-service directory is about 110 MiB of ndjson, and the whole feed is
 // held in memory to compare it with the directory before anything is
 // written. A larger feed is refused, not truncated.
 const MaxFeedBytes = 256 << 20
