@@ -181,9 +181,13 @@ func ReadCSV(ctx context.Context, st *Store, r io.Reader, now time.Time) ([]Feed
 		if err == io.EOF {
 			break
 		}
-		if err != nil {
-			p.add("", "", csvError(err).Error())
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			p.add(fmt.Sprintf("line %d", pe.Line), "", pe.Err.Error()+": a cell with a quote in it must be quoted whole, with quotes doubled")
 			break
+		}
+		if err != nil {
+			return nil, err
 		}
 		line, _ := cr.FieldPos(0)
 		if len(rec) > len(header) {
