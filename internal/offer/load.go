@@ -107,6 +107,14 @@ func LoadOrganization(l *db.Loader, o Organization, modified time.Time) error {
 
 // LoadLocation queues a location with its addresses and accessibility.
 func LoadLocation(l *db.Loader, loc Location, modified time.Time) error {
+	if err := loc.validate(); err != nil {
+		return err
+	}
+	return loadLocation(l, loc, modified)
+}
+
+// validate checks a location as LoadLocation needs it.
+func (loc Location) validate() error {
 	var fs apperr.Fields
 	checkID(&fs, "id", loc.ID)
 	if !slices.Contains([]string{Physical, Postal, Virtual}, loc.LocationType) {
@@ -127,11 +135,22 @@ func LoadLocation(l *db.Loader, loc Location, modified time.Time) error {
 			fs.Add("addresses.postal_code", "is not a UK postcode")
 		}
 	}
-	if err := fs.Err("location " + loc.Name); err != nil {
-		return err
-	}
+	return fs.Err("location " + loc.Name)
+}
+
+// loadLocation queues a valid location's rows.
+func loadLocation(l *db.Loader, loc Location, modified time.Time) error {
 	err := l.Add("offer_locations", locationCols, loc.ID, loc.LocationType, null(loc.Name), null(loc.Description),
 		nullFloat(loc.Latitude), nullFloat(loc.Longitude), null(loc.ExternalIdentifier), null(loc.ExternalIdentifierType), modified.UTC())
+	if err != nil {
+		return err
+	}
+	return loadPlaces(l, loc)
+}
+
+// loadPlaces queues a location's addresses and accessibility.
+func loadPlaces(l *db.Loader, loc Location) error {
+	var err error
 	for _, a := range loc.Addresses {
 		if err != nil {
 			return err
@@ -181,6 +200,16 @@ func LoadService(l *db.Loader, s Service) error {
 	err = l.Add("offer_services", serviceCols, s.ID, s.OrganizationID, s.Name, null(s.Description), null(s.URL), null(s.Email),
 		s.Status, null(s.Fees), null(s.Accreditations), nullInt(s.MinimumAge), nullInt(s.MaximumAge), s.AssuredDate,
 		null(s.AssurerEmail), null(s.Alert), keywords(s), summary, s.LastModified.UTC(), s.LastChecked.UTC())
+	if err != nil {
+		return err
+	}
+	return loadNested(l, s)
+}
+
+// loadNested queues the rows nested in a valid service (an import replacing
+// a service writes its own row apart).
+func loadNested(l *db.Loader, s Service) error {
+	var err error
 	add := func(table string, cols []string, values ...any) {
 		if err == nil {
 			err = l.Add(table, cols, values...)
