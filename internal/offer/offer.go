@@ -54,7 +54,7 @@ type Service struct {
 	CostOptions        []CostOption        `json:"cost_options,omitempty"`
 	Contacts           []Contact           `json:"contacts,omitempty"`
 	Attributes         []Attribute         `json:"attributes,omitempty"`
-	LastChecked        time.Time           `json:"-"` // ours: when the provider last confirmed it (written, not yet read)
+	LastChecked        time.Time           `json:"-"` // ours: when the provider last confirmed it
 }
 
 // Statuses a service may have (HSDS).

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -53,6 +54,7 @@ func parseTemplates(a *assets) (map[string]*template.Template, error) {
 			return navItem{Href: href, Text: text, Current: v.Current == href, Active: v.Section == section}
 		},
 	}
+	maps.Copy(funcs, offerFuncs)
 	base, err := template.New(layout).Funcs(funcs).ParseFS(templateFiles, "templates/"+layout, "templates/"+components)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,223 @@
+package offer
+
+import (
+	"context"
+	"math"
+	"strings"
+
+	"joinedup/internal/db"
+)
+
+// Families' search (the public pages): the same filters as the API, plus
+// distance from a postcode over services (not services at locations), and
+// for each result what a list shows and what says why it matched.
+
+// Hit is one service in a family's search results: its one-to-one fields and
+// organisation, its taxonomy terms (Attributes, each with its term) and the
+// places it runs at (ServiceAtLocations, each with its location and address).
+type Hit struct {
+	Service
+	// Distance is in metres from Filter.Near to the service's nearest place;
+	// nil without Near, or for a service with no place (online, by phone).
+	Distance *float64
+}
+
+// Search lists the services f matches for families, a page at a time.
+//
+// With f.Near the order is the rule the search page explains: first the
+// services with a place, nearest place first (with f.Within, only those
+// within it); then the services with no place, which families anywhere can
+// use (online, by phone), by best match to the words or else by name.
+// Without f.Near, by best match to the words, else by name.
+func (st *Store) Search(ctx context.Context, f Filter, p Page) (List[Hit], error) {
+	q := &query{windowed: st.DB.Dialect == db.Postgres}
+	st.filter(q, f)
+	if q.none {
+		return List[Hit]{}, nil
+	}
+	if f.Near != nil {
+		// The nearest place of each service, as a squared distance in metres
+		// (equirectangular, as Distance); NULL for a service with no place.
+		lat, lon := q.arg(f.Near.Latitude), q.arg(f.Near.Longitude)
+		ky, kx := q.arg(metresPerDegree), q.arg(f.Near.metresPerLongitude())
+		dy, dx := "((l.latitude - "+lat+") * "+ky+")", "((l.longitude - "+lon+") * "+kx+")"
+		q.join = ` LEFT JOIN (SELECT sal.service_id, MIN(` + dy + " * " + dy + " + " + dx + " * " + dx + `) AS dist2
+			FROM offer_service_at_locations sal JOIN offer_locations l ON l.id = sal.location_id
+			WHERE l.latitude IS NOT NULL GROUP BY sal.service_id) d ON d.service_id = s.id`
+		q.order = append([]orderTerm{{"CASE WHEN d.dist2 IS NULL THEN 1 ELSE 0 END", ""}, {"d.dist2", ""}}, q.order...)
+		if f.Within > 0 {
+			q.where("(d.dist2 IS NULL OR d.dist2 <= " + q.arg(f.Within*f.Within) + ")")
+		}
+	}
+	q.orderBy("s.name", "")
+	l, err := servicesPage(ctx, st, q, p, serviceSelect, "JOIN offer_organizations o ON o.id = s.organization_id", func(scan scanner) (Hit, error) {
+		var h Hit
+		err := scan(serviceDest(&h.Service)...)
+		h.Service = h.Service.tidy()
+		return h, err
+	})
+	if err != nil || len(l.Items) == 0 {
+		return l, err
+	}
+	svcs := make([]*Service, len(l.Items))
+	for i := range l.Items {
+		svcs[i] = &l.Items[i].Service
+	}
+	if err := st.brief(ctx, svcs); err != nil {
+		return l, err
+	}
+	if f.Near != nil {
+		for i := range l.Items {
+			l.Items[i].Distance = nearest(*f.Near, &l.Items[i].Service)
+		}
+	}
+	return l, nil
+}
+
+// nearest is the distance from p to the nearest of s's places, or nil.
+func nearest(p Point, s *Service) *float64 {
+	best := math.Inf(1)
+	for _, sal := range s.ServiceAtLocations {
+		if l := sal.Location; l != nil && l.Latitude != nil && l.Longitude != nil {
+			best = min(best, Distance(p, Point{*l.Latitude, *l.Longitude}))
+		}
+	}
+	if math.IsInf(best, 1) {
+		return nil
+	}
+	return &best
+}
+
+// brief reads what a list of results shows besides the service itself: its
+// taxonomy terms, and its places with their addresses (two statements for the
+// whole page).
+func (st *Store) brief(ctx context.Context, svcs []*Service) error {
+	byID := make(map[string]*Service, len(svcs))
+	ids := make([]string, len(svcs))
+	for i, s := range svcs {
+		byID[s.ID], ids[i] = s, s.ID
+	}
+	q := &query{}
+	in := q.in(ids)
+	err := st.each(ctx, `SELECT a.id, a.service_id, a.link_type, a.value, `+termSelect+` FROM offer_attributes a
+		JOIN offer_taxonomy_terms t ON t.id = a.taxonomy_term_id JOIN offer_taxonomies x ON x.id = t.taxonomy_id
+		WHERE a.service_id IN `+in+` ORDER BY a.service_id, x.name, t.name, a.id`, q.args, func(scan scanner) error {
+		a := Attribute{TaxonomyTerm: &TaxonomyTerm{}}
+		if err := scan(append([]any{&a.ID, &a.LinkID, text(&a.LinkType), text(&a.Value)}, termDest(a.TaxonomyTerm)...)...); err != nil {
+			return err
+		}
+		a.TaxonomyTermID = a.TaxonomyTerm.ID
+		byID[a.LinkID].Attributes = append(byID[a.LinkID].Attributes, a)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return st.each(ctx, `SELECT sal.id, sal.service_id, `+locationSelect+`, ad.id, ad.address_1, ad.city, ad.postal_code
+		FROM offer_service_at_locations sal JOIN offer_locations l ON l.id = sal.location_id
+		LEFT JOIN offer_addresses ad ON ad.location_id = l.id
+		WHERE sal.service_id IN `+in+` ORDER BY sal.service_id, l.name, sal.id, ad.id`, q.args, func(scan scanner) error {
+		sal := ServiceAtLocation{Location: &Location{}}
+		var a Address
+		if err := scan(append(append([]any{&sal.ID, &sal.ServiceID}, locationDest(sal.Location)...),
+			text(&a.ID), text(&a.Address1), text(&a.City), text(&a.PostalCode))...); err != nil {
+			return err
+		}
+		s := byID[sal.ServiceID]
+		if n := len(s.ServiceAtLocations); n > 0 && s.ServiceAtLocations[n-1].ID == sal.ID {
+			sal = s.ServiceAtLocations[n-1]
+		} else {
+			sal.LocationID = sal.Location.ID
+			s.ServiceAtLocations = append(s.ServiceAtLocations, sal)
+		}
+		if a.ID != "" {
+			sal.Location.Addresses = append(sal.Location.Addresses, a)
+		}
+		return nil
+	})
+}
+
+// Facet is a taxonomy families filter by, with its terms.
+type Facet struct {
+	Taxonomy
+	// Terms are the taxonomy's top terms in name order, each followed by its children.
+	Terms []TaxonomyTerm
+}
+
+// Facets reads every taxonomy with its terms, keyed by taxonomy name, in one statement.
+func (st *Store) Facets(ctx context.Context) (map[string]*Facet, error) {
+	out := map[string]*Facet{}
+	var terms []TaxonomyTerm
+	err := st.each(ctx, `SELECT x.id, x.name, x.description, `+termSelect+` FROM offer_taxonomy_terms t
+		JOIN offer_taxonomies x ON x.id = t.taxonomy_id ORDER BY x.name, t.name, t.id`, nil, func(scan scanner) error {
+		var x Taxonomy
+		var t TaxonomyTerm
+		if err := scan(append([]any{&x.ID, &x.Name, &x.Description}, termDest(&t)...)...); err != nil {
+			return err
+		}
+		if out[x.Name] == nil {
+			out[x.Name] = &Facet{Taxonomy: x}
+		}
+		terms = append(terms, t)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	children := map[string][]TaxonomyTerm{}
+	for _, t := range terms {
+		if t.ParentID != "" {
+			children[t.ParentID] = append(children[t.ParentID], t)
+		}
+	}
+	for _, t := range terms {
+		if t.ParentID == "" {
+			f := out[t.Taxonomy]
+			f.Terms = append(append(f.Terms, t), children[t.ID]...)
+		}
+	}
+	return out, nil
+}
+
+// Term finds a term of the facet by its code (HSDS "term"), or nil.
+func (f *Facet) Term(code string) *TaxonomyTerm {
+	if f == nil {
+		return nil
+	}
+	code = strings.ToLower(strings.TrimSpace(code))
+	for i := range f.Terms {
+		if f.Terms[i].Code == code {
+			return &f.Terms[i]
+		}
+	}
+	return nil
+}
+
+// Shortlist returns the services with ids that still exist, fully nested, in
+// the order of ids (the order a family added them). Unknown ids are left out.
+func (st *Store) Shortlist(ctx context.Context, ids []string) ([]Service, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	l, err := st.Services(ctx, Filter{IDs: ids}, Page{Number: 1, Size: len(ids)})
+	if err != nil || len(l.Items) == 0 {
+		return nil, err
+	}
+	byID := map[string]*Service{}
+	ptrs := make([]*Service, len(l.Items))
+	for i := range l.Items {
+		ptrs[i] = &l.Items[i]
+		byID[l.Items[i].ID] = &l.Items[i]
+	}
+	if err := st.details(ctx, ptrs, true); err != nil {
+		return nil, err
+	}
+	out := make([]Service, 0, len(l.Items))
+	for _, id := range ids {
+		if s := byID[id]; s != nil {
+			out = append(out, *s)
+			delete(byID, id)
+		}
+	}
+	return out, nil
+}
