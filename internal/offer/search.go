@@ -12,9 +12,10 @@ import (
 // distance from a postcode over services (not services at locations), and
 // for each result what a list shows and what says why it matched.
 
-// Hit is one service in a family's search results: its one-to-one fields and
-// organisation, its taxonomy terms (Attributes, each with its term) and the
-// places it runs at (ServiceAtLocations, each with its location and address).
+// Hit is one service in a family's search results: what a list shows of it
+// (hitSelect) and its organisation's name, its taxonomy terms (Attributes,
+// term ids only) and the places it runs at (ServiceAtLocations, each with
+// its location's kind and point and its town).
 type Hit struct {
 	Service
 	// Distance is in metres from Filter.Near to the service's nearest place;
@@ -50,9 +51,9 @@ func (st *Store) Search(ctx context.Context, f Filter, p Page) (List[Hit], error
 		}
 	}
 	q.orderBy("s.name", "")
-	l, err := servicesPage(ctx, st, q, p, serviceSelect, "JOIN offer_organizations o ON o.id = s.organization_id", func(scan scanner) (Hit, error) {
+	l, err := servicesPage(ctx, st, q, p, hitSelect, "JOIN offer_organizations o ON o.id = s.organization_id", func(scan scanner) (Hit, error) {
 		var h Hit
-		err := scan(serviceDest(&h.Service)...)
+		err := scan(hitDest(&h.Service)...)
 		h.Service = h.Service.tidy()
 		return h, err
 	})
@@ -88,9 +89,22 @@ func nearest(p Point, s *Service) *float64 {
 	return &best
 }
 
+// hitSelect is what a list of results shows of a service: fewer columns
+// than serviceSelect, since reading each column of each row is much of a
+// search's cost on SQLite.
+const hitSelect = `s.id, s.organization_id, s.name, s.description, s.status, s.fees, s.minimum_age, s.maximum_age, s.alert,
+	s.last_checked, o.name`
+
+func hitDest(s *Service) []any {
+	s.Organization = &Organization{}
+	return []any{&s.ID, &s.OrganizationID, &s.Name, text(&s.Description), &s.Status, text(&s.Fees), intOrNil{&s.MinimumAge},
+		intOrNil{&s.MaximumAge}, text(&s.Alert), &s.LastChecked, &s.Organization.Name}
+}
+
 // brief reads what a list of results shows besides the service itself: its
-// taxonomy terms, and its places with their addresses (two statements for the
-// whole page).
+// taxonomy terms, as ids only (Attributes with TaxonomyTermID and no
+// TaxonomyTerm: the caller has the taxonomies, see Facets), and the kind,
+// point and town of each of its places. Two narrow statements for the page.
 func (st *Store) brief(ctx context.Context, svcs []*Service) error {
 	byID := make(map[string]*Service, len(svcs))
 	ids := make([]string, len(svcs))
@@ -99,39 +113,36 @@ func (st *Store) brief(ctx context.Context, svcs []*Service) error {
 	}
 	q := &query{}
 	in := q.in(ids)
-	err := st.each(ctx, `SELECT a.id, a.service_id, a.link_type, a.value, `+termSelect+` FROM offer_attributes a
-		JOIN offer_taxonomy_terms t ON t.id = a.taxonomy_term_id JOIN offer_taxonomies x ON x.id = t.taxonomy_id
-		WHERE a.service_id IN `+in+` ORDER BY a.service_id, x.name, t.name, a.id`, q.args, func(scan scanner) error {
-		a := Attribute{TaxonomyTerm: &TaxonomyTerm{}}
-		if err := scan(append([]any{&a.ID, &a.LinkID, text(&a.LinkType), text(&a.Value)}, termDest(a.TaxonomyTerm)...)...); err != nil {
+	err := st.each(ctx, `SELECT service_id, taxonomy_term_id FROM offer_attributes WHERE service_id IN `+in+`
+		ORDER BY service_id, taxonomy_term_id`, q.args, func(scan scanner) error {
+		var a Attribute
+		if err := scan(&a.LinkID, &a.TaxonomyTermID); err != nil {
 			return err
 		}
-		a.TaxonomyTermID = a.TaxonomyTerm.ID
 		byID[a.LinkID].Attributes = append(byID[a.LinkID].Attributes, a)
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	return st.each(ctx, `SELECT sal.id, sal.service_id, `+locationSelect+`, ad.id, ad.address_1, ad.city, ad.postal_code
+	return st.each(ctx, `SELECT sal.service_id, sal.id, l.location_type, l.latitude, l.longitude, ad.city
 		FROM offer_service_at_locations sal JOIN offer_locations l ON l.id = sal.location_id
 		LEFT JOIN offer_addresses ad ON ad.location_id = l.id
 		WHERE sal.service_id IN `+in+` ORDER BY sal.service_id, l.name, sal.id, ad.id`, q.args, func(scan scanner) error {
 		sal := ServiceAtLocation{Location: &Location{}}
-		var a Address
-		if err := scan(append(append([]any{&sal.ID, &sal.ServiceID}, locationDest(sal.Location)...),
-			text(&a.ID), text(&a.Address1), text(&a.City), text(&a.PostalCode))...); err != nil {
+		var city string
+		if err := scan(&sal.ServiceID, &sal.ID, &sal.Location.LocationType, floatOrNil{&sal.Location.Latitude},
+			floatOrNil{&sal.Location.Longitude}, text(&city)); err != nil {
 			return err
 		}
 		s := byID[sal.ServiceID]
 		if n := len(s.ServiceAtLocations); n > 0 && s.ServiceAtLocations[n-1].ID == sal.ID {
 			sal = s.ServiceAtLocations[n-1]
 		} else {
-			sal.LocationID = sal.Location.ID
 			s.ServiceAtLocations = append(s.ServiceAtLocations, sal)
 		}
-		if a.ID != "" {
-			sal.Location.Addresses = append(sal.Location.Addresses, a)
+		if city != "" {
+			sal.Location.Addresses = append(sal.Location.Addresses, Address{City: city})
 		}
 		return nil
 	})

@@ -178,7 +178,7 @@ func TestFamiliesSearchResultDetails(t *testing.T) {
 		if clinic.Distance == nil || math.Abs(*clinic.Distance-21740) > 200 {
 			t.Errorf("the clinic's distance %v, want about 21.7 km", clinic.Distance)
 		}
-		if n := len(clinic.Attributes); n != 2 {
+		if n := len(clinic.Attributes); n != 2 || clinic.Attributes[0].TaxonomyTermID == "" {
 			t.Errorf("the clinic has %d terms, want 2 (free, hearing and sight)", n)
 		}
 		if len(swim.ServiceAtLocations) != 1 || swim.ServiceAtLocations[0].Location.Addresses[0].City != "Worcester" {

@@ -68,20 +68,53 @@ type facetCache struct {
 	mu    sync.Mutex
 	at    time.Time
 	f     map[string]*offer.Facet
+	terms map[string]*offer.TaxonomyTerm // every facet's terms by id
 }
 
 func (c *facetCache) get(ctx context.Context) (map[string]*offer.Facet, error) {
+	f, _, err := c.both(ctx)
+	return f, err
+}
+
+func (c *facetCache) both(ctx context.Context) (map[string]*offer.Facet, map[string]*offer.TaxonomyTerm, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.f != nil && time.Since(c.at) < time.Minute {
-		return c.f, nil
+		return c.f, c.terms, nil
 	}
 	f, err := c.store.Facets(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	c.f, c.at = f, time.Now()
-	return f, nil
+	terms := map[string]*offer.TaxonomyTerm{}
+	for _, x := range f {
+		for i := range x.Terms {
+			terms[x.Terms[i].ID] = &x.Terms[i]
+		}
+	}
+	c.f, c.terms, c.at = f, terms, time.Now()
+	return f, terms, nil
+}
+
+// search is Store.Search with each result's terms filled in from the taxonomies.
+func (s *server) search(ctx context.Context, f offer.Filter, p offer.Page) (offer.List[offer.Hit], error) {
+	_, terms, err := s.facets.both(ctx)
+	if err != nil {
+		return offer.List[offer.Hit]{}, err
+	}
+	l, err := s.offer.Search(ctx, f, p)
+	for i := range l.Items {
+		as := l.Items[i].Attributes
+		for j := range as {
+			if t := terms[as[j].TaxonomyTermID]; t != nil {
+				as[j].TaxonomyTerm = t
+			}
+		}
+		// Names in order, as a family reads them; a term the cache does not know yet is left out.
+		l.Items[i].Attributes = slices.DeleteFunc(as, func(a offer.Attribute) bool { return a.TaxonomyTerm == nil })
+		slices.SortFunc(l.Items[i].Attributes, func(a, b offer.Attribute) int { return strings.Compare(a.TaxonomyTerm.Name, b.TaxonomyTerm.Name) })
+	}
+	return l, err
 }
 
 // searchForm is what a family asked for, as typed, and what it means.
@@ -308,7 +341,7 @@ func (s *server) services(w http.ResponseWriter, r *http.Request) {
 	p.CategoryTerms, p.NeedTerms, p.AccessTerms = terms(taxCategories), terms(taxNeeds), terms(taxAccess)
 	p.CostTerms, p.DeliveryTerms, p.CollectionTerms = terms(taxCost), terms(taxDelivery), terms(taxCollections)
 	if len(errs) == 0 {
-		l, err := s.offer.Search(ctx, f.filter, offer.Page{Number: f.Page, Size: resultsPerPage})
+		l, err := s.search(ctx, f.filter, offer.Page{Number: f.Page, Size: resultsPerPage})
 		if err != nil {
 			s.serverError(w, r, err)
 			return
@@ -695,7 +728,7 @@ func (s *server) collections(ctx context.Context, codes ...[2]string) (collectio
 	for _, c := range codes {
 		cl := collectionList{Title: c[1], Code: c[0]}
 		if t := facets[taxCollections].Term(c[0]); t != nil {
-			l, err := s.offer.Search(ctx, offer.Filter{Terms: []string{t.ID}}, offer.Page{Number: 1, Size: 50})
+			l, err := s.search(ctx, offer.Filter{Terms: []string{t.ID}}, offer.Page{Number: 1, Size: 50})
 			if err != nil {
 				return p, err
 			}
