@@ -3,6 +3,7 @@ package offer
 import (
 	"context"
 	"math"
+	"strconv"
 	"strings"
 
 	"joinedup/internal/db"
@@ -51,20 +52,50 @@ func (st *Store) Search(ctx context.Context, f Filter, p Page) (List[Hit], error
 		}
 	}
 	q.orderBy("s.name", "")
-	l, err := servicesPage(ctx, st, q, p, hitSelect, "JOIN offer_organizations o ON o.id = s.organization_id", func(scan scanner) (Hit, error) {
+	// What the list shows besides the service's own columns comes in the
+	// same statement, aggregated per page row: its term ids, and its places
+	// as kind, latitude, longitude and town (one statement instead of three:
+	// each statement and each bound id cost more than the rows on SQLite).
+	agg := "group_concat"
+	if st.DB.Dialect == db.Postgres {
+		agg = "string_agg"
+	}
+	unit, record := q.arg(unitSep), q.arg(recordSep)
+	cols := hitSelect + `, (SELECT ` + agg + `(a.taxonomy_term_id, CAST(` + unit + ` AS TEXT)) FROM offer_attributes a WHERE a.service_id = s.id),
+		(SELECT ` + agg + `(l.location_type || CAST(` + unit + ` AS TEXT) || COALESCE(CAST(l.latitude AS TEXT), '') || CAST(` + unit + ` AS TEXT)
+			|| COALESCE(CAST(l.longitude AS TEXT), '') || CAST(` + unit + ` AS TEXT) || COALESCE(ad.city, ''), CAST(` + record + ` AS TEXT))
+		FROM offer_service_at_locations sal JOIN offer_locations l ON l.id = sal.location_id
+		LEFT JOIN offer_addresses ad ON ad.location_id = l.id WHERE sal.service_id = s.id)`
+	l, err := servicesPage(ctx, st, q, p, cols, "JOIN offer_organizations o ON o.id = s.organization_id", func(scan scanner) (Hit, error) {
 		var h Hit
-		err := scan(hitDest(&h.Service)...)
+		var terms, places string
+		if err := scan(append(hitDest(&h.Service), text(&terms), text(&places))...); err != nil {
+			return h, err
+		}
 		h.Service = h.Service.tidy()
-		return h, err
+		for t := range strings.SplitSeq(terms, unitSep) {
+			if t != "" {
+				h.Attributes = append(h.Attributes, Attribute{LinkID: h.ID, TaxonomyTermID: t})
+			}
+		}
+		for pl := range strings.SplitSeq(places, recordSep) {
+			if f := strings.Split(pl, unitSep); len(f) == 4 {
+				loc := &Location{LocationType: f[0]}
+				if lat, err := strconv.ParseFloat(f[1], 64); err == nil {
+					loc.Latitude = &lat
+				}
+				if lon, err := strconv.ParseFloat(f[2], 64); err == nil {
+					loc.Longitude = &lon
+				}
+				if f[3] != "" {
+					loc.Addresses = []Address{{City: f[3]}}
+				}
+				h.ServiceAtLocations = append(h.ServiceAtLocations, ServiceAtLocation{ServiceID: h.ID, Location: loc})
+			}
+		}
+		return h, nil
 	})
 	if err != nil || len(l.Items) == 0 {
-		return l, err
-	}
-	svcs := make([]*Service, len(l.Items))
-	for i := range l.Items {
-		svcs[i] = &l.Items[i].Service
-	}
-	if err := st.brief(ctx, svcs); err != nil {
 		return l, err
 	}
 	if f.Near != nil {
@@ -89,6 +120,10 @@ func nearest(p Point, s *Service) *float64 {
 	return &best
 }
 
+// The separators of the fields and records aggregated into one column: ASCII's
+// own, which no name or town holds.
+const unitSep, recordSep = "\x1f", "\x1e"
+
 // hitSelect is what a list of results shows of a service: fewer columns
 // than serviceSelect, since reading each column of each row is much of a
 // search's cost on SQLite.
@@ -99,53 +134,6 @@ func hitDest(s *Service) []any {
 	s.Organization = &Organization{}
 	return []any{&s.ID, &s.OrganizationID, &s.Name, text(&s.Description), &s.Status, text(&s.Fees), intOrNil{&s.MinimumAge},
 		intOrNil{&s.MaximumAge}, text(&s.Alert), &s.LastChecked, &s.Organization.Name}
-}
-
-// brief reads what a list of results shows besides the service itself: its
-// taxonomy terms, as ids only (Attributes with TaxonomyTermID and no
-// TaxonomyTerm: the caller has the taxonomies, see Facets), and the kind,
-// point and town of each of its places. Two narrow statements for the page.
-func (st *Store) brief(ctx context.Context, svcs []*Service) error {
-	byID := make(map[string]*Service, len(svcs))
-	ids := make([]string, len(svcs))
-	for i, s := range svcs {
-		byID[s.ID], ids[i] = s, s.ID
-	}
-	q := &query{}
-	in := q.in(ids)
-	err := st.each(ctx, `SELECT service_id, taxonomy_term_id FROM offer_attributes WHERE service_id IN `+in+`
-		ORDER BY service_id, taxonomy_term_id`, q.args, func(scan scanner) error {
-		var a Attribute
-		if err := scan(&a.LinkID, &a.TaxonomyTermID); err != nil {
-			return err
-		}
-		byID[a.LinkID].Attributes = append(byID[a.LinkID].Attributes, a)
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	return st.each(ctx, `SELECT sal.service_id, sal.id, l.location_type, l.latitude, l.longitude, ad.city
-		FROM offer_service_at_locations sal JOIN offer_locations l ON l.id = sal.location_id
-		LEFT JOIN offer_addresses ad ON ad.location_id = l.id
-		WHERE sal.service_id IN `+in+` ORDER BY sal.service_id, l.name, sal.id, ad.id`, q.args, func(scan scanner) error {
-		sal := ServiceAtLocation{Location: &Location{}}
-		var city string
-		if err := scan(&sal.ServiceID, &sal.ID, &sal.Location.LocationType, floatOrNil{&sal.Location.Latitude},
-			floatOrNil{&sal.Location.Longitude}, text(&city)); err != nil {
-			return err
-		}
-		s := byID[sal.ServiceID]
-		if n := len(s.ServiceAtLocations); n > 0 && s.ServiceAtLocations[n-1].ID == sal.ID {
-			sal = s.ServiceAtLocations[n-1]
-		} else {
-			s.ServiceAtLocations = append(s.ServiceAtLocations, sal)
-		}
-		if city != "" {
-			sal.Location.Addresses = append(sal.Location.Addresses, Address{City: city})
-		}
-		return nil
-	})
 }
 
 // Facet is a taxonomy families filter by, with its terms.

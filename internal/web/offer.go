@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"html/template"
@@ -69,6 +70,7 @@ type facetCache struct {
 	at    time.Time
 	f     map[string]*offer.Facet
 	terms map[string]*offer.TaxonomyTerm // every facet's terms by id
+	forms map[string]template.HTML       // the filters' HTML by what was chosen (filterHTML)
 }
 
 func (c *facetCache) get(ctx context.Context) (map[string]*offer.Facet, error) {
@@ -92,8 +94,46 @@ func (c *facetCache) both(ctx context.Context) (map[string]*offer.Facet, map[str
 			terms[x.Terms[i].ID] = &x.Terms[i]
 		}
 	}
-	c.f, c.terms, c.at = f, terms, time.Now()
+	c.f, c.terms, c.forms, c.at = f, terms, map[string]template.HTML{}, time.Now()
 	return f, terms, nil
+}
+
+// maxForms bounds the filters' HTML kept: each is some 25 kB.
+const maxForms = 256
+
+// filterHTML is the search form's fields for f, rendered once for each set of
+// choices while the taxonomies stay the same: most searches choose no filter
+// or the same few, and the fields' 130-odd options were half the page's cost.
+func (s *server) filterHTML(f searchForm, errs []apperr.Field, facets map[string]*offer.Facet) (template.HTML, error) {
+	key := f.query(0)
+	if f.Q != "" { // the words are not in the fields
+		key = strings.Replace(key, "q="+url.QueryEscape(f.Q), "", 1)
+	}
+	c := s.facets
+	if len(errs) == 0 {
+		c.mu.Lock()
+		h, ok := c.forms[key]
+		c.mu.Unlock()
+		if ok {
+			return h, nil
+		}
+	}
+	var buf bytes.Buffer
+	if err := s.pages["services.html"].ExecuteTemplate(&buf, "filters", newControls(f, errs, facets)); err != nil {
+		return "", err
+	}
+	h := template.HTML(buf.String())
+	if len(errs) == 0 {
+		c.mu.Lock()
+		if len(c.forms) >= maxForms {
+			clear(c.forms)
+		}
+		if c.forms != nil {
+			c.forms[key] = h
+		}
+		c.mu.Unlock()
+	}
+	return h, nil
 }
 
 // search is Store.Search with each result's terms filled in from the taxonomies.
@@ -289,9 +329,8 @@ type searchPage struct {
 	Form                         searchForm
 	Errors                       []apperr.Field
 	Facets                       map[string]*offer.Facet
-	Distances                    []int
-	Times                        any
-	Days                         any
+	Q                            control       // the words
+	Filters                      template.HTML // the form's fields (filterHTML)
 	Results                      []result
 	Total, From, To, Page, Pages int
 	Searched                     bool
@@ -300,10 +339,6 @@ type searchPage struct {
 	Shortlist                    int
 	Back                         string // this page's address, for the shortlist buttons to return to
 	HasPostcode                  bool
-	CategoryTerms, NeedTerms     []offer.TaxonomyTerm
-	AccessTerms, CollectionTerms []offer.TaxonomyTerm
-	CostTerms, DeliveryTerms     []offer.TaxonomyTerm
-	SelectedAccess               map[string]bool
 }
 
 type pageLink struct {
@@ -326,20 +361,13 @@ func (s *server) services(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	shortlist := shortlistOf(r)
-	p := searchPage{Form: f, Errors: errs, Distances: distances, Times: timesOfDay, Days: dayChoices, Page: f.Page,
-		Searched: f.searched(), Shortlist: len(shortlist), HasPostcode: f.postcode != "", SelectedAccess: map[string]bool{},
-		Back: "/services?" + f.query(f.Page)}
-	for _, a := range f.Access {
-		p.SelectedAccess[a] = true
+	p := searchPage{Form: f, Errors: errs, Q: control{Name: "q", Label: "What are you looking for?", Value: f.Q, Error: fieldError(errs, "q"),
+		Hint: "For example, speech and language therapy, short breaks or autism support"}, Page: f.Page,
+		Searched: f.searched(), Shortlist: len(shortlist), HasPostcode: f.postcode != "", Back: "/services?" + f.query(f.Page)}
+	if p.Filters, err = s.filterHTML(f, errs, facets); err != nil {
+		s.serverError(w, r, err)
+		return
 	}
-	terms := func(name string) []offer.TaxonomyTerm {
-		if x := facets[name]; x != nil {
-			return x.Terms
-		}
-		return nil
-	}
-	p.CategoryTerms, p.NeedTerms, p.AccessTerms = terms(taxCategories), terms(taxNeeds), terms(taxAccess)
-	p.CostTerms, p.DeliveryTerms, p.CollectionTerms = terms(taxCost), terms(taxDelivery), terms(taxCollections)
 	if len(errs) == 0 {
 		l, err := s.search(ctx, f.filter, offer.Page{Number: f.Page, Size: resultsPerPage})
 		if err != nil {
@@ -765,9 +793,6 @@ func (s *server) shortBreaks(w http.ResponseWriter, r *http.Request) {
 
 // offerFuncs are the template functions of the Local Offer's pages.
 var offerFuncs = template.FuncMap{
-	"selectTerms": func(errs []apperr.Field, name, label, hint, value string, terms []offer.TaxonomyTerm, grouped bool) termChoice {
-		return termChoice{name, label, hint, value, terms, grouped, fieldError(errs, name)}
-	},
 	"resultItem":  func(r result, back string, buttons bool) resultItem { return resultItem{r, back, buttons} },
 	"miles":       miles,
 	"schedule":    scheduleWords,
@@ -782,29 +807,6 @@ var offerFuncs = template.FuncMap{
 		}
 		return strings.Join(n, ", ")
 	},
-}
-
-// termChoice is what the selectTerms and radioTerms components draw: a
-// choice of one term of a taxonomy, by its code; grouped puts children
-// under their parents.
-type termChoice struct {
-	Name, Label, Hint, Value string
-	Terms                    []offer.TaxonomyTerm
-	Grouped                  bool
-	Error                    string
-}
-
-// Groups are the terms as option groups: each top term with its children.
-func (c termChoice) Groups() [][]offer.TaxonomyTerm {
-	var out [][]offer.TaxonomyTerm
-	for _, t := range c.Terms {
-		if t.ParentID == "" || len(out) == 0 {
-			out = append(out, []offer.TaxonomyTerm{t})
-		} else {
-			out[len(out)-1] = append(out[len(out)-1], t)
-		}
-	}
-	return out
 }
 
 // resultItem is one result as the "result" component draws it.
@@ -835,4 +837,100 @@ func scheduleWords(sc offer.Schedule) string {
 		return "Ask the service when it runs"
 	}
 	return s
+}
+
+// controls are the search form's fields, worked out here rather than in the
+// template: a template's function calls and comparisons were a quarter of the
+// page's cost (the form has some 130 options).
+type controls struct {
+	Age, Postcode                                                     control
+	Category, Need, Cost, Delivery, Day, Time, Distance, Access, Coll control
+}
+
+// control is one field of the search form: a text input (Value), or a
+// choice of Options, which Groups gathers into option groups when set.
+type control struct {
+	Name, Label, Hint, Value, Error string
+	Class                           string // a text input's width
+	Options                         []option
+	Groups                          []optionGroup
+	Any                             string // the label of the empty choice; "" for none
+}
+
+type option struct {
+	ID, Value, Label string
+	Selected         bool
+}
+
+type optionGroup struct {
+	Label   string
+	Options []option
+}
+
+// Described is the value of aria-describedby: the hint and error ids there are.
+func (c control) Described() string {
+	var ids []string
+	if c.Hint != "" {
+		ids = append(ids, c.Name+"-hint")
+	}
+	if c.Error != "" {
+		ids = append(ids, c.Name+"-error")
+	}
+	return strings.Join(ids, " ")
+}
+
+func newControls(f searchForm, errs []apperr.Field, facets map[string]*offer.Facet) controls {
+	c := func(name, label, hint, value string) control {
+		return control{Name: name, Label: label, Hint: hint, Value: value, Error: fieldError(errs, name)}
+	}
+	withTerms := func(x control, taxonomy string, selected ...string) control {
+		if fc := facets[taxonomy]; fc != nil {
+			for i, t := range fc.Terms {
+				o := option{ID: x.Name + "-" + strconv.Itoa(i), Value: t.Code, Label: t.Name, Selected: slices.Contains(selected, t.Code)}
+				if i == 0 && x.Any == "" {
+					o.ID = x.Name // the first box is what the error summary links to
+				}
+				x.Options = append(x.Options, o)
+			}
+		}
+		return x
+	}
+	out := controls{
+		Age:      c("age", "Age of the child or young person", "In years, from 0 to 25", f.Age),
+		Postcode: c("postcode", "Near a postcode", "For example, WR1 2HN", f.Postcode),
+	}
+	out.Age.Class, out.Postcode.Class = "govuk-input--width-3", "govuk-input--width-10"
+	out.Category = withTerms(c("category", "Type of service", "", ""), taxCategories, f.Category)
+	for _, o := range out.Category.Options { // each top category with its own, the first choosing them all
+		t := facets[taxCategories].Term(o.Value)
+		if t.ParentID == "" {
+			o.Label = "All: " + o.Label
+			out.Category.Groups = append(out.Category.Groups, optionGroup{Label: t.Name})
+		}
+		if n := len(out.Category.Groups); n > 0 {
+			out.Category.Groups[n-1].Options = append(out.Category.Groups[n-1].Options, o)
+		}
+	}
+	out.Need = withTerms(c("need", "Needs it is designed for", "Special educational needs and disabilities (SEND)", ""), taxNeeds, f.Need)
+	out.Cost = withTerms(control{Name: "cost", Label: "Cost", Any: "Any", Value: f.Cost, Error: fieldError(errs, "cost")}, taxCost, f.Cost)
+	out.Delivery = withTerms(control{Name: "delivery", Label: "How it is delivered", Any: "Any", Value: f.Delivery, Error: fieldError(errs, "delivery")}, taxDelivery, f.Delivery)
+	out.Access = withTerms(c("access", "Accessibility", "", ""), taxAccess, f.Access...)
+	out.Coll = withTerms(c("collection", "Collection", "Services gathered for families in a particular situation", ""), taxCollections, f.Collection)
+	out.Day = c("day", "Day", "", "")
+	for _, d := range dayChoices {
+		out.Day.Options = append(out.Day.Options, option{Value: d.Code, Label: d.Label, Selected: d.Code == f.Day})
+	}
+	out.Time = c("time", "Time of day", "", "")
+	for _, t := range timesOfDay {
+		out.Time.Options = append(out.Time.Options, option{Value: t.Code, Label: t.Label, Selected: t.Code == f.Time})
+	}
+	out.Distance = c("distance", "Within", "", "")
+	for _, d := range distances {
+		label := strconv.Itoa(d) + " miles"
+		if d == 1 {
+			label = "1 mile"
+		}
+		out.Distance.Options = append(out.Distance.Options, option{Value: strconv.Itoa(d), Label: label, Selected: strconv.Itoa(d) == f.Distance})
+	}
+	return out
 }
