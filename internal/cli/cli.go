@@ -62,6 +62,7 @@ func init() { // in init: the commands refer back to the table for their --help
 		"audit":   {"audit verify: check that the audit log's hash chain is intact", auditCmd},
 		"sar":     {"sar export: write a subject access request export (a ZIP file) about a child, young person or adult", sarCmd},
 		"clock":   {`print a case's statutory deadlines: {"events": [...]} on stdin, {"deadlines": [...]} on stdout`, clockCmd},
+		"offer":   {"offer import-postcodes FILE: load postcode centroids for the Local Offer's distance search from an ONS Postcode Directory CSV", offerCmd},
 	}
 }
 

@@ -2,13 +2,17 @@ package offer_test
 
 import (
 	"context"
+	"io"
 	"math"
+	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 
+	"joinedup/internal/apperr"
 	"joinedup/internal/db"
 	"joinedup/internal/db/dbtest"
 	"joinedup/internal/offer"
@@ -233,6 +237,63 @@ func TestFacets(t *testing.T) {
 		}
 		if fs["Cost"].Term("gratis") != nil || fs["No such taxonomy"].Term("free") != nil {
 			t.Error("an unknown code or taxonomy found a term")
+		}
+	})
+}
+
+// Postcodes import from an ONS Postcode Directory CSV (testdata: invented
+// postcodes in the ONS layout): good rows written, rows the directory marks
+// as having no location skipped, a second import replaces; a file with any
+// bad row is refused with each line and field, and changes nothing.
+func TestImportPostcodes(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		st := &offer.Store{DB: d}
+		f, err := os.Open("testdata/postcodes.csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		got, err := offer.ImportPostcodes(ctx, d, f)
+		if err != nil || got != (offer.PostcodeImport{Rows: 6, Written: 5, Skipped: 1}) {
+			t.Fatalf("import: %+v, %v; want 6 rows, 5 written, 1 skipped", got, err)
+		}
+		if p, err := st.Postcode(ctx, "DY10 9ZQ"); err != nil || p.Latitude != 52.388301 || p.Longitude != -2.249102 {
+			t.Errorf("DY10 9ZQ: %+v, %v", p, err)
+		}
+		if _, err := st.Postcode(ctx, "WR14 9ZY"); apperr.CodeOf(err) != apperr.NotFound {
+			t.Errorf("a postcode with no location was kept: %v", err)
+		}
+		again := "pcds,lat,long\nWR1 1ZA,52.5,-2.5\nwr11zb,52.6,-2.6\nWR1 1ZB,52.7,-2.7\n" // the later of two rows wins
+		if got, err := offer.ImportPostcodes(ctx, d, strings.NewReader(again)); err != nil || got.Written != 2 {
+			t.Fatalf("a second import: %+v, %v", got, err)
+		}
+		if p, _ := st.Postcode(ctx, "WR1 1ZB"); p.Latitude != 52.7 {
+			t.Errorf("WR1 1ZB after the second import: %+v, want latitude 52.7", p)
+		}
+		before := dbtest.Count(t, d, "SELECT COUNT(*) FROM postcodes")
+		for name, tc := range map[string]struct{ file, want string }{
+			"bad rows":     {"@testdata/postcodes-bad.csv", `line 3, pcds: "NOT A POSTCODE" is not a postcode; line 4, lat: "north" is not a latitude in degrees; line 5, long: "-200" is not a longitude in degrees; line 6, pcds: "=HYPERLINK(\"http://x\")" is not a postcode`},
+			"no columns":   {"postcode,latitude,longitude\nWR1 1ZC,52.1,-2.2\n", "the header has no column pcds, lat, long"},
+			"empty":        {"", "line 1: cannot read the header row"},
+			"broken quote": {"pcds,lat,long\n\"WR1 1ZC,52.1,-2.2\n", "line 2, row: not valid CSV"},
+			"short row":    {"pcds,lat,long\nWR1 1ZC,52.1\n", "line 2, row: not valid CSV"},
+		} {
+			var r io.Reader = strings.NewReader(tc.file)
+			if file, ok := strings.CutPrefix(tc.file, "@"); ok {
+				b, err := os.ReadFile(file)
+				if err != nil {
+					t.Fatal(err)
+				}
+				r = strings.NewReader(string(b))
+			}
+			_, err := offer.ImportPostcodes(ctx, d, r)
+			if apperr.CodeOf(err) != apperr.Invalid || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%s: %v, want Invalid with %q", name, err, tc.want)
+			}
+		}
+		if after := dbtest.Count(t, d, "SELECT COUNT(*) FROM postcodes"); after != before {
+			t.Errorf("refused imports changed the postcodes: %d before, %d after", before, after)
 		}
 	})
 }
