@@ -486,13 +486,20 @@ func stemOf(w string) string {
 	return string(r)
 }
 
-// needWords names a SEND need for a sentence: "For autism", "For ADHD".
+// needWords names a SEND need for a sentence: "For autism", "For attention
+// deficit hyperactivity disorder (ADHD)": no acronym left unexplained.
 func needWords(n string) string {
+	if long, ok := acronyms[n]; ok {
+		return strings.ToLower(long[:1]) + long[1:]
+	}
 	if strings.ToUpper(n) == n {
 		return n
 	}
 	return strings.ToLower(n)
 }
+
+// acronyms spells out the taxonomy terms that are only letters.
+var acronyms = map[string]string{"ADHD": "Attention deficit hyperactivity disorder (ADHD)"}
 
 // miles says a distance as people in England do.
 func miles(m float64) string {
@@ -887,6 +894,9 @@ func newControls(f searchForm, errs []apperr.Field, facets map[string]*offer.Fac
 		if fc := facets[taxonomy]; fc != nil {
 			for i, t := range fc.Terms {
 				o := option{ID: x.Name + "-" + strconv.Itoa(i), Value: t.Code, Label: t.Name, Selected: slices.Contains(selected, t.Code)}
+				if long, ok := acronyms[t.Name]; ok {
+					o.Label = long
+				}
 				if i == 0 && x.Any == "" {
 					o.ID = x.Name // the first box is what the error summary links to
 				}
