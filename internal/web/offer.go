@@ -179,9 +179,9 @@ func (s *server) parseSearch(ctx context.Context, q url.Values, facets map[strin
 	if !utf8.ValidString(f.Q) {
 		f.Q = strings.ToValidUTF8(f.Q, "")
 	}
-	if len(f.Q) > offer.MaxSearch {
+	if r := []rune(f.Q); len(r) > offer.MaxSearch { // counted in characters, whatever the script
 		bad("q", fmt.Sprintf("Search words must be %d characters or fewer", offer.MaxSearch))
-		f.Q = strings.ToValidUTF8(f.Q[:offer.MaxSearch], "") // shown again, not searched
+		f.Q = string(r[:offer.MaxSearch]) // shown again, not searched
 	} else {
 		f.filter.Search = f.Q
 	}

@@ -51,7 +51,9 @@ func TestSearchBadInput(t *testing.T) {
 		want   string // in the page: the message, or what an empty result says
 	}{
 		{"q=" + strings.Repeat("autism+", 100), 422, "Search words must be 256 characters or fewer"},
-		{"q=" + url.QueryEscape("аутизм 自閉症 توحد"), 200, "No services found"}, // any script: searched, nothing matches
+		{"q=" + url.QueryEscape("аутизм 自閉症 توحد"), 200, "No services found"},        // any script: searched, nothing matches
+		{"q=" + url.QueryEscape(strings.Repeat("自", 250)), 200, "No services found"}, // 750 bytes, but 250 characters
+		{"q=" + url.QueryEscape(strings.Repeat("自", 257)), 422, "Search words must be 256 characters or fewer"},
 		{"q=" + url.QueryEscape(`" OR 1=1; -- NEAR( * ^`), 200, "No services found"},
 		{"q=%FF%FE%00bad", 200, "No services found"},              // not UTF-8
 		{"q=" + url.QueryEscape("!!!"), 200, "No services found"}, // punctuation only
