@@ -805,6 +805,7 @@ var offerFuncs = template.FuncMap{
 	"schedule":    scheduleWords,
 	"money":       func(f float64) string { return fmt.Sprintf("£%.2f", f) },
 	"serviceAges": ages,
+	"costLine":    costLine,
 	"serviceNeeds": func(s offer.Service) string {
 		var n []string
 		for _, a := range s.Attributes {
@@ -943,4 +944,23 @@ func newControls(f searchForm, errs []apperr.Field, facets map[string]*offer.Fac
 		out.Distance.Options = append(out.Distance.Options, option{Value: strconv.Itoa(d), Label: label, Selected: strconv.Itoa(d) == f.Distance})
 	}
 	return out
+}
+
+// costLine says one price: "£8.00 per session", "Free: no charge".
+func costLine(c offer.CostOption) string {
+	var parts []string
+	if c.Amount != nil {
+		parts = append(parts, fmt.Sprintf("£%.2f", *c.Amount))
+	}
+	if c.AmountDescription != "" {
+		parts = append(parts, c.AmountDescription)
+	}
+	s := strings.Join(parts, " ")
+	if c.Option != "" && !strings.EqualFold(c.Option, c.AmountDescription) {
+		if s == "" {
+			return c.Option
+		}
+		return c.Option + ": " + s
+	}
+	return s
 }

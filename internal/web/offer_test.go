@@ -12,6 +12,7 @@ import (
 	"joinedup/internal/db"
 	"joinedup/internal/db/dbtest"
 	"joinedup/internal/demo"
+	"joinedup/internal/offer"
 )
 
 // offerSite is the real handler on the tiny demo (40 services, every taxonomy).
@@ -228,6 +229,25 @@ func TestCollectionPages(t *testing.T) {
 			if !strings.Contains(body, s) {
 				t.Errorf("%s lacks %q", path, s)
 			}
+		}
+	}
+}
+
+// A price says its amount and terms once, in the order people read them.
+func TestCostLine(t *testing.T) {
+	eight := 8.0
+	for _, tc := range []struct {
+		c    offer.CostOption
+		want string
+	}{
+		{offer.CostOption{Option: "Per session", Amount: &eight, AmountDescription: "per session"}, "£8.00 per session"},
+		{offer.CostOption{Option: "Free", AmountDescription: "No charge"}, "Free: No charge"},
+		{offer.CostOption{Option: "Subsidised", Amount: &eight, AmountDescription: "per session; free with a short breaks letter"}, "Subsidised: £8.00 per session; free with a short breaks letter"},
+		{offer.CostOption{Option: "Free"}, "Free"},
+		{offer.CostOption{}, ""},
+	} {
+		if got := costLine(tc.c); got != tc.want {
+			t.Errorf("costLine(%+v) = %q, want %q", tc.c, got, tc.want)
 		}
 	}
 }
