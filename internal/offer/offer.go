@@ -5,8 +5,10 @@
 // serves them. Optional fields are empty values and are left out of the JSON.
 //
 // This increment reads the approved directory (search and filters on both
-// databases' own full-text search) and loads it in bulk (the demo, later
-// imports). Editing, moderation and families' comments come later: see the
+// databases' own full-text search; families' search with distance, ages,
+// times and taxonomy terms in search.go), loads it in bulk (the demo, later
+// imports) and imports postcode centroids from the ONS Postcode Directory
+// (postcodes.go). Editing, moderation and families' comments come later: see the
 // note at the top of migration 00011.
 package offer
 
