@@ -63,7 +63,7 @@ func init() { // in init: the commands refer back to the table for their --help
 		"sar":     {"sar export: write a subject access request export (a ZIP file) about a child, young person or adult", sarCmd},
 		"clock":   {`print a case's statutory deadlines: {"events": [...]} on stdin, {"deadlines": [...]} on stdout`, clockCmd},
 		"waits":   {`print children's health waits at a census date: {"pathways": [...]} on stdin, each one's wait on stdout`, waitsCmd},
-		"offer":   {"offer import|export: load services into the Local Offer from an ORUK feed or CSV (a dry run unless --apply), or export them", offerCmd},
+		"offer":   {"offer import|export|import-postcodes: load services into the Local Offer from an ORUK feed or CSV (a dry run unless --apply), export them, or load postcode centroids from an ONS Postcode Directory CSV", offerCmd},
 	}
 }
 

@@ -49,8 +49,9 @@ var offerCommands map[string]command
 
 func init() {
 	offerCommands = map[string]command{
-		"import": {"import: FILE|URL: an ORUK 3.0 feed or a CSV in the documented layout; a dry run unless --apply", offerImport},
-		"export": {"export: every service as CSV (the import layout) or ORUK ndjson", offerExport},
+		"import":           {"import: FILE|URL: an ORUK 3.0 feed or a CSV in the documented layout; a dry run unless --apply", offerImport},
+		"export":           {"export: every service as CSV (the import layout) or ORUK ndjson", offerExport},
+		"import-postcodes": {"import-postcodes FILE: postcode centroids for distance search, from an ONS Postcode Directory CSV (pcds, lat, long)", offerImportPostcodes},
 	}
 }
 
@@ -298,5 +299,41 @@ func offerExport(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.Stderr, "joinedup offer export: %d services written to %s\n", n, out)
+	return nil
+}
+
+// offerImportPostcodes loads the postcode centroids the Local Offer's
+// distance search uses, from the ONS Postcode Directory CSV (columns pcds,
+// lat, long). A file with a bad row changes nothing.
+func offerImportPostcodes(ctx context.Context, env Env, args []string) error {
+	var dsn string
+	fs := subFlags("import-postcodes", env, &dsn)
+	pos, err := parseSub(fs, env, args, "offer import-postcodes FILE")
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError{"give the CSV file to import: joinedup offer import-postcodes FILE"}
+	}
+	file := pos[0]
+	f, err := os.Open(file)
+	if err != nil {
+		return usageError{fmt.Sprintf("cannot read %s: %v", file, err)}
+	}
+	defer f.Close()
+	d, err := openMigrated(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	got, err := offer.ImportPostcodes(ctx, d, f)
+	if apperr.CodeOf(err) == apperr.Invalid {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "joinedup: %d postcodes imported from %s (%d rows read, %d without a location skipped)\n",
+		got.Written, file, got.Rows, got.Skipped)
 	return nil
 }

@@ -9,10 +9,10 @@ import (
 // nested parts of services and locations, read a batch at a time (one query
 // per kind of part, whatever the batch's size).
 
-// serviceSelect is what lists and records show; last_checked is for the
-// staleness report, not the API, so it is not read here.
+// serviceSelect is what lists and records show; last_checked is not in the
+// API's JSON, but families' pages say when a service was last checked.
 const serviceSelect = `s.id, s.organization_id, s.name, s.description, s.url, s.email, s.status, s.fees, s.accreditations,
-	s.minimum_age, s.maximum_age, s.assured_date, s.assurer_email, s.alert, s.last_modified,
+	s.minimum_age, s.maximum_age, s.assured_date, s.assurer_email, s.alert, s.last_modified, s.last_checked,
 	o.name, o.description, o.email, o.website, o.logo, o.uri, o.parent_organization_id`
 
 func serviceDest(s *Service) []any {
@@ -20,7 +20,7 @@ func serviceDest(s *Service) []any {
 	s.Organization = o
 	return []any{&s.ID, &s.OrganizationID, &s.Name, text(&s.Description), text(&s.URL), text(&s.Email), &s.Status, text(&s.Fees),
 		text(&s.Accreditations), intOrNil{&s.MinimumAge}, intOrNil{&s.MaximumAge}, &s.AssuredDate, text(&s.AssurerEmail),
-		text(&s.Alert), &s.LastModified,
+		text(&s.Alert), &s.LastModified, &s.LastChecked,
 		&o.Name, &o.Description, text(&o.Email), text(&o.Website), text(&o.Logo), text(&o.URI), text(&o.ParentOrganizationID)}
 }
 
@@ -28,6 +28,7 @@ func serviceDest(s *Service) []any {
 func (s Service) tidy() Service {
 	s.Organization.ID = s.OrganizationID
 	s.LastModified = s.LastModified.UTC()
+	s.LastChecked = s.LastChecked.UTC()
 	return s
 }
 

@@ -31,6 +31,15 @@ type Filter struct {
 	// with no place (online, phone).
 	Near   *Point
 	Within float64
+
+	// For families' search (Search): Terms are taxonomy term ids a service
+	// must each have, the term itself or one of its children; Age keeps
+	// services whose ages include it; OpenFrom and OpenUntil ('HH:MM:SS')
+	// keep services with a schedule (on Day, if set) open for some of that time.
+	Terms               []string
+	IDs                 []string // only these services (a shortlist)
+	Age                 *int
+	OpenFrom, OpenUntil string
 }
 
 // Page is one page of a list: Number from 1, Size rows.

@@ -5,8 +5,10 @@
 // serves them. Optional fields are empty values and are left out of the JSON.
 //
 // This increment reads the approved directory (search and filters on both
-// databases' own full-text search) and loads it in bulk (the demo, later
-// imports). Editing, moderation and families' comments come later: see the
+// databases' own full-text search; families' search with distance, ages,
+// times and taxonomy terms in search.go), loads it in bulk (the demo, later
+// imports) and imports postcode centroids from the ONS Postcode Directory
+// (postcodes.go). Editing, moderation and families' comments come later: see the
 // note at the top of migration 00011.
 package offer
 
@@ -54,7 +56,7 @@ type Service struct {
 	CostOptions        []CostOption        `json:"cost_options,omitempty"`
 	Contacts           []Contact           `json:"contacts,omitempty"`
 	Attributes         []Attribute         `json:"attributes,omitempty"`
-	LastChecked        time.Time           `json:"-"` // ours: when the provider last confirmed it (written, not yet read)
+	LastChecked        time.Time           `json:"-"` // ours: when the provider last confirmed it
 }
 
 // Statuses a service may have (HSDS).

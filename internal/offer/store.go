@@ -67,6 +67,8 @@ type query struct {
 	// ranked joins the search's scores (SQLite); counting needs only
 	// matched, the same search as a condition, without scoring every match.
 	ranked, matched string
+	// join adds a table to the services' FROM, for page and count alike.
+	join string
 	// windowed counts every match in the page's own statement (PostgreSQL,
 	// where a window over narrow rows is cheaper than a second statement).
 	windowed bool
@@ -147,6 +149,22 @@ func (st *Store) filter(q *query, f Filter) {
 		q.where(`s.id IN (SELECT a.service_id FROM offer_attributes a JOIN offer_taxonomy_terms t ON t.id = a.taxonomy_term_id
 			WHERE t.taxonomy_id = ` + q.arg(f.TaxonomyID) + ")")
 	}
+	if f.IDs != nil {
+		if len(f.IDs) == 0 {
+			q.none = true
+			return
+		}
+		q.where("s.id IN " + q.in(f.IDs))
+	}
+	for _, t := range f.Terms {
+		x := q.arg(t)
+		q.where(`s.id IN (SELECT service_id FROM offer_attributes WHERE taxonomy_term_id IN
+			(SELECT id FROM offer_taxonomy_terms WHERE id = ` + x + ` OR parent_id = ` + x + "))")
+	}
+	if f.Age != nil {
+		a := q.arg(*f.Age)
+		q.where("(s.minimum_age IS NULL OR s.minimum_age <= " + a + ") AND (s.maximum_age IS NULL OR s.maximum_age >= " + a + ")")
+	}
 	if f.OrganizationID != "" {
 		q.where("s.organization_id = " + q.arg(f.OrganizationID))
 	}
@@ -168,6 +186,12 @@ func (st *Store) filter(q *query, f Filter) {
 	}
 	if f.EndTime != "" {
 		when = append(when, "closes_at <= "+q.arg(f.EndTime))
+	}
+	if f.OpenFrom != "" {
+		when = append(when, "closes_at > "+q.arg(f.OpenFrom))
+	}
+	if f.OpenUntil != "" {
+		when = append(when, "opens_at < "+q.arg(f.OpenUntil))
 	}
 	if len(when) > 0 {
 		q.where("s.id IN (SELECT service_id FROM offer_schedules WHERE " + strings.Join(when, " AND ") + ")")
@@ -228,8 +252,14 @@ func services[T any](ctx context.Context, st *Store, f Filter, p Page, cols, joi
 	if len(q.order) == 0 {
 		q.orderBy("s.name", "")
 	}
-	stmt := q.pageSQL("s.id", "FROM offer_services s"+q.clauses(false), cols, "JOIN offer_services s ON s.id = p.pid "+joins, p)
-	return list(ctx, st, stmt, "FROM offer_services s"+q.clauses(true), q.args, p, q.windowed, row)
+	return servicesPage(ctx, st, q, p, cols, joins, row)
+}
+
+// servicesPage runs q (filtered and ordered) for page p of services.
+func servicesPage[T any](ctx context.Context, st *Store, q *query, p Page, cols, joins string, row func(scanner) (T, error)) (List[T], error) {
+	from := "FROM offer_services s" + q.join
+	stmt := q.pageSQL("s.id", from+q.clauses(false), cols, "JOIN offer_services s ON s.id = p.pid "+joins, p)
+	return list(ctx, st, stmt, from+q.clauses(true), q.args, p, q.windowed, row)
 }
 
 // ServiceAtLocations lists the services at locations f matches: nearest

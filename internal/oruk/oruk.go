@@ -16,6 +16,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"joinedup/internal/apperr"
 	"joinedup/internal/offer"
@@ -249,6 +250,7 @@ func (a *API) writeRaw(w http.ResponseWriter, r *http.Request, env any, items []
 	h := w.Header()
 	cors(h)
 	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(b))) // one write, not chunks
 	w.Write(b)
 }
 

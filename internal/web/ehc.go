@@ -72,8 +72,8 @@ func (s *server) familyEHC(w http.ResponseWriter, r *http.Request) {
 	s.page(w, r, "family-ehc.html", c)
 }
 
-// option is one radio of a coded field.
-type option struct{ Value, Text string }
+// choice is one radio of a coded field.
+type choice struct{ Value, Text string }
 
 // eventForm says which fields the form for one event type asks for.
 type eventForm struct {
@@ -81,7 +81,7 @@ type eventForm struct {
 	DateLabel      string
 	Code           string // the coded field's name, "" for none
 	CodeLegend     string
-	Codes          []option
+	Codes          []choice
 	Channel        bool
 	Contributor    bool
 	Received, To   bool
@@ -91,10 +91,10 @@ type eventForm struct {
 }
 
 var (
-	sources = []option{{"parent", "A parent or carer"}, {"young_person", "The young person"}, {"setting", "A school, college or early years setting"},
+	sources = []choice{{"parent", "A parent or carer"}, {"young_person", "The young person"}, {"setting", "A school, college or early years setting"},
 		{"health", "Health services"}, {"social_care", "Social care"}, {"other", "Someone else"}}
-	channels = []option{{"letter", "Letter"}, {"phone", "Phone call"}, {"email", "Email"}, {"in_person", "In person"}, {"online", "Online form"}}
-	reasons  = []option{{"setting_closure", "The school or setting was closed for at least 4 weeks"},
+	channels = []choice{{"letter", "Letter"}, {"phone", "Phone call"}, {"email", "Email"}, {"in_person", "In person"}, {"online", "Online form"}}
+	reasons  = []choice{{"setting_closure", "The school or setting was closed for at least 4 weeks"},
 		{"personal_circumstances", "Exceptional personal circumstances of the child or family"},
 		{"absent_from_area", "The child or family was away from the area for at least 4 weeks"},
 		{"missed_appointment", "The child or family missed an appointment with a body giving advice"}}
@@ -106,7 +106,7 @@ var eventForms = []eventForm{
 		Code: "source", CodeLegend: "Who made the request", Codes: sources, Channel: true, NoteLabel: "What the request says (optional)"},
 	{Type: "la_responsible", Heading: "The council became responsible for the child", DateLabel: "Date the council became responsible", NoteLabel: "Where the child came from (optional)"},
 	{Type: "assessment_decision", Heading: "Decision whether to carry out an EHC needs assessment", DateLabel: "Date the family was told",
-		Code: "outcome", CodeLegend: "The decision", Codes: []option{{"assess", "Carry out an assessment"}, {"refuse", "Not to carry out an assessment"}},
+		Code: "outcome", CodeLegend: "The decision", Codes: []choice{{"assess", "Carry out an assessment"}, {"refuse", "Not to carry out an assessment"}},
 		NoteLabel: "Reasons for the decision", NoteHint: "Required for a decision not to assess: the family is told them, with their right to appeal"},
 	{Type: "advice_requested", Heading: "Advice requested", DateLabel: "Date the request for advice was sent", Contributor: true, Received: true, NoteLabel: "Note (optional)"},
 	{Type: "advice_received", Heading: "Advice received", DateLabel: "Date the advice arrived", Contributor: true, NoteLabel: "Note (optional)"},
@@ -118,11 +118,11 @@ var eventForms = []eventForm{
 	{Type: "review_meeting", Heading: "Annual review meeting held", DateLabel: "Date of the meeting", NoteLabel: "Note (optional)"},
 	{Type: "review_report_sent", Heading: "Annual review report sent", DateLabel: "Date the report was sent", NoteLabel: "Note (optional)"},
 	{Type: "review_decision", Heading: "Decision after the annual review", DateLabel: "Date the family was told",
-		Code: "outcome", CodeLegend: "The decision", Codes: []option{{"maintain", "Keep the plan as it is"}, {"amend", "Amend the plan"}, {"cease", "End the plan"}}, NoteLabel: "Reasons (optional)"},
+		Code: "outcome", CodeLegend: "The decision", Codes: []choice{{"maintain", "Keep the plan as it is"}, {"amend", "Amend the plan"}, {"cease", "End the plan"}}, NoteLabel: "Reasons (optional)"},
 	{Type: "amendment_notice", Heading: "Proposed amendments sent to the family", DateLabel: "Date they were sent", NoteLabel: "Note (optional)"},
 	{Type: "amended_plan_issued", Heading: "Amended EHC plan issued", DateLabel: "Date the amended plan was issued", NoteLabel: "Note (optional)", PlanPermission: true},
 	{Type: "phase_transfer", Heading: "Phase transfer", DateLabel: "Date of the move", Code: "kind", CodeLegend: "The move",
-		Codes: []option{{"school", "Between schools (for example primary to secondary)"}, {"post16", "From secondary school to post-16"}, {"post16_other", "Between post-16 institutions"}}, NoteLabel: "Note (optional)"},
+		Codes: []choice{{"school", "Between schools (for example primary to secondary)"}, {"post16", "From secondary school to post-16"}, {"post16_other", "Between post-16 institutions"}}, NoteLabel: "Note (optional)"},
 }
 
 func formFor(typ string) (eventForm, bool) {
@@ -290,7 +290,7 @@ var ehcFuncs = map[string]any{
 
 // codeWords says a coded value (source, outcome, reason, kind, channel) in words.
 func codeWords(code string) string {
-	for _, list := range [][]option{sources, channels, reasons} {
+	for _, list := range [][]choice{sources, channels, reasons} {
 		for _, o := range list {
 			if o.Value == code {
 				return o.Text
@@ -322,23 +322,23 @@ func init() {
 // radios is what the "radios" template draws.
 type radios struct {
 	Name, Legend, Value, Error string
-	Options                    []option
+	Options                    []choice
 }
 
 func init() {
 	ehcFuncs["ehcRadios"] = func(errs []apperr.Field, name, legend string, opts any, value string) radios {
 		rs := radios{Name: name, Legend: legend, Value: value, Error: fieldError(errs, name)}
 		switch o := opts.(type) {
-		case []option:
+		case []choice:
 			rs.Options = o
 		case []eventForm:
 			for _, f := range o {
-				rs.Options = append(rs.Options, option{f.Type, f.Heading})
+				rs.Options = append(rs.Options, choice{f.Type, f.Heading})
 			}
 		}
 		return rs
 	}
-	ehcFuncs["ehcChannels"] = func() []option { return channels }
+	ehcFuncs["ehcChannels"] = func() []choice { return channels }
 	ehcFuncs["ehcContributorLabel"] = func(typ string) string {
 		if typ == "exception" {
 			return "The body whose appointment was missed (only for a missed appointment)"

@@ -150,6 +150,9 @@ func TestAccessMatrix(t *testing.T) {
 		for pattern, status := range orukMatrix {
 			want[pattern] = expect{status, nil}
 		}
+		for pattern, status := range offerMatrix {
+			want[pattern] = expect{status, nil}
+		}
 		assetURL, _ := url.Parse((&site{}).assetURL(t, "app.css"))
 		for _, rt := range Routes() {
 			exp, ok := want[rt.Pattern]
@@ -175,6 +178,9 @@ func TestAccessMatrix(t *testing.T) {
 				if _, ok := orukMatrix[rt.Pattern]; ok {
 					path = orukPath(t, d, pattern)
 				}
+				if _, ok := offerMatrix[rt.Pattern]; ok {
+					path = offerPath(t, d, pattern)
+				}
 				form := url.Values{}
 				if rt.Pattern == "POST /sign-in/demo" {
 					form.Set("persona", demo.Personas()[0].Email)
@@ -189,7 +195,8 @@ func TestAccessMatrix(t *testing.T) {
 					t.Errorf("%s as %s: %d, want %d", rt.Pattern, st.name, got, status)
 					continue
 				}
-				if _, open := orukMatrix[rt.Pattern]; got == 200 && !open &&
+				_, directory := offerMatrix[rt.Pattern]
+				if _, open := orukMatrix[rt.Pattern]; got == 200 && !open && !directory &&
 					(strings.Contains(pattern, "{id}") || strings.Contains(pattern, "{tid}") || rt.Pattern == "POST /staff/sar") { // {tid} is Leo's transfer
 					if after := auditRows(t, d, st.actor, st.child); after != before+1 {
 						t.Errorf("%s as %s: %d audit rows written, want 1", rt.Pattern, st.name, after-before)

@@ -40,7 +40,13 @@ var table = []Route{
 	// The public front door: the Local Offer (SEND Regulations 2014 Part 4).
 	{"GET /{$}", PermPublic, "Support for children and young people with SEND", (*server).home},
 	{"GET /services", PermPublic, "Search for services", (*server).services},
+	{"GET /services/{id}", PermPublic, "Service", (*server).service}, // titled with the service's name
 	{"GET /while-you-wait", PermPublic, "Support while you wait", (*server).whileYouWait},
+	{"GET /short-breaks", PermPublic, "Short breaks for disabled children and their families", (*server).shortBreaks},
+	{"GET /shortlist", PermPublic, "Your shortlist", (*server).shortlist},
+	{"GET /shortlist/print", PermPublic, "Shortlist to print", (*server).shortlistPrint},
+	{"POST /shortlist/add", PermPublic, "", (*server).shortlistAdd},
+	{"POST /shortlist/remove", PermPublic, "", (*server).shortlistRemove},
 
 	// Front doors for families and for staff.
 	{"GET /family", PermPublic, "For parents, carers and young people", (*server).family},

@@ -71,6 +71,8 @@ type server struct {
 	titles                 map[string]string // page title by route pattern
 	metrics                *metrics
 	oruk                   *oruk.API
+	offer                  *offer.Store // the Local Offer directory, shared with oruk
+	facets                 *facetCache
 }
 
 // New returns the handler for every route.
@@ -88,7 +90,9 @@ func New(cfg Config) (http.Handler, error) {
 	if s.logger == nil {
 		s.logger = slog.Default()
 	}
-	s.oruk = oruk.New(&offer.Store{DB: cfg.DB}, s.logger)
+	s.offer = &offer.Store{DB: cfg.DB}
+	s.facets = &facetCache{store: s.offer}
+	s.oruk = oruk.New(s.offer, s.logger)
 	sub, _ := fs.Sub(static, "static")
 	var err error
 	if s.assets, err = loadAssets(sub); err != nil {
