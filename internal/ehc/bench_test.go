@@ -10,6 +10,7 @@ import (
 
 	"joinedup/internal/date"
 	"joinedup/internal/ehc"
+	"joinedup/internal/loadgen"
 )
 
 // BenchmarkNationalHistories computes every deadline of 700,000 plans' full
@@ -27,7 +28,7 @@ func BenchmarkNationalHistories(b *testing.B) {
 	b.Logf("%d histories, %d events (%.1f each)", len(plans), events, float64(events)/float64(len(plans)))
 	runtime.GC() // collect the setup's garbage now, not in the timed loop
 	var deadlines atomic.Int64
-	cpu := cpuTime()
+	cpu := loadgen.CPUTime()
 	for b.Loop() {
 		deadlines.Store(0)
 		var next atomic.Int64
@@ -55,7 +56,7 @@ func BenchmarkNationalHistories(b *testing.B) {
 		}
 		wg.Wait()
 	}
-	b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric((loadgen.CPUTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(plans)), "ns/history")
 	b.ReportMetric(float64(deadlines.Load()), "deadlines/op")
 }

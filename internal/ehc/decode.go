@@ -8,30 +8,20 @@ import (
 	"slices"
 	"strconv"
 
-	"joinedup/internal/apperr"
 	"joinedup/internal/date"
+	"joinedup/internal/strictjson"
 )
 
 // Decode reads {"events": [...]} and returns the events, or an error naming the
 // first event with a problem (by its index from 0) and the field. Fields an event's
 // type does not have are refused, so a misspelt "recieved" is not silently ignored.
 func Decode(in io.Reader) ([]Event, error) {
-	var doc struct {
-		Events *[]json.RawMessage `json:"events"`
+	list, err := strictjson.List(in, "events")
+	if err != nil {
+		return nil, err
 	}
-	dec := json.NewDecoder(in)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&doc); err != nil {
-		return nil, apperr.Errorf(apperr.Invalid, `the input is not {"events": [...]}: %v`, err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, apperr.Errorf(apperr.Invalid, `the input has more after {"events": [...]}`)
-	}
-	if doc.Events == nil {
-		return nil, &apperr.Error{Code: apperr.Invalid, Message: "invalid events", Fields: []apperr.Field{{Name: "events", Message: "missing"}}}
-	}
-	events := make([]Event, len(*doc.Events))
-	for i, raw := range *doc.Events {
+	events := make([]Event, len(list))
+	for i, raw := range list {
 		name, problem := decodeEvent(raw, &events[i])
 		if problem == "" {
 			name, problem = events[i].check()

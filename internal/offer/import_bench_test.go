@@ -8,7 +8,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 
 	"joinedup/internal/db"
 	"joinedup/internal/db/dbtest"
+	"joinedup/internal/loadgen"
 	"joinedup/internal/offer"
 )
 
@@ -62,15 +62,6 @@ func feed20k(b *testing.B) []byte {
 		}
 	}
 	return out.Bytes()
-}
-
-// cpuTime is the CPU this process has used (user and system): on a shared
-// machine it says what an import costs better than the wall clock does.
-// The database server's own CPU is not in it.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // procCPU is the CPU (user and system) process pid has used, from
@@ -137,9 +128,9 @@ func BenchmarkImport20k(b *testing.B) {
 				b.StopTimer()
 				d := open()
 				b.StartTimer()
-				before, sBefore := cpuTime(), server()
+				before, sBefore := loadgen.CPUTime(), server()
 				run(b, d, 20000)
-				cpu += cpuTime() - before
+				cpu += loadgen.CPUTime() - before
 				serverCPU += server() - sBefore
 			}
 			b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
@@ -149,11 +140,11 @@ func BenchmarkImport20k(b *testing.B) {
 			d := open()
 			run(b, d, 20000)
 			b.ResetTimer()
-			before := cpuTime()
+			before := loadgen.CPUTime()
 			for range b.N {
 				run(b, d, 0)
 			}
-			b.ReportMetric((cpuTime()-before).Seconds()/float64(b.N), "cpu-s/op")
+			b.ReportMetric((loadgen.CPUTime()-before).Seconds()/float64(b.N), "cpu-s/op")
 		})
 	}
 }

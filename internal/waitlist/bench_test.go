@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"joinedup/internal/date"
+	"joinedup/internal/loadgen"
 	"joinedup/internal/waitlist"
 )
 
@@ -28,7 +29,7 @@ func BenchmarkMillionPathways(b *testing.B) {
 	out := make([]waitlist.Wait, len(ps))
 	runtime.GC()
 	var over104 atomic.Int64
-	cpu := cpuTime()
+	cpu := loadgen.CPUTime()
 	for b.Loop() {
 		over104.Store(0)
 		var next atomic.Int64
@@ -58,7 +59,7 @@ func BenchmarkMillionPathways(b *testing.B) {
 		}
 		wg.Wait()
 	}
-	b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric((loadgen.CPUTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(ps)), "ns/pathway")
 	b.ReportMetric(float64(over104.Load()), "over104/op")
 }

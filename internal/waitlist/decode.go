@@ -8,8 +8,8 @@ import (
 	"slices"
 	"strconv"
 
-	"joinedup/internal/apperr"
 	"joinedup/internal/date"
+	"joinedup/internal/strictjson"
 )
 
 // The JSON fields each event type has besides "type" and "date".
@@ -26,23 +26,13 @@ var eventFields = [numKinds][]string{
 // event (events[j]) and the field. Fields that are not in the contract are refused,
 // so a misspelt "rebookd" is not silently ignored; so is an id used twice.
 func Decode(in io.Reader) ([]Pathway, error) {
-	var doc struct {
-		Pathways *[]json.RawMessage `json:"pathways"`
+	list, err := strictjson.List(in, "pathways")
+	if err != nil {
+		return nil, err
 	}
-	dec := json.NewDecoder(in)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&doc); err != nil {
-		return nil, apperr.Errorf(apperr.Invalid, `the input is not {"pathways": [...]}: %v`, err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, apperr.Errorf(apperr.Invalid, `the input has more after {"pathways": [...]}`)
-	}
-	if doc.Pathways == nil {
-		return nil, &apperr.Error{Code: apperr.Invalid, Message: "invalid pathways", Fields: []apperr.Field{{Name: "pathways", Message: "missing"}}}
-	}
-	ps := make([]Pathway, len(*doc.Pathways))
+	ps := make([]Pathway, len(list))
 	ids := make(map[string]int, len(ps))
-	for i, raw := range *doc.Pathways {
+	for i, raw := range list {
 		p := &ps[i]
 		if pr := decodePathway(raw, p); pr != nil {
 			return nil, pathwayError(i, p.ID, pr.event, pr.field, pr.msg)

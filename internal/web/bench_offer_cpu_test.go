@@ -4,14 +4,13 @@ import (
 	"context"
 	"log/slog"
 	"net/http/httptest"
-	"syscall"
 	"testing"
-	"time"
 
 	"joinedup/internal/date"
 	"joinedup/internal/db"
 	"joinedup/internal/db/dbtest"
 	"joinedup/internal/demo"
+	"joinedup/internal/loadgen"
 )
 
 // BenchmarkSearchCPU is the CPU one search costs this process, one request
@@ -49,21 +48,14 @@ func searchCPU(b *testing.B, d *db.DB, searches []string) {
 				for i := range 200 { // warm: prepared statements, caches
 					get(i)
 				}
-				before := cpu()
+				before := loadgen.CPUTime()
 				b.ResetTimer()
 				for i := range b.N {
 					get(i)
 				}
 				b.StopTimer()
-				b.ReportMetric(float64((cpu()-before).Microseconds())/float64(b.N), "cpu-µs/op")
+				b.ReportMetric(float64((loadgen.CPUTime()-before).Microseconds())/float64(b.N), "cpu-µs/op")
 			})
 		}
 	}
-}
-
-// cpu is the user and system time this process has used.
-func cpu() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
