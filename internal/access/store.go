@@ -218,3 +218,14 @@ func Check(ctx context.Context, q Querier, a Actor, p Permission, childID string
 	}
 	return Decide(a, p, rels, now), nil
 }
+
+// Require is Check for code that goes no further without the permission: a
+// refusal comes back as the decision's own error (NotFound where the child
+// is out of reach, so hidden and missing look the same).
+func Require(ctx context.Context, q Querier, a Actor, p Permission, childID string, now time.Time) (Decision, error) {
+	dec, err := Check(ctx, q, a, p, childID, now)
+	if err == nil && !dec.Allow {
+		err = dec.Err()
+	}
+	return dec, err
+}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"joinedup/internal/access"
+	"joinedup/internal/apperr"
 	"joinedup/internal/date"
 	"joinedup/internal/db"
 	"joinedup/internal/db/dbtest"
@@ -147,6 +148,11 @@ func TestPredicateAgreesWithDecide(t *testing.T) {
 						must(t, err)
 						if dec.Allow != vis[cid] {
 							t.Errorf("%s %s %s: Decide %+v but predicate %v", an, p, cn, dec, vis[cid])
+						}
+						// Require refuses exactly what Check does, with the decision's own error.
+						if _, err := access.Require(ctx, d, a, p, cid, at); (err == nil) != dec.Allow ||
+							(err != nil && apperr.CodeOf(err) != apperr.CodeOf(dec.Err())) {
+							t.Errorf("%s %s %s: Require says %v for %+v", an, p, cn, err, dec)
 						}
 						if dec.Allow && (p == access.CaseView || p == access.FamilyView) {
 							can[an+"/"+cn] = true

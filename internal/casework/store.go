@@ -28,12 +28,9 @@ func Get(ctx context.Context, d *db.DB, a access.Actor, childID string, p access
 	now := db.Now()
 	var c Case
 	err := d.Transact(ctx, func(tx *sql.Tx) error {
-		dec, err := access.Check(ctx, tx, a, p, childID, now)
+		dec, err := access.Require(ctx, tx, a, p, childID, now)
 		if err != nil {
 			return err
-		}
-		if !dec.Allow {
-			return dec.Err()
 		}
 		if c, err = read(ctx, tx, a, p, childID, now); err != nil {
 			return err
@@ -157,12 +154,9 @@ func Add(ctx context.Context, d *db.DB, a access.Actor, childID string, in Input
 	var ev Event
 	err := d.Transact(ctx, func(tx *sql.Tx) error {
 		// Access first: a child out of reach is missing, whatever the input.
-		dec, err := access.Check(ctx, tx, a, p, childID, now)
+		dec, err := access.Require(ctx, tx, a, p, childID, now)
 		if err != nil {
 			return err
-		}
-		if !dec.Allow {
-			return dec.Err()
 		}
 		e, err := in.event()
 		if err != nil {

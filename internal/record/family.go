@@ -73,12 +73,9 @@ func AccessLog(ctx context.Context, d *db.DB, a access.Actor, childID string, sh
 	var out []Look
 	err := d.Transact(ctx, func(tx *sql.Tx) error {
 		out = nil
-		dec, err := access.Check(ctx, tx, a, p, childID, now)
+		dec, err := access.Require(ctx, tx, a, p, childID, now)
 		if err != nil {
 			return err
-		}
-		if !dec.Allow {
-			return dec.Err()
 		}
 		cond, args := access.Predicate(a, p, "$1", now, 3)
 		rows, err := tx.QueryContext(ctx, `SELECT e.at, COALESCE(o.name, 'Your family'), e.actor_role, e.action,

@@ -21,12 +21,9 @@ import (
 func InviteCarer(ctx context.Context, d *db.DB, a access.Actor, childID, personID string) error {
 	now := db.Now().UTC()
 	return d.Transact(ctx, func(tx *sql.Tx) error {
-		dec, err := access.Check(ctx, tx, a, access.CaseEdit, childID, now)
+		dec, err := access.Require(ctx, tx, a, access.CaseEdit, childID, now)
 		if err != nil {
 			return err
-		}
-		if !dec.Allow {
-			return dec.Err()
 		}
 		var child, team string
 		err = tx.QueryRowContext(ctx, `SELECT c.given_name, COALESCE(o.name || ', ' || op.name, o.name)

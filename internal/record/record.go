@@ -115,12 +115,9 @@ func Child(ctx context.Context, d *db.DB, a access.Actor, childID string, p acce
 	now := db.Now()
 	var r Record
 	err := d.Transact(ctx, func(tx *sql.Tx) error {
-		dec, err := access.Check(ctx, tx, a, p, childID, now)
+		dec, err := access.Require(ctx, tx, a, p, childID, now)
 		if err != nil {
 			return err
-		}
-		if !dec.Allow {
-			return dec.Err()
 		}
 		cond, args := access.Predicate(a, p, "c.id", now, 2)
 		row := tx.QueryRowContext(ctx, `SELECT `+childCols+`, COALESCE(c.nhs_number, ''), COALESCE(c.upn, ''), COALESCE(c.uln, ''), COALESCE(c.postcode, '')

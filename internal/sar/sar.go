@@ -155,12 +155,9 @@ func resolve(ctx context.Context, tx *sql.Tx, id string) (Subject, error) {
 // the actor may export. A partnership-wide role reaches everyone.
 func allowed(ctx context.Context, tx *sql.Tx, a access.Actor, s Subject, now time.Time) (string, error) {
 	if s.Kind == KindChild {
-		dec, err := access.Check(ctx, tx, a, access.SARExport, s.ChildID, now)
+		dec, err := access.Require(ctx, tx, a, access.SARExport, s.ChildID, now)
 		if err != nil {
 			return "", err
-		}
-		if !dec.Allow {
-			return "", dec.Err()
 		}
 		return dec.Reason, nil
 	}

@@ -38,12 +38,9 @@ func AddEvent(ctx context.Context, d *db.DB, a access.Actor, referralID string, 
 		if err != nil {
 			return err
 		}
-		dec, err := access.Check(ctx, tx, a, access.WaitlistManage, r.ChildID, now)
+		dec, err := access.Require(ctx, tx, a, access.WaitlistManage, r.ChildID, now)
 		if err != nil {
 			return err
-		}
-		if !dec.Allow {
-			return dec.Err()
 		}
 		if err := checkNew(&e, census); err != nil {
 			return err
