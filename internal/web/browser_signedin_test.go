@@ -41,7 +41,7 @@ func TestSignedInPagesInABrowser(t *testing.T) {
 		who, landing string
 		pages        []string // route patterns, with {id} as Leo
 	}{
-		{"Amira Hussain", "/staff/caseload", []string{"GET /staff/caseload", "GET /staff/children/{id}", "GET /staff/break-glass", "GET /account/sessions", "GET /sign-in",
+		{"Amira Hussain", "/staff/caseload", []string{"GET /staff/caseload", "GET /staff/children/{id}", "GET /staff/break-glass", "GET /account/sessions", "GET /account/password", "GET /sign-in",
 			"GET /staff/ehc", "GET /staff/children/{id}/ehc", "GET /staff/children/{id}/ehc/record"}},
 		{"Daniel Okafor", "/staff/caseload", []string{"GET /staff/children/{id}/access-log", "GET /staff/children/{id}/reassign",
 			"GET /staff/sar", "GET /staff/children/{id}"}}, // the record again: with the export links a manager sees
