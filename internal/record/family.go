@@ -29,7 +29,7 @@ func FamilyChildren(ctx context.Context, d *db.DB, a access.Actor) ([]Summary, e
 		}
 		defer rows.Close()
 		for rows.Next() {
-			s, err := scanSummary(rows, date.FromTime(now))
+			s, err := scanSummary(rows.Scan, date.FromTime(now))
 			if err != nil {
 				return err
 			}

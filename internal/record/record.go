@@ -67,15 +67,15 @@ type Record struct {
 }
 
 // childCols reads a Summary from children c joined to organisations s (the setting).
-const childCols = `c.id, c.given_name, c.family_name, c.date_of_birth, c.sen_provision, COALESCE(c.primary_need, ''), COALESCE(s.name, '')`
+const childCols = `c.id, c.given_name || ' ' || c.family_name, c.date_of_birth, c.sen_provision, COALESCE(c.primary_need, ''), COALESCE(s.name, '')`
 
-func scanSummary(sc interface{ Scan(...any) error }, today date.Date) (Summary, error) {
+// scanSummary reads childCols, then any extra columns into extra, with scan
+// (a row's or rows' Scan).
+func scanSummary(scan func(...any) error, today date.Date, extra ...any) (Summary, error) {
 	var s Summary
-	var given, family string
-	if err := sc.Scan(&s.ID, &given, &family, &s.DateOfBirth, &s.SENProvision, &s.PrimaryNeed, &s.Setting); err != nil {
+	if err := scan(append([]any{&s.ID, &s.Name, &s.DateOfBirth, &s.SENProvision, &s.PrimaryNeed, &s.Setting}, extra...)...); err != nil {
 		return s, err
 	}
-	s.Name = given + " " + family
 	s.Age = s.DateOfBirth.YearsOn(today)
 	return s, nil
 }
@@ -96,9 +96,12 @@ func Caseload(ctx context.Context, d *db.DB, a access.Actor, limit int) ([]Summa
 		func(rows *sql.Rows) error {
 			out, total = nil, 0
 			for rows.Next() {
-				s, err := scanSummary(withTotal{rows, &total}, today)
+				s, err := scanSummary(rows.Scan, today, &total)
 				if err != nil {
 					return err
+				}
+				if out == nil { // the first row knows how many will come
+					out = make([]Summary, 0, min(total, limit))
 				}
 				out = append(out, s)
 			}
@@ -123,7 +126,7 @@ func Child(ctx context.Context, d *db.DB, a access.Actor, childID string, p acce
 		row := tx.QueryRowContext(ctx, `SELECT `+childCols+`, COALESCE(c.nhs_number, ''), COALESCE(c.upn, ''), COALESCE(c.uln, ''), COALESCE(c.postcode, '')
 			FROM children c LEFT JOIN organisations s ON s.id = c.setting_id WHERE c.id = $1 AND `+cond, append([]any{childID}, args...)...)
 		var extra [4]string
-		r.Summary, err = scanSummary(scanner{row, &extra}, date.FromTime(now))
+		r.Summary, err = scanSummary(row.Scan, date.FromTime(now), &extra[0], &extra[1], &extra[2], &extra[3])
 		if err == sql.ErrNoRows { // the predicate and Decide disagree: refuse, as hidden
 			return apperr.Errorf(apperr.NotFound, "there is no such record")
 		}
@@ -146,24 +149,6 @@ func Child(ctx context.Context, d *db.DB, a access.Actor, childID string, p acce
 		return write(ctx, d, tx, a, "child.view", "child", childID, childID, dec.Reason, now)
 	})
 	return r, err
-}
-
-// withTotal appends the window count to a Summary scan.
-type withTotal struct {
-	rows  *sql.Rows
-	total *int
-}
-
-func (w withTotal) Scan(dest ...any) error { return w.rows.Scan(append(dest, w.total)...) }
-
-// scanner appends four extra columns to a Summary scan.
-type scanner struct {
-	row   *sql.Row
-	extra *[4]string
-}
-
-func (s scanner) Scan(dest ...any) error {
-	return s.row.Scan(append(dest, &s.extra[0], &s.extra[1], &s.extra[2], &s.extra[3])...)
 }
 
 func careTeam(ctx context.Context, tx *sql.Tx, childID string, now time.Time) ([]Member, error) {
