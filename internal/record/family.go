@@ -28,8 +28,9 @@ func FamilyChildren(ctx context.Context, d *db.DB, a access.Actor) ([]Summary, e
 			return err
 		}
 		defer rows.Close()
+		row := newSummaryRow()
 		for rows.Next() {
-			s, err := scanSummary(rows.Scan, date.FromTime(now))
+			s, err := row.scan(rows.Scan, date.FromTime(now))
 			if err != nil {
 				return err
 			}

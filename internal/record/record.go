@@ -69,13 +69,25 @@ type Record struct {
 // childCols reads a Summary from children c joined to organisations s (the setting).
 const childCols = `c.id, c.given_name || ' ' || c.family_name, c.date_of_birth, c.sen_provision, COALESCE(c.primary_need, ''), COALESCE(s.name, '')`
 
-// scanSummary reads childCols, then any extra columns into extra, with scan
-// (a row's or rows' Scan).
-func scanSummary(scan func(...any) error, today date.Date, extra ...any) (Summary, error) {
-	var s Summary
-	if err := scan(append([]any{&s.ID, &s.Name, &s.DateOfBirth, &s.SENProvision, &s.PrimaryNeed, &s.Setting}, extra...)...); err != nil {
-		return s, err
+// summaryRow scans childCols, then any extra columns, into one Summary it
+// reuses, so a list of children allocates nothing per row for the scan.
+type summaryRow struct {
+	s    Summary
+	dest []any
+}
+
+func newSummaryRow(extra ...any) *summaryRow {
+	r := &summaryRow{}
+	r.dest = append([]any{&r.s.ID, &r.s.Name, &r.s.DateOfBirth, &r.s.SENProvision, &r.s.PrimaryNeed, &r.s.Setting}, extra...)
+	return r
+}
+
+// scan reads one row with scan (a row's or rows' Scan).
+func (r *summaryRow) scan(scan func(...any) error, today date.Date) (Summary, error) {
+	if err := scan(r.dest...); err != nil {
+		return Summary{}, err
 	}
+	s := r.s
 	s.Age = s.DateOfBirth.YearsOn(today)
 	return s, nil
 }
@@ -95,8 +107,9 @@ func Caseload(ctx context.Context, d *db.DB, a access.Actor, limit int) ([]Summa
 	err := audit.Query(ctx, d, event(a, "caseload.view", "caseload", a.PersonID, "", "the children on your own caseload", now),
 		func(rows *sql.Rows) error {
 			out, total = nil, 0
+			row := newSummaryRow(&total)
 			for rows.Next() {
-				s, err := scanSummary(rows.Scan, today, &total)
+				s, err := row.scan(rows.Scan, today)
 				if err != nil {
 					return err
 				}
@@ -126,7 +139,7 @@ func Child(ctx context.Context, d *db.DB, a access.Actor, childID string, p acce
 		row := tx.QueryRowContext(ctx, `SELECT `+childCols+`, COALESCE(c.nhs_number, ''), COALESCE(c.upn, ''), COALESCE(c.uln, ''), COALESCE(c.postcode, '')
 			FROM children c LEFT JOIN organisations s ON s.id = c.setting_id WHERE c.id = $1 AND `+cond, append([]any{childID}, args...)...)
 		var extra [4]string
-		r.Summary, err = scanSummary(row.Scan, date.FromTime(now), &extra[0], &extra[1], &extra[2], &extra[3])
+		r.Summary, err = newSummaryRow(&extra[0], &extra[1], &extra[2], &extra[3]).scan(row.Scan, date.FromTime(now))
 		if err == sql.ErrNoRows { // the predicate and Decide disagree: refuse, as hidden
 			return apperr.Errorf(apperr.NotFound, "there is no such record")
 		}
