@@ -493,17 +493,22 @@ func Reset(ctx context.Context, d *db.DB, secret, newPassword string) error {
 		if err != nil {
 			return err
 		}
-		_, err = notify.Enqueue(ctx, tx, notify.Message{
-			To:      email.String,
-			Subject: "The password of your joinedup account was changed",
-			WhatChanged: "The password of the joinedup account that uses this email address was changed on " + when(now) +
-				". Everyone signed in to the account was signed out.",
-			WhatToDo: "If you changed it, you need do nothing. If you did not, reset your password straight away at " +
-				reset + " and contact your SEND team.",
-			Reference: "account-password:" + personID,
-		})
+		_, err = notify.Enqueue(ctx, tx, passwordChanged(email.String, personID, reset, now, "Everyone signed in to the account was signed out."))
 		return err
 	})
+}
+
+// passwordChanged is the email after a reset or a change: whoever did not
+// make the change learns of it, and how to take the account back.
+func passwordChanged(to, personID, resetPage string, at time.Time, signedOut string) notify.Message {
+	return notify.Message{
+		To:          to,
+		Subject:     "The password of your joinedup account was changed",
+		WhatChanged: "The password of the joinedup account that uses this email address was changed on " + when(at) + ". " + signedOut,
+		WhatToDo: "If you changed it, you need do nothing. If you did not, reset your password straight away at " +
+			resetPage + " and contact your SEND team.",
+		Reference: "account-password:" + personID,
+	}
 }
 
 var london = func() *time.Location {

@@ -68,15 +68,7 @@ func ChangePassword(ctx context.Context, d *db.DB, personID, current, newPasswor
 		if _, err := session.EndOthers(ctx, tx, personID, keepSession, "password changed"); err != nil {
 			return err
 		}
-		_, err := notify.Enqueue(ctx, tx, notify.Message{
-			To:      email.String,
-			Subject: "The password of your joinedup account was changed",
-			WhatChanged: "The password of the joinedup account that uses this email address was changed on " + when(now) +
-				". Everyone else signed in to the account was signed out.",
-			WhatToDo: "If you changed it, you need do nothing. If you did not, reset your password straight away at " +
-				reset + " and contact your SEND team.",
-			Reference: "account-password:" + personID,
-		})
+		_, err := notify.Enqueue(ctx, tx, passwordChanged(email.String, personID, reset, now, "Everyone else signed in to the account was signed out."))
 		return err
 	})
 }

@@ -145,6 +145,21 @@ func permissionFor(t ehc.Type) access.Permission {
 // new event must pass the clock's validation and the order rules; otherwise
 // the error names the field and the problem, and nothing is stored.
 func Add(ctx context.Context, d *db.DB, a access.Actor, childID string, in Input) (Event, error) {
+	var ev Event
+	err := d.Transact(ctx, func(tx *sql.Tx) (err error) {
+		ev, err = AddIn(ctx, d, tx, a, childID, in)
+		return err
+	})
+	if err != nil {
+		return Event{}, err
+	}
+	return ev, nil
+}
+
+// AddIn is Add inside a transaction the caller holds, for a capability whose
+// own change must stand or fall with the event (an advice request and the
+// advice_requested event, say). On an error the caller must roll back.
+func AddIn(ctx context.Context, d *db.DB, tx *sql.Tx, a access.Actor, childID string, in Input) (Event, error) {
 	now := db.Now()
 	today := date.FromTime(now)
 	p := access.CaseEdit
@@ -152,7 +167,7 @@ func Add(ctx context.Context, d *db.DB, a access.Actor, childID string, in Input
 		p = permissionFor(t)
 	}
 	var ev Event
-	err := d.Transact(ctx, func(tx *sql.Tx) error {
+	err := func() error {
 		// Access first: a child out of reach is missing, whatever the input.
 		dec, err := access.Require(ctx, tx, a, p, childID, now)
 		if err != nil {
@@ -215,7 +230,7 @@ func Add(ctx context.Context, d *db.DB, a access.Actor, childID string, in Input
 		}
 		return write(ctx, d, tx, a, "ehc.event.add", "ehc_event", ev.ID, childID, dec.Reason, now,
 			audit.Change{Field: e.Type.String(), New: describe(ev)}, audit.Change{Field: "stage", Old: c.Stage, New: stage})
-	})
+	}()
 	if err != nil {
 		return Event{}, err
 	}
