@@ -3,6 +3,7 @@ package casework
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"joinedup/internal/access"
@@ -33,11 +34,17 @@ type Filter struct {
 	DueThisWeek bool
 	// Coordinator keeps the cases of one named contact (a person id), in a team view.
 	Coordinator string
+	// Offset skips that many cases of the order: a later page.
+	Offset int
 }
 
-// Caseload lists the EHC cases a member of staff works on, ordered by their
-// next statutory date, with the total before the limit. Deadlines come from
-// the clock over each case's stored events. Viewing it is audited once.
+// Caseload lists a page of the EHC cases a member of staff works on, ordered
+// by their next statutory date, with how many there are in all. Viewing it
+// is audited once.
+//
+// The order comes from each case's stored next_due (next.go) and the page is
+// cut in SQL, so only the page's cases go through the clock for their next
+// deadline and state: a coordinator's 150 cases cost a page of them, not 150.
 func Caseload(ctx context.Context, d *db.DB, a access.Actor, f Filter, limit int) ([]Row, int, error) {
 	if _, ok := a.Can(access.CaseView); !ok || a.Kind != access.Staff {
 		return nil, 0, apperr.Errorf(apperr.Forbidden, "your role does not include a caseload")
@@ -46,48 +53,63 @@ func Caseload(ctx context.Context, d *db.DB, a access.Actor, f Filter, limit int
 	today := date.FromTime(now)
 	// The named contact's own cases need no join to find their name: the
 	// cases come through the index of their care-team links.
-	named := `SELECT nc.child_id FROM care_team nc WHERE nc.person_id = $3 AND nc.reason = 'allocated' AND nc.purpose = $1
-		AND nc.status = 'active' AND nc.starts_at <= $2 AND (nc.ends_at IS NULL OR nc.ends_at > $2)`
+	named := func(n int) string {
+		return fmt.Sprintf(`k.child_id IN (SELECT nc.child_id FROM care_team nc WHERE nc.person_id = $%d AND nc.reason = 'allocated'
+			AND nc.purpose = $1 AND nc.status = 'active' AND nc.starts_at <= $2 AND (nc.ends_at IS NULL OR nc.ends_at > $2))`, n)
+	}
 	args := []any{access.NamedContact, now}
-	from := `ehc_cases k JOIN children ch ON ch.id = k.child_id
-		LEFT JOIN care_team ct ON ct.child_id = k.child_id AND ct.reason = 'allocated' AND ct.purpose = $1
-			AND ct.status = 'active' AND ct.starts_at <= $2 AND (ct.ends_at IS NULL OR ct.ends_at > $2)
-		LEFT JOIN people p ON p.id = ct.person_id`
-	coordinator, mine := "COALESCE(p.given_name || ' ' || p.family_name, ''), COALESCE(p.id, '')", "1 = 1"
+	mine := "1 = 1"
 	scope, _ := a.Can(access.CaseView)
 	switch {
 	case !f.Team && scope == access.ScopeOwn: // the predicate is already the children they are linked to
-		from, coordinator = "ehc_cases k JOIN children ch ON ch.id = k.child_id", "'', ''"
 		args = args[:0]
 	case !f.Team:
-		from, coordinator = "ehc_cases k JOIN children ch ON ch.id = k.child_id", "'', ''"
-		mine, args = "k.child_id IN ("+named+")", append(args, a.PersonID)
+		mine, args = named(3), append(args, a.PersonID)
 	case f.Coordinator != "":
-		mine, args = "ct.person_id = $3", append(args, f.Coordinator)
+		mine, args = named(3), append(args, f.Coordinator)
 	}
 	cond, pargs := access.Predicate(a, access.CaseView, "k.child_id", now, len(args)+1)
 	args = append(args, pargs...)
+	if f.DueThisWeek {
+		args = append(args, today.AddDays(7))
+		cond += fmt.Sprintf(" AND k.next_due <= $%d", len(args))
+	}
+	counting := args
+	args = append(args[:len(args):len(args)], limit, max(f.Offset, 0))
+	lim := fmt.Sprintf("LIMIT $%d OFFSET $%d", len(args)-1, len(args))
+	coordinator, join := "'', ''", ""
+	if f.Team {
+		coordinator = "COALESCE(p.given_name || ' ' || p.family_name, ''), COALESCE(p.id, '')"
+		join = `LEFT JOIN care_team ct ON ct.child_id = k.child_id AND ct.reason = 'allocated' AND ct.purpose = $1
+			AND ct.status = 'active' AND ct.starts_at <= $2 AND (ct.ends_at IS NULL OR ct.ends_at > $2)
+		LEFT JOIN people p ON p.id = ct.person_id`
+	}
 	type raw struct {
 		row   Row
 		clock string
 	}
 	var got []raw
+	total := 0
+	// The page is cut on the cases' ids and next dates alone (a day's ties
+	// by case id); the child's name, the packed events and the named contact
+	// are read for the page's rows only.
+	query := `WITH pg AS (
+				SELECT k.id, k.next_due, COUNT(*) OVER () AS total FROM ehc_cases k
+				WHERE ` + mine + ` AND ` + cond + `
+				ORDER BY k.next_due IS NULL, k.next_due, k.id ` + lim + `)
+			SELECT pg.id, k.child_id, ch.given_name || ' ' || ch.family_name, k.stage, ` + coordinator + `, k.clock, pg.total
+			FROM pg JOIN ehc_cases k ON k.id = pg.id JOIN children ch ON ch.id = k.child_id ` + join + `
+			ORDER BY pg.next_due IS NULL, pg.next_due, pg.id`
 	err := d.Transact(ctx, func(tx *sql.Tx) error {
-		got = got[:0]
-		// One row a case, its events packed (pack.go): the read holds SQLite's
-		// write lock with the audit row, so it is kept short, and the clock
-		// runs after the commit.
-		rows, err := tx.QueryContext(ctx, `SELECT k.id, k.child_id, ch.given_name || ' ' || ch.family_name, k.stage, `+coordinator+`, k.clock
-			FROM `+from+`
-			WHERE `+mine+` AND `+cond+`
-			ORDER BY k.id`, args...)
+		got, total = got[:0], 0
+		rows, err := tx.QueryContext(ctx, query, args...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var r raw
-			if err := rows.Scan(&r.row.CaseID, &r.row.ChildID, &r.row.ChildName, &r.row.Stage, &r.row.Coordinator, &r.row.CoordinatorID, &r.clock); err != nil {
+			if err := rows.Scan(&r.row.CaseID, &r.row.ChildID, &r.row.ChildName, &r.row.Stage, &r.row.Coordinator, &r.row.CoordinatorID, &r.clock, &total); err != nil {
 				return err
 			}
 			if n := len(got); n > 0 && got[n-1].row.CaseID == r.row.CaseID {
@@ -97,6 +119,14 @@ func Caseload(ctx context.Context, d *db.DB, a access.Actor, f Filter, limit int
 		}
 		if err := rows.Err(); err != nil {
 			return err
+		}
+		if len(got) == 0 && f.Offset > 0 { // past the last page: still say how many there are
+			first := append(counting, 1, 0)
+			var skip any
+			err := tx.QueryRowContext(ctx, query, first...).Scan(&skip, &skip, &skip, &skip, &skip, &skip, &skip, &total)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
 		}
 		what := "the EHC cases you coordinate"
 		if f.Team {
@@ -126,14 +156,7 @@ func Caseload(ctx context.Context, d *db.DB, a access.Actor, f Filter, limit int
 			r.row.Next = o[0]
 		}
 		r.row.State = StateOf(o, today)
-		if !f.DueThisWeek || (len(o) > 0 && !o[0].Due.After(today.AddDays(7))) {
-			out = append(out, r.row)
-		}
-	}
-	sortByNext(out)
-	total := len(out)
-	if len(out) > limit {
-		out = out[:limit]
+		out = append(out, r.row)
 	}
 	return out, total, nil
 }

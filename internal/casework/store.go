@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -198,7 +197,8 @@ func AddIn(ctx context.Context, d *db.DB, tx *sql.Tx, a access.Actor, childID st
 			}
 			return err
 		}
-		if _, err := ehc.Deadlines(history, today); err != nil {
+		next, _, err := nextDue(history, nil)
+		if err != nil {
 			return err
 		}
 		stage := StageOf(history)
@@ -214,11 +214,11 @@ func AddIn(ctx context.Context, d *db.DB, tx *sql.Tx, a access.Actor, childID st
 			if err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO ehc_cases (id, child_id, team_id, opened_on, stage, clock, created_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7)`, c.ID, childID, team, e.Date, stage, pack(history), now.UTC()); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO ehc_cases (`+strings.Join(caseColumns, ", ")+`)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, c.ID, childID, team, e.Date, stage, pack(history), next, now.UTC()); err != nil {
 				return err
 			}
-		} else if _, err := tx.ExecContext(ctx, "UPDATE ehc_cases SET stage = $1, clock = $2 WHERE id = $3", stage, pack(history), c.ID); err != nil {
+		} else if _, err := tx.ExecContext(ctx, "UPDATE ehc_cases SET stage = $1, clock = $2, next_due = $3 WHERE id = $4", stage, pack(history), next, c.ID); err != nil {
 			return err
 		}
 		if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) + 1 FROM ehc_events WHERE case_id = $1", c.ID).Scan(&ev.Seq); err != nil {
@@ -300,23 +300,4 @@ func write(ctx context.Context, d *db.DB, tx *sql.Tx, a access.Actor, action, re
 		ActorRole: a.RoleTitle(), Action: action, RecordType: recordType, RecordID: recordID, ChildID: childID, Reason: reason,
 		Changes: changes})
 	return err
-}
-
-// sortByNext orders caseload rows by their next statutory date; cases with nothing due last, then by name.
-func sortByNext(rows []Row) {
-	slices.SortStableFunc(rows, func(x, y Row) int {
-		xz, yz := x.Next.Due.IsZero(), y.Next.Due.IsZero()
-		switch {
-		case xz != yz:
-			if xz {
-				return 1
-			}
-			return -1
-		case !xz:
-			if c := x.Next.Due.Compare(y.Next.Due); c != 0 {
-				return c
-			}
-		}
-		return strings.Compare(x.ChildName, y.ChildName)
-	})
 }

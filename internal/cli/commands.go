@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"joinedup/internal/account"
+	"joinedup/internal/casework"
 	"joinedup/internal/date"
 	"joinedup/internal/db"
 	"joinedup/internal/demo"
@@ -41,7 +42,21 @@ func openMigrated(ctx context.Context, dsn string) (*db.DB, error) {
 		d.Close()
 		return nil, err
 	}
+	if _, err := refreshDerived(ctx, d); err != nil {
+		d.Close()
+		return nil, err
+	}
 	return d, nil
+}
+
+// refreshDerived brings what the database keeps of the code's answers (each
+// EHC case's next statutory date) up to the running release's rulebook.
+func refreshDerived(ctx context.Context, d *db.DB) (int, error) {
+	n, err := casework.Refresh(ctx, d)
+	if err != nil {
+		return n, fmt.Errorf("recomputing the EHC cases' next statutory dates: %w", err)
+	}
+	return n, nil
 }
 
 func migrate(ctx context.Context, env Env, args []string) error {
@@ -61,6 +76,11 @@ func migrate(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "joinedup: the schema of %s is at version %d\n", d.Where, v)
+	if n, err := refreshDerived(ctx, d); err != nil {
+		return err
+	} else if n > 0 {
+		fmt.Fprintf(env.Stdout, "joinedup: %d EHC cases' next statutory dates recomputed for the current rulebook\n", n)
+	}
 	return nil
 }
 

@@ -1,8 +1,10 @@
 package ehc
 
 import (
+	"crypto/sha256"
 	_ "embed"
 	"encoding/csv"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"slices"
@@ -23,6 +25,18 @@ var Current = func() *Rules {
 		panic("ehc: rules.csv: " + err.Error())
 	}
 	return rs
+}()
+
+// clockRevision is the clock's own version: raise it with any change to the
+// clock that can move a due date, so stored answers are recomputed.
+const clockRevision = "1"
+
+// Revision names the rulebook and the clock together. Whatever stores an
+// answer of the clock (casework's next_due) stores it with this and
+// recomputes when a new release brings another.
+var Revision = func() string {
+	sum := sha256.Sum256([]byte(rulesCSV))
+	return clockRevision + "-" + hex.EncodeToString(sum[:6])
 }()
 
 // Rule is one version of a statutory time limit.

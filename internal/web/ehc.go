@@ -16,23 +16,23 @@ import (
 	"joinedup/internal/ehc"
 )
 
-// ehcCaseloadLimit is the most cases one caseload page lists.
-const ehcCaseloadLimit = 500
+// ehcCasesPerPage is how many cases one page of a caseload lists: a
+// coordinator's working week at a glance, soonest first, the rest a page away.
+const ehcCasesPerPage = 50
 
 // ehcCaseloadPage is a coordinator's or a team's EHC cases by next statutory date.
 type ehcCaseloadPage struct {
-	Rows                 []casework.Row
-	Total                int
-	Team, DueThisWeek    bool
-	Coordinator          string
-	ManagerView          bool // the actor may see the team view
-	Today                date.Date
-	Query, OtherView     string // the query string of this view, and of the other filter
-	TeamLink, PersonLink string
+	Rows              []ehcCaseRow
+	Team, DueThisWeek bool
+	Coordinator       string
+	ManagerView       bool // the actor may see the team view
+	Today             date.Date
+	pager
 }
 
 // ehcCaseload lists the EHC cases of the signed-in coordinator or, with
-// view=team, of the teams in their reach; due=week keeps those due this week.
+// view=team, of the teams in their reach; due=week keeps those due this week;
+// page=n is a later page.
 func (s *server) ehcCaseload(w http.ResponseWriter, r *http.Request) {
 	a, _ := actorOf(r.Context())
 	q := r.URL.Query()
@@ -40,13 +40,60 @@ func (s *server) ehcCaseload(w http.ResponseWriter, r *http.Request) {
 	p := ehcCaseloadPage{DueThisWeek: q.Get("due") == "week", Coordinator: q.Get("coordinator"),
 		ManagerView: scope != access.ScopeOwn}
 	p.Team = p.ManagerView && q.Get("view") != "mine"
-	rows, total, err := casework.Caseload(r.Context(), s.db, a, casework.Filter{Team: p.Team, DueThisWeek: p.DueThisWeek, Coordinator: p.Coordinator}, ehcCaseloadLimit)
+	page, ok := pageNumber(q.Get("page"), 1_000_000)
+	if !ok {
+		s.fail(w, r, apperr.Errorf(apperr.Invalid, "There is no page %q of this caseload: pages are numbered from 1", q.Get("page")))
+		return
+	}
+	f := casework.Filter{Team: p.Team, DueThisWeek: p.DueThisWeek, Coordinator: p.Coordinator, Offset: (page - 1) * ehcCasesPerPage}
+	rows, total, err := casework.Caseload(r.Context(), s.db, a, f, ehcCasesPerPage)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	p.Rows, p.Total, p.Today = rows, total, todayOf()
+	p.Today = todayOf()
+	p.Rows = make([]ehcCaseRow, len(rows))
+	for i, r := range rows {
+		p.Rows[i] = caseRow(r, p.Today)
+	}
+	p.pager = newPager(page, ehcCasesPerPage, total, len(rows), func(n int) string {
+		v := url.Values{}
+		for _, k := range []string{"view", "due", "coordinator"} {
+			if q.Get(k) != "" {
+				v.Set(k, q.Get(k))
+			}
+		}
+		if n > 1 {
+			v.Set("page", strconv.Itoa(n))
+		}
+		if len(v) == 0 {
+			return "/staff/ehc"
+		}
+		return "/staff/ehc?" + v.Encode()
+	})
 	s.page(w, r, "ehc-caseload.html", p)
+}
+
+// ehcCaseRow is a case on the caseload in words, worked out before the
+// template runs: a page of 50 rows is most of the page's cost otherwise.
+type ehcCaseRow struct {
+	ChildID, ChildName, Stage string
+	Next, Due                 string // the next deadline's duty and rule, its day and how far off; "" when nothing is due
+	Tag, State                string // the GOV.UK tag colour and the state in words
+	Coordinator               string
+	CoordinatorID             string
+}
+
+var ragTags = map[string]string{"red": "red", "amber": "orange", "green": "green"}
+
+func caseRow(r casework.Row, today date.Date) ehcCaseRow {
+	row := ehcCaseRow{ChildID: r.ChildID, ChildName: r.ChildName, Stage: casework.StageWords[r.Stage],
+		Tag: ragTags[r.State.Colour], State: r.State.Words, Coordinator: r.Coordinator, CoordinatorID: r.CoordinatorID}
+	if r.Next.Rule != "" {
+		row.Next = r.Next.Duty + " (" + r.Next.Rule + ")"
+		row.Due = dateWords(r.Next.Due) + " (" + whenWords(r.Next.Due, today) + ")"
+	}
+	return row
 }
 
 // ehcCase shows a child's EHC case: where it stands and every deadline.
@@ -264,28 +311,32 @@ func statusWords(s ehc.Status) string { return casework.StatusWords[s] }
 
 // ehcFuncs are the template functions the EHC pages use.
 var ehcFuncs = map[string]any{
-	"ehcStatus": statusWords,
-	"ehcStage":  func(s string) string { return casework.StageWords[s] },
-	"ehcType":   func(t ehc.Type) string { return casework.TypeWords[t.String()] },
-	"ehcMetBy":  func(rule string) string { return casework.MetBy[rule] },
-	"ehcState":  func(open []ehc.Deadline, today date.Date) casework.RAG { return casework.StateOf(open, today) },
-	"ehcDate":   func(d date.Date) string { return d.Time().Format("2 January 2006") },
-	// ehcWhen says how far a day is from today, in words.
-	"ehcWhen": func(d, today date.Date) string {
-		switch n := d.DaysSince(today); {
-		case n == 0:
-			return "today"
-		case n == 1:
-			return "tomorrow"
-		case n == -1:
-			return "yesterday"
-		case n > 1:
-			return fmt.Sprintf("in %d days", n)
-		default:
-			return fmt.Sprintf("%d days ago", -n)
-		}
-	},
+	"ehcStatus":    statusWords,
+	"ehcStage":     func(s string) string { return casework.StageWords[s] },
+	"ehcType":      func(t ehc.Type) string { return casework.TypeWords[t.String()] },
+	"ehcMetBy":     func(rule string) string { return casework.MetBy[rule] },
+	"ehcState":     func(open []ehc.Deadline, today date.Date) casework.RAG { return casework.StateOf(open, today) },
+	"ehcDate":      dateWords,
+	"ehcWhen":      whenWords,
 	"ehcCodeWords": codeWords,
+}
+
+func dateWords(d date.Date) string { return d.Time().Format("2 January 2006") }
+
+// whenWords says how far a day is from today, in words.
+func whenWords(d, today date.Date) string {
+	switch n := d.DaysSince(today); {
+	case n == 0:
+		return "today"
+	case n == 1:
+		return "tomorrow"
+	case n == -1:
+		return "yesterday"
+	case n > 1:
+		return "in " + strconv.Itoa(n) + " days"
+	default:
+		return strconv.Itoa(-n) + " days ago"
+	}
 }
 
 // codeWords says a coded value (source, outcome, reason, kind, channel) in words.

@@ -59,3 +59,50 @@ func TestEHCRecordForm(t *testing.T) {
 		t.Errorf("%d events stored, want 1", events()-before)
 	}
 }
+
+// The caseload comes a page at a time: the team view of the tiny demo runs
+// past one page, each page links to the others keeping its filters, a page
+// past the end says so and links back, and a page that cannot exist is refused
+// naming it.
+func TestEHCCaseloadPages(t *testing.T) {
+	d := dbtest.SQLite(t)
+	h, w := matrixServer(t, d)
+	secret, _, err := session.Create(context.Background(), d, w.daniel, "test", "pages", session.StaffTimeouts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(path string) (int, string) {
+		r := httptest.NewRequest("GET", path, nil)
+		r.AddCookie(&http.Cookie{Name: "joinedup", Value: secret})
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		return rec.Code, rec.Body.String()
+	}
+	total := dbtest.Count(t, d, "SELECT COUNT(*) FROM ehc_cases")
+	if total <= ehcCasesPerPage {
+		t.Fatalf("the tiny demo has %d cases: too few for a second page", total)
+	}
+	rows := func(body string) int { return strings.Count(body, `href="/staff/children/`) }
+	code, first := get("/staff/ehc")
+	if code != 200 || rows(first) != ehcCasesPerPage || !strings.Contains(first, "1 to 50 are shown") ||
+		!strings.Contains(first, `href="/staff/ehc?page=2" rel="next"`) {
+		t.Errorf("page 1: %d, %d rows, or no link to page 2", code, rows(first))
+	}
+	last := (total + ehcCasesPerPage - 1) / ehcCasesPerPage
+	code, end := get("/staff/ehc?page=" + strconv.Itoa(last))
+	if want := total - (last-1)*ehcCasesPerPage; code != 200 || rows(end) != want || strings.Contains(end, `rel="next"`) {
+		t.Errorf("page %d: %d, %d rows (want %d), or a next link", last, code, rows(end), want)
+	}
+	if code, body := get("/staff/ehc?due=week&page=2"); code != 200 || strings.Contains(body, `rel="next"`) && !strings.Contains(body, "due=week&amp;page=3") {
+		t.Errorf("due this week, page 2: %d, or its links lose the filter", code)
+	}
+	code, past := get("/staff/ehc?page=" + strconv.Itoa(last+1))
+	if code != 200 || rows(past) != 0 || !strings.Contains(past, "There are no more on this page") || !strings.Contains(past, `href="/staff/ehc"`) {
+		t.Errorf("past the last page: %d, %d rows", code, rows(past))
+	}
+	for _, bad := range []string{"0", "-1", "two", "1e3"} {
+		if code, body := get("/staff/ehc?page=" + bad); code != 422 || !strings.Contains(body, "There is no page") {
+			t.Errorf("page=%s: %d, want a 422 naming the page", bad, code)
+		}
+	}
+}

@@ -266,13 +266,10 @@ func (s *server) parseSearch(ctx context.Context, q url.Values, facets map[strin
 		}
 	}
 	f.Distance = strconv.Itoa(miles)
-	if p := q.Get("page"); p != "" {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 1 || n > maxSearchPageCount {
-			bad("page", "There is no page "+p+" of results: pages are numbered from 1")
-		} else {
-			f.Page = n
-		}
+	if n, ok := pageNumber(q.Get("page"), maxSearchPageCount); ok {
+		f.Page = n
+	} else {
+		bad("page", "There is no page "+q.Get("page")+" of results: pages are numbered from 1")
 	}
 	order := []string{"q", "category", "need", "age", "cost", "delivery", "day", "time", "postcode", "distance", "access", "collection", "page"}
 	slices.SortStableFunc(errs, func(a, b apperr.Field) int { return slices.Index(order, a.Name) - slices.Index(order, b.Name) })
@@ -332,19 +329,11 @@ type searchPage struct {
 	Q                            control       // the words
 	Filters                      template.HTML // the form's fields (filterHTML)
 	Results                      []result
-	Total, From, To, Page, Pages int
+	pager
 	Searched                     bool
-	Prev, Next, First            string
-	PageLinks                    []pageLink
 	Shortlist                    int
 	Back                         string // this page's address, for the shortlist buttons to return to
 	HasPostcode                  bool
-}
-
-type pageLink struct {
-	Number  int
-	Href    string
-	Current bool
 }
 
 // services is the Local Offer's search: words and filters in the query, results a page at a time.
@@ -362,7 +351,7 @@ func (s *server) services(w http.ResponseWriter, r *http.Request) {
 	}
 	shortlist := shortlistOf(r)
 	p := searchPage{Form: f, Errors: errs, Q: control{Name: "q", Label: "What are you looking for?", Value: f.Q, Error: fieldError(errs, "q"),
-		Hint: "For example, speech and language therapy, short breaks or autism support"}, Page: f.Page,
+		Hint: "For example, speech and language therapy, short breaks or autism support"}, pager: pager{Page: f.Page},
 		Searched: f.searched(), Shortlist: len(shortlist), HasPostcode: f.postcode != "", Back: "/services?" + f.query(f.Page)}
 	if p.Filters, err = s.filterHTML(f, errs, facets); err != nil {
 		s.serverError(w, r, err)
@@ -374,25 +363,10 @@ func (s *server) services(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		}
-		p.Total = l.Total
-		p.Pages = (l.Total + resultsPerPage - 1) / resultsPerPage
-		if len(l.Items) > 0 {
-			p.From = (f.Page-1)*resultsPerPage + 1
-			p.To = p.From + len(l.Items) - 1
-		}
+		p.pager = newPager(f.Page, resultsPerPage, l.Total, len(l.Items), func(n int) string { return "/services?" + f.query(n) })
 		for _, h := range l.Items {
 			p.Results = append(p.Results, result{Hit: h, Why: why(f, h), Where: where(h.Service, h.Distance), Ages: ages(h.Service),
 				Cost: costWords(h.Service), InShort: slices.Contains(shortlist, h.ID)})
-		}
-		p.First = "/services?" + f.query(1)
-		if f.Page > 1 && f.Page <= p.Pages {
-			p.Prev = "/services?" + f.query(f.Page-1)
-		}
-		if f.Page < p.Pages {
-			p.Next = "/services?" + f.query(f.Page+1)
-		}
-		for n := max(1, f.Page-2); n <= min(p.Pages, f.Page+2); n++ {
-			p.PageLinks = append(p.PageLinks, pageLink{n, "/services?" + f.query(n), n == f.Page})
 		}
 	}
 	s.renderForm(w, r, "services.html", p, errs)
