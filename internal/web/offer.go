@@ -323,17 +323,17 @@ type result struct {
 
 // searchPage is the search page's data.
 type searchPage struct {
-	Form                         searchForm
-	Errors                       []apperr.Field
-	Facets                       map[string]*offer.Facet
-	Q                            control       // the words
-	Filters                      template.HTML // the form's fields (filterHTML)
-	Results                      []result
+	Form    searchForm
+	Errors  []apperr.Field
+	Facets  map[string]*offer.Facet
+	Q       control       // the words
+	Filters template.HTML // the form's fields (filterHTML)
+	Results []result
 	pager
-	Searched                     bool
-	Shortlist                    int
-	Back                         string // this page's address, for the shortlist buttons to return to
-	HasPostcode                  bool
+	Searched    bool
+	Shortlist   int
+	Back        string // this page's address, for the shortlist buttons to return to
+	HasPostcode bool
 }
 
 // services is the Local Offer's search: words and filters in the query, results a page at a time.
