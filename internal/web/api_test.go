@@ -19,6 +19,7 @@ import (
 	"joinedup/internal/date"
 	"joinedup/internal/db"
 	"joinedup/internal/db/dbtest"
+	"joinedup/internal/secret"
 	"joinedup/internal/session"
 )
 
@@ -333,3 +334,21 @@ func TestAPI(t *testing.T) {
 func list(v any) []any { l, _ := v.([]any); return l }
 
 func str2(v any) string { s, _ := v.(string); return s }
+
+// A failing database under /api/v1 is a JSON 500 with the reference only;
+// the cause goes to the log.
+func TestAPIFailingDatabaseSaysNothingButAReference(t *testing.T) {
+	s := newSite(t)
+	s.db.Close()
+	w := s.get(t, "/api/v1/ehc/cases", "Cookie", "joinedup="+secret.New()) // well formed, so looked up
+	var body apiErrorBody
+	if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil || w.Code != http.StatusInternalServerError || body.Error == nil {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+	if body.Error.Code != "internal" || !strings.Contains(body.Error.Message, w.Header().Get("X-Request-Id")) || strings.Contains(w.Body.String(), "closed") {
+		t.Errorf("the answer %s, with reference %s", w.Body, w.Header().Get("X-Request-Id"))
+	}
+	if !strings.Contains(s.logs.String(), "database is closed") {
+		t.Errorf("the cause is not logged:\n%s", s.logs.String())
+	}
+}
