@@ -98,6 +98,10 @@ func (s *server) guard(rt Route, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a, ok := actorOf(r.Context())
 		if !ok {
+			if isAPI(r) {
+				apiSignIn(w)
+				return
+			}
 			if r.Method == http.MethodGet {
 				http.Redirect(w, r, "/sign-in?next="+r.URL.EscapedPath(), http.StatusSeeOther)
 				return
@@ -138,6 +142,10 @@ func knownPermission(p string) bool {
 // fail shows the page for an error: 404 for NotFound (hidden and missing
 // look the same), 403 with the reason, 422 with the fields, 500 otherwise.
 func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if isAPI(r) {
+		s.apiFail(w, r, err)
+		return
+	}
 	switch apperr.CodeOf(err) {
 	case apperr.NotFound:
 		s.notFound(w, r)

@@ -153,6 +153,9 @@ func TestAccessMatrix(t *testing.T) {
 		for pattern, status := range offerMatrix {
 			want[pattern] = expect{status, nil}
 		}
+		for pattern, states := range apiMatrix {
+			want[pattern] = expect{0, states}
+		}
 		assetURL, _ := url.Parse((&site{}).assetURL(t, "app.css"))
 		for _, rt := range Routes() {
 			exp, ok := want[rt.Pattern]
@@ -312,9 +315,13 @@ func matrixWorld(t *testing.T, d *db.DB) matrixPeople {
 // sign-out routes cannot spoil the next), and returns the status.
 func request(t *testing.T, h http.Handler, d *db.DB, method, path, person string, form url.Values) int {
 	t.Helper()
-	r := httptest.NewRequest(method, path, strings.NewReader(form.Encode()))
+	body, contentType := form.Encode(), "application/x-www-form-urlencoded"
+	if strings.HasPrefix(path, apiPrefix) { // the JSON API takes JSON
+		body, contentType = "{}", "application/json"
+	}
+	r := httptest.NewRequest(method, path, strings.NewReader(body))
 	if method == http.MethodPost {
-		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r.Header.Set("Content-Type", contentType)
 	}
 	if person != "" {
 		secret, _, err := session.Create(context.Background(), d, person, "test", "matrix", session.StaffTimeouts)

@@ -45,7 +45,7 @@ func securityHeaders(secure bool, next http.Handler) http.Handler {
 
 // privatePrefixes are the parts of the site that show a family's or a child's
 // record, or a person's account: never kept by a browser or proxy cache.
-var privatePrefixes = []string{"/family", "/staff", "/account", "/sign-in"}
+var privatePrefixes = []string{"/family", "/staff", "/account", "/sign-in", "/api"}
 
 // noStore marks everything under privatePrefixes Cache-Control: no-store.
 func noStore(next http.Handler) http.Handler {
@@ -63,7 +63,9 @@ func noStore(next http.Handler) http.Handler {
 // crossOrigin refuses state-changing requests (POST, PUT, DELETE...) that a
 // browser says come from another origin: the CSRF defence, alongside SameSite cookies.
 func crossOrigin(next http.Handler) http.Handler {
-	return http.NewCrossOriginProtection().Handler(next)
+	p := http.NewCrossOriginProtection()
+	p.SetDenyHandler(http.HandlerFunc(denyCrossOrigin)) // JSON under /api/v1
+	return p.Handler(next)
 }
 
 // friendlyNotFound answers an address no route matches with our 404 page
@@ -72,6 +74,10 @@ func (s *server) friendlyNotFound(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, pattern := mux.Handler(r); pattern != "" {
 			mux.ServeHTTP(w, r)
+			return
+		}
+		if isAPI(r) { // JSON 404 and 405
+			s.apiUnmatched(mux, w, r)
 			return
 		}
 		mux.ServeHTTP(&notFoundWriter{ResponseWriter: w, page: func() { s.notFound(w, r) }}, r)

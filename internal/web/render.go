@@ -203,6 +203,10 @@ func (s *server) renderFormStatus(w http.ResponseWriter, r *http.Request, status
 
 // notFound is the friendly 404 page.
 func (s *server) notFound(w http.ResponseWriter, r *http.Request) {
+	if isAPI(r) {
+		s.apiFail(w, r, apperr.Errorf(apperr.NotFound, "there is no such record"))
+		return
+	}
 	v := s.bareView(r, "Page not found", nil)
 	v.Section = "" // a missing page is in no section
 	s.render(w, r, http.StatusNotFound, notFoundPage, v)
@@ -211,6 +215,10 @@ func (s *server) notFound(w http.ResponseWriter, r *http.Request) {
 // serverError logs err with the request ID and shows a page that says
 // nothing about it, only the ID to quote.
 func (s *server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	if isAPI(r) {
+		s.apiFail(w, r, err)
+		return
+	}
 	s.logger.ErrorContext(r.Context(), "request failed", "request_id", requestID(r.Context()), "route", r.Pattern, "error", err)
 	w.Header().Del("Content-Encoding")
 	v := s.bareView(r, "Sorry, there is a problem with the service", nil)

@@ -115,6 +115,15 @@ var table = []Route{
 	{"GET /family/children/{id}/ehc", string(access.FamilyView), "Your child's EHC needs assessment and plan", (*server).familyEHC},
 	{"GET /family/children/{id}/access-log", string(access.FamilyView), "Who has looked at your child's record", (*server).accessLog},
 
+	// The JSON API (issue 4, point 8): the EHC pages' work for programs, with the same
+	// session, permissions and audit; its OpenAPI document is built from api_spec.go.
+	{"GET /api/v1/openapi.json", PermPublic, "", (*server).apiServeOpenAPI},
+	{"GET /api/v1/ehc/cases", string(access.CaseView), "", (*server).apiEHCCases},
+	{"GET /api/v1/children/{id}/ehc", string(access.CaseView), "", (*server).apiEHCCase},
+	{"GET /api/v1/children/{id}/ehc/events", string(access.CaseView), "", (*server).apiEHCEvents},
+	{"POST /api/v1/children/{id}/ehc/events", string(access.CaseEdit), "", (*server).apiAddEHCEvent},
+	{"GET /api/v1/family/children/{id}/ehc", string(access.FamilyView), "", (*server).apiFamilyEHC},
+
 	// About this service.
 	{"GET /accessibility", PermPublic, "Accessibility statement", (*server).accessibility},
 	{"GET /privacy", PermPublic, "Privacy notice", (*server).privacy},

@@ -1,0 +1,289 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"joinedup/internal/casework"
+	"joinedup/internal/ehc"
+)
+
+// The OpenAPI document at /api/v1/openapi.json is built from apiOps below,
+// one entry per /api/v1 route in the route table (routes.go), and from the
+// clock's own table of event fields. Tests hold it to the route table and
+// validate real responses against it (api_test.go).
+
+// apiOp describes one /api/v1 route for the document.
+type apiOp struct {
+	Pattern     string // as in the route table
+	Summary     string
+	Description string
+	Params      []apiParam
+	Body        string // the request body's schema, "" for none
+	Status      int    // the success status
+	Response    string // the success body's schema
+	Errors      []int  // the error statuses it can answer with
+	Public      bool   // no session needed
+}
+
+type apiParam struct {
+	Name, In, Description string
+	Required              bool
+	Schema                map[string]any
+}
+
+var childID = apiParam{Name: "id", In: "path", Required: true, Description: "The child's id.", Schema: str()}
+
+// Error statuses every signed-in route can answer with.
+var signedInErrors = []int{401, 403, 404, 422, 500}
+
+var apiOps = []apiOp{
+	{Pattern: "GET /api/v1/openapi.json", Summary: "This document", Status: 200, Response: "", Errors: []int{500}, Public: true},
+	{Pattern: "GET /api/v1/ehc/cases", Summary: "EHC caseload",
+		Description: "The EHC cases of the signed-in member of staff (view=mine) or, for a role that reaches further, of the teams in their reach (view=team, the default for such roles), ordered by next statutory date. Viewing it is audited.",
+		Params: []apiParam{
+			{Name: "view", In: "query", Description: "mine: the cases you coordinate; team: every case in your reach.", Schema: enum("mine", "team")},
+			{Name: "due", In: "query", Description: "week: only cases with a deadline overdue or due in the next 7 days.", Schema: enum("week")},
+			{Name: "coordinator", In: "query", Description: "In the team view, only the cases of this coordinator (a person id).", Schema: str()},
+			{Name: "limit", In: "query", Description: "The most cases to return.", Schema: map[string]any{"type": "integer", "minimum": 1, "maximum": apiPageMax, "default": apiPageDefault}},
+			{Name: "offset", In: "query", Description: "How many cases to skip.", Schema: map[string]any{"type": "integer", "minimum": 0, "default": 0}},
+		},
+		Status: 200, Response: "Caseload", Errors: []int{401, 403, 422, 500}},
+	{Pattern: "GET /api/v1/children/{id}/ehc", Summary: "A child's EHC case",
+		Description: "Where the case stands, every statutory deadline with its rule and legal basis, and its events. A child out of your reach is 404, as a child that does not exist. Audited.",
+		Params:      []apiParam{childID}, Status: 200, Response: "Case", Errors: []int{401, 403, 404, 500}},
+	{Pattern: "GET /api/v1/children/{id}/ehc/events", Summary: "A child's EHC case's events",
+		Description: "Every recorded event, by date then the order recorded. Audited.",
+		Params:      []apiParam{childID}, Status: 200, Response: "Events", Errors: []int{401, 403, 404, 500}},
+	{Pattern: "POST /api/v1/children/{id}/ehc/events", Summary: "Record an event in a child's EHC case",
+		Description: "The event's fields are those of `joinedup clock`'s events, plus channel (how a request arrived) and note (reasons for a decision, evidence for an exception). " +
+			"A request received (or the council becoming responsible) opens the case. The whole history with the event must be in the order the SEND Regulations 2014 set; " +
+			"otherwise the answer names the field and nothing is stored. Issuing plans and deciding not to issue one need plan.issue. Audited with the change.",
+		Params: []apiParam{childID}, Body: "NewEvent", Status: 201, Response: "Event", Errors: []int{400, 401, 403, 404, 413, 415, 422, 500}},
+	{Pattern: "GET /api/v1/family/children/{id}/ehc", Summary: "Your child's EHC case",
+		Description: "For a parent, carer or young person: where their child's case stands, what happens next and by when, and who their coordinator is. Staff's notes are left out, except the reasons for decisions. Audited.",
+		Params:      []apiParam{childID}, Status: 200, Response: "Case", Errors: []int{401, 403, 404, 500}},
+}
+
+func str() map[string]any { return map[string]any{"type": "string"} }
+
+func enum(vals ...string) map[string]any { return map[string]any{"type": "string", "enum": vals} }
+
+func day() map[string]any { return map[string]any{"type": "string", "format": "date"} }
+
+func ref(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
+
+func nullable(name string) map[string]any {
+	return map[string]any{"allOf": []any{ref(name)}, "nullable": true}
+}
+
+func arrayOf(name string) map[string]any { return map[string]any{"type": "array", "items": ref(name)} }
+
+// object is a closed object schema: a field not listed is an error, so the
+// document cannot fall behind the answers without a test noticing.
+func object(required []string, props map[string]any) map[string]any {
+	o := map[string]any{"type": "object", "additionalProperties": false, "properties": props}
+	if len(required) > 0 {
+		o["required"] = required
+	}
+	return o
+}
+
+var errorStatusWords = map[int]string{
+	400: "The body is not one JSON object.",
+	401: "No live session: sign in first.",
+	403: "Your role does not allow this, or a cross-origin request tried to change something.",
+	404: "No such child or case, or one out of your reach: the two look the same.",
+	405: "The address does not take this method.",
+	413: "The body is too large.",
+	415: "The body is not sent as application/json.",
+	422: "The input is wrong: fields names each field and its problem.",
+	500: "Our fault: the message gives a reference to quote.",
+}
+
+// openAPIDocument is the whole document; cookie is the session cookie's name.
+func openAPIDocument(cookie string) map[string]any {
+	paths := map[string]any{}
+	for _, op := range apiOps {
+		method, path, _ := strings.Cut(op.Pattern, " ")
+		item, _ := paths[path].(map[string]any)
+		if item == nil {
+			item = map[string]any{}
+			paths[path] = item
+		}
+		o := map[string]any{"summary": op.Summary, "operationId": operationID(op.Pattern)}
+		if op.Description != "" {
+			o["description"] = op.Description
+		}
+		if op.Public {
+			o["security"] = []any{}
+		}
+		var params []any
+		for _, p := range op.Params {
+			params = append(params, map[string]any{"name": p.Name, "in": p.In, "required": p.Required, "description": p.Description, "schema": p.Schema})
+		}
+		if params != nil {
+			o["parameters"] = params
+		}
+		if op.Body != "" {
+			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": ref(op.Body)}}}
+		}
+		success := map[string]any{"description": "Success."}
+		if op.Response != "" {
+			success["content"] = map[string]any{"application/json": map[string]any{"schema": ref(op.Response)}}
+		} else {
+			success["content"] = map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}}
+		}
+		responses := map[string]any{strconv.Itoa(op.Status): success}
+		for _, code := range op.Errors {
+			responses[strconv.Itoa(code)] = map[string]any{"$ref": "#/components/responses/" + strconv.Itoa(code)}
+		}
+		o["responses"] = responses
+		item[strings.ToLower(method)] = o
+	}
+	errResponses := map[string]any{}
+	for code, words := range errorStatusWords {
+		errResponses[strconv.Itoa(code)] = map[string]any{"description": words,
+			"content": map[string]any{"application/json": map[string]any{"schema": ref("Error")}}}
+	}
+	return map[string]any{
+		"openapi": "3.0.3",
+		"info": map[string]any{"title": "joinedup API", "version": "1",
+			"description": "The statutory EHC process (SEND Regulations 2014) for a Local Area Partnership: the same access rules and audit as the web pages. " +
+				"Sign in on the web and send the session cookie. Requests that change something must be sent as application/json, and a browser's cross-origin ones are refused. " +
+				"Every error is {\"error\": {\"code\", \"message\", \"fields\"}}."},
+		"servers":  []any{map[string]any{"url": "/"}},
+		"security": []any{map[string]any{"session": []any{}}},
+		"paths":    paths,
+		"components": map[string]any{
+			"securitySchemes": map[string]any{"session": map[string]any{"type": "apiKey", "in": "cookie", "name": cookie,
+				"description": "The session cookie set by signing in on the web (POST /sign-in/...). Over HTTPS it is named __Host-joinedup; otherwise joinedup."}},
+			"responses": errResponses,
+			"schemas":   apiSchemas(),
+		},
+	}
+}
+
+// operationID is a route's name for code generators: "GET /api/v1/ehc/cases" is getEhcCases.
+func operationID(pattern string) string {
+	method, path, _ := strings.Cut(pattern, " ")
+	id := strings.ToLower(method)
+	for _, part := range strings.FieldsFunc(strings.TrimPrefix(path, "/api/v1/"), func(r rune) bool { return r == '/' || r == '.' || r == '{' || r == '}' }) {
+		if part == "id" {
+			part = "ById"
+		}
+		id += strings.ToUpper(part[:1]) + part[1:]
+	}
+	return id
+}
+
+func apiSchemas() map[string]any {
+	statuses := []string{string(ehc.Met), string(ehc.Missed), string(ehc.Excused), string(ehc.Overdue), string(ehc.Pending), string(ehc.Breached)}
+	stages := []string{casework.Requested, casework.Assessing, casework.NotAssessed, casework.Draft, casework.Plan, casework.NoPlan, casework.Ceased}
+	codes := []string{"invalid", "not_found", "forbidden", "conflict", "internal", string(codeUnauthenticated), string(codeMethodNotAllowed),
+		string(codeTooLarge), string(codeMediaType), string(codeMalformed)}
+	var typeNames []string
+	for _, t := range ehc.Types() {
+		typeNames = append(typeNames, t.String())
+	}
+	s := map[string]any{
+		"Error": object([]string{"error"}, map[string]any{"error": object([]string{"code", "message"}, map[string]any{
+			"code":    enum(codes...),
+			"message": str(),
+			"fields": map[string]any{"type": "array", "items": object([]string{"field", "message"}, map[string]any{
+				"field": map[string]any{"type": "string", "description": "The input with the problem, as named in the request."}, "message": str()})},
+		})}),
+		"Deadline": object([]string{"rule", "duty", "basis", "from", "status"}, map[string]any{
+			"rule": map[string]any{"type": "string", "description": "The rule's id in the statutory timescales (R2, R3...)."},
+			"duty": str(), "basis": map[string]any{"type": "string", "description": "The regulation that sets it."},
+			"from": day(), "due": day(), "not_before": day(), "status": enum(statuses...), "done": day(),
+			"contributor": str(), "excused_by": map[string]any{"type": "string", "description": "The reason of the exception that excuses it."},
+		}),
+		"State":   object([]string{"colour", "words"}, map[string]any{"colour": enum("red", "amber", "green"), "words": str()}),
+		"Person":  object([]string{"id", "name"}, map[string]any{"id": str(), "name": str()}),
+		"Contact": object([]string{"name"}, map[string]any{"name": str(), "email": str(), "phone": str()}),
+		"CaseRow": object([]string{"case_id", "child_id", "child_name", "stage", "stage_words", "coordinator", "next", "open_deadlines", "state"}, map[string]any{
+			"case_id": str(), "child_id": str(), "child_name": str(), "stage": enum(stages...), "stage_words": str(),
+			"coordinator": nullable("Person"), "next": nullable("Deadline"), "open_deadlines": map[string]any{"type": "integer", "minimum": 0},
+			"state": ref("State"),
+		}),
+		"Caseload": object([]string{"cases", "total", "offset", "limit", "view", "today"}, map[string]any{
+			"cases": arrayOf("CaseRow"), "total": map[string]any{"type": "integer", "minimum": 0}, "offset": map[string]any{"type": "integer", "minimum": 0},
+			"limit": map[string]any{"type": "integer", "minimum": 1}, "view": enum("mine", "team"), "today": day(),
+		}),
+		"Case": object([]string{"child", "case", "today", "access"}, map[string]any{
+			"child": ref("Person"), "case": map[string]any{"allOf": []any{ref("CaseBody")}, "nullable": true, "description": "null when the child has no EHC case."},
+			"today": day(), "access": map[string]any{"type": "string", "description": "Why you may see it, as audited."},
+		}),
+		"CaseBody": object([]string{"id", "team", "opened", "stage", "stage_words", "coordinator", "state", "deadlines", "open", "events"}, map[string]any{
+			"id": str(), "team": str(), "opened": day(), "stage": enum(stages...), "stage_words": str(), "coordinator": nullable("Contact"),
+			"state": ref("State"), "deadlines": arrayOf("Deadline"), "open": arrayOf("Deadline"), "events": arrayOf("Event"),
+		}),
+		"Events": object([]string{"events"}, map[string]any{"events": arrayOf("Event")}),
+	}
+	// A recorded event, and a new one: their fields come from the clock's table.
+	event := map[string]any{"id": str(), "seq": map[string]any{"type": "integer", "minimum": 1}, "type": enum(typeNames...),
+		"channel": enum(casework.Channels...), "note": str(), "recorded_by": str(), "recorded_at": map[string]any{"type": "string", "format": "date-time"}}
+	mapping := map[string]any{}
+	var oneOf []any
+	for _, t := range ehc.Types() {
+		props := map[string]any{"type": enum(t.String()), "channel": enum(casework.Channels...), "note": str()}
+		required := []string{"type"}
+		for _, f := range t.Fields() {
+			props[f.Name] = fieldSchema(f)
+			if !f.Optional {
+				required = append(required, f.Name)
+			}
+			if _, ok := event[f.Name]; !ok {
+				event[f.Name] = fieldSchema(f)
+			} else if f.Codes != nil { // a field more than one type has (outcome): every type's values
+				e := event[f.Name].(map[string]any)
+				e["enum"] = unique(append(e["enum"].([]string), f.Codes...))
+			}
+		}
+		name := "NewEvent_" + t.String()
+		o := object(required, props)
+		o["description"] = "A " + casework.TypeWords[t.String()] + " event."
+		s[name] = o
+		oneOf = append(oneOf, ref(name))
+		mapping[t.String()] = "#/components/schemas/" + name
+	}
+	s["Event"] = object([]string{"id", "seq", "type", "recorded_at"}, event)
+	s["NewEvent"] = map[string]any{"oneOf": oneOf, "discriminator": map[string]any{"propertyName": "type", "mapping": mapping},
+		"description": "An event to record; which fields it has depends on its type, as in `joinedup clock`'s input."}
+	return s
+}
+
+func fieldSchema(f ehc.FieldInfo) map[string]any {
+	switch {
+	case f.Date:
+		return day()
+	case f.Codes != nil:
+		return enum(f.Codes...)
+	}
+	return str()
+}
+
+func unique(vals []string) []string {
+	slices.Sort(vals)
+	return slices.Compact(vals)
+}
+
+// openAPIJSON is the document as served.
+func openAPIJSON(cookie string) []byte {
+	b, err := json.MarshalIndent(openAPIDocument(cookie), "", "  ")
+	if err != nil {
+		panic(fmt.Sprintf("the OpenAPI document does not marshal: %v", err))
+	}
+	return b
+}
+
+// apiServeOpenAPI answers GET /api/v1/openapi.json.
+func (s *server) apiServeOpenAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(openAPIJSON(s.cookieName()))
+}

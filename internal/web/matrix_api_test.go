@@ -1,0 +1,23 @@
+package web
+
+// The JSON API's rows of the access matrix (issue 4, point 8): the same rules
+// as the EHC pages, except that nobody signed in (or a disabled account) gets
+// 401 rather than a redirect to sign in. "" is a route's default. The POST
+// sends {} as JSON: refused naming the type once the child is known to be in
+// reach for a change, 404 where it is not.
+var apiMatrix = map[string]map[string]int{
+	"GET /api/v1/openapi.json": {"": 200},
+	"GET /api/v1/ehc/cases": {"": 403, "anonymous": 401, "disabled account": 401, "allocated coordinator": 200,
+		"coordinator, no relationship": 200, "manager, owning team": 200, "therapist, referral accepted": 200,
+		"therapist, referral revoked": 200, "therapist, consent withdrawn": 200, "coordinator, break-glass": 200},
+	"GET /api/v1/children/{id}/ehc":        apiStaffRecord,
+	"GET /api/v1/children/{id}/ehc/events": apiStaffRecord,
+	"POST /api/v1/children/{id}/ehc/events": {"": 403, "anonymous": 401, "disabled account": 401,
+		"allocated coordinator": 422, "manager, owning team": 422, "coordinator, no relationship": 404},
+	"GET /api/v1/family/children/{id}/ehc": {"": 403, "anonymous": 401, "disabled account": 401, "parent of the child": 200,
+		"parent, another child": 404, "young person, own record": 200, "young person, another child": 404},
+}
+
+var apiStaffRecord = map[string]int{"": 403, "anonymous": 401, "disabled account": 401, "allocated coordinator": 200,
+	"coordinator, no relationship": 404, "manager, owning team": 200, "therapist, referral accepted": 200,
+	"therapist, referral revoked": 404, "therapist, consent withdrawn": 404, "coordinator, break-glass": 200}
