@@ -31,7 +31,7 @@ const (
 	// apiBodyLimit is the most a request body may hold: an event is a few hundred bytes.
 	apiBodyLimit = 64 << 10
 	// apiPageDefault and apiPageMax are the caseload's page sizes.
-	apiPageDefault, apiPageMax = 100, ehcCaseloadLimit
+	apiPageDefault, apiPageMax = 100, 500
 )
 
 // Error codes for what only HTTP can get wrong; the rest are apperr's.
@@ -417,13 +417,14 @@ func (s *server) apiEHCCases(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	rows, total, err := casework.Caseload(r.Context(), s.db, a, f, offset+limit)
+	f.Offset = offset
+	rows, total, err := casework.Caseload(r.Context(), s.db, a, f, limit)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
 	out := apiCaseload{Cases: []apiCaseRow{}, Total: total, Offset: offset, Limit: limit, View: view, Today: todayOf()}
-	for _, row := range rows[min(offset, len(rows)):] {
+	for _, row := range rows {
 		c := apiCaseRow{CaseID: row.CaseID, ChildID: row.ChildID, ChildName: row.ChildName, Stage: row.Stage,
 			StageWords: casework.StageWords[row.Stage], OpenDeadlines: row.Open, State: apiState(row.State)}
 		if row.Coordinator != "" {
