@@ -7,6 +7,8 @@ import (
 	"joinedup/internal/date"
 	"joinedup/internal/ehc"
 	"joinedup/internal/people"
+
+	"github.com/google/uuid"
 )
 
 // Requests made in the last 30 weeks (few in the tiny demo, so drawn here
@@ -38,5 +40,30 @@ func TestRequestHistories(t *testing.T) {
 	}
 	if stages[casework.NotAssessed] > 400 || stages[casework.Plan] > 0 {
 		t.Errorf("stages: %v", stages)
+	}
+}
+
+// Demo ids are UUIDs of version 8 and the RFC's variant, unique, and in the
+// order a stream makes them; the same stream makes the same ones.
+func TestIDsAreOrderedUUIDs(t *testing.T) {
+	a, b := newRNG(1, "area", "stage"), newRNG(1, "area", "stage")
+	prev := ""
+	seen := map[string]bool{}
+	for i := 0; i < 10000; i++ {
+		id := a.id()
+		u, err := uuid.Parse(id)
+		if err != nil || u.Version() != 8 || u.Variant() != uuid.RFC4122 {
+			t.Fatalf("id %d %s: version %d, variant %v, %v", i, id, u.Version(), u.Variant(), err)
+		}
+		if id <= prev || seen[id] {
+			t.Fatalf("id %d %s does not sort after %s", i, id, prev)
+		}
+		if id != b.id() {
+			t.Fatalf("id %d differs between two streams of the same name", i)
+		}
+		prev, seen[id] = id, true
+	}
+	if other := newRNG(1, "area", "another stage").id(); other[:8] == prev[:8] {
+		t.Errorf("two streams share the prefix %s", other[:8])
 	}
 }

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"encoding/binary"
 	"hash/fnv"
 	"math/rand/v2"
 	"sort"
@@ -9,7 +10,11 @@ import (
 )
 
 // rng is a seeded PCG stream with the draws the generator needs.
-type rng struct{ *rand.Rand }
+type rng struct {
+	*rand.Rand
+	stream uint32 // names the stream in the ids it makes
+	made   uint32 // ids made so far
+}
 
 // newRNG returns the stream named by parts under seed: the same seed and parts
 // give the same stream, whatever else the run draws.
@@ -19,7 +24,8 @@ func newRNG(seed int64, parts ...string) *rng {
 		h.Write([]byte(p))
 		h.Write([]byte{0})
 	}
-	return &rng{rand.New(rand.NewPCG(uint64(seed), h.Sum64()))}
+	sum := h.Sum64()
+	return &rng{Rand: rand.New(rand.NewPCG(uint64(seed), sum)), stream: uint32(sum >> 32)}
 }
 
 // Read fills b from the stream, so uuid.NewRandomFromReader can draw from it.
@@ -33,12 +39,20 @@ func (r *rng) Read(b []byte) (int, error) {
 	return len(b), nil
 }
 
-// id is a version 4 UUID drawn from the stream.
+// id is a UUID whose first half is the stream and a count within it and
+// whose second half is drawn from the stream (version 8, RFC 9562's layout
+// of one's own). Ids made together sort together, so a national load appends
+// to each table's indexes instead of writing all over them (random ids made
+// the load of 17 million EHC events crawl); the same seed gives the same ids.
 func (r *rng) id() string {
-	u, err := uuid.NewRandomFromReader(r)
-	if err != nil { // Read never fails
-		panic(err)
+	var u uuid.UUID
+	r.made++
+	if r.made >= 1<<28 {
+		panic("demo: more than 2^28 ids from one stream")
 	}
+	binary.BigEndian.PutUint32(u[0:4], r.stream)
+	binary.BigEndian.PutUint32(u[4:8], r.made>>12<<16|0x8000|r.made&0x0fff)
+	binary.BigEndian.PutUint64(u[8:16], r.Uint64()&^(3<<62)|1<<63) // the RFC's variant, 10
 	return u.String()
 }
 
