@@ -39,7 +39,11 @@ func Retry(ctx context.Context, fn func() error) error {
 }
 
 func (d *DB) transactOnce(ctx context.Context, fn func(*sql.Tx) error) (err error) {
-	tx, err := d.BeginTx(ctx, nil)
+	pool := d.DB
+	if d.writer != nil {
+		pool = d.writer
+	}
+	tx, err := pool.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
