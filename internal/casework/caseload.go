@@ -8,6 +8,7 @@ import (
 
 	"joinedup/internal/access"
 	"joinedup/internal/apperr"
+	"joinedup/internal/audit"
 	"joinedup/internal/date"
 	"joinedup/internal/db"
 	"joinedup/internal/ehc"
@@ -92,21 +93,20 @@ func Caseload(ctx context.Context, d *db.DB, a access.Actor, f Filter, limit int
 	total := 0
 	// The page is cut on the cases' ids and next dates alone (a day's ties
 	// by case id); the child's name, the packed events and the named contact
-	// are read for the page's rows only.
-	query := `WITH pg AS (
-				SELECT k.id, k.next_due, COUNT(*) OVER () AS total FROM ehc_cases k
+	// are read for the page's rows only. With its audit row, one statement on
+	// PostgreSQL (audit.Query).
+	query := `SELECT pg.id, k.child_id, ch.given_name || ' ' || ch.family_name, k.stage, ` + coordinator + `, k.clock, pg.total
+			FROM (SELECT k.id, k.next_due, COUNT(*) OVER () AS total FROM ehc_cases k
 				WHERE ` + mine + ` AND ` + cond + `
-				ORDER BY k.next_due IS NULL, k.next_due, k.id ` + lim + `)
-			SELECT pg.id, k.child_id, ch.given_name || ' ' || ch.family_name, k.stage, ` + coordinator + `, k.clock, pg.total
-			FROM pg JOIN ehc_cases k ON k.id = pg.id JOIN children ch ON ch.id = k.child_id ` + join + `
+				ORDER BY k.next_due IS NULL, k.next_due, k.id ` + lim + `) pg
+			JOIN ehc_cases k ON k.id = pg.id JOIN children ch ON ch.id = k.child_id ` + join + `
 			ORDER BY pg.next_due IS NULL, pg.next_due, pg.id`
-	err := d.Transact(ctx, func(tx *sql.Tx) error {
+	what := "the EHC cases you coordinate"
+	if f.Team {
+		what = "the EHC cases of your teams"
+	}
+	err := audit.Query(ctx, d, event(a, "ehc.caseload.view", "ehc_caseload", a.PersonID, "", what, now), func(rows *sql.Rows) error {
 		got, total = got[:0], 0
-		rows, err := tx.QueryContext(ctx, query, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
 		for rows.Next() {
 			var r raw
 			if err := rows.Scan(&r.row.CaseID, &r.row.ChildID, &r.row.ChildName, &r.row.Stage, &r.row.Coordinator, &r.row.CoordinatorID, &r.clock, &total); err != nil {
@@ -117,25 +117,17 @@ func Caseload(ctx context.Context, d *db.DB, a access.Actor, f Filter, limit int
 			}
 			got = append(got, r)
 		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if len(got) == 0 && f.Offset > 0 { // past the last page: still say how many there are
-			first := append(counting, 1, 0)
-			var skip any
-			err := tx.QueryRowContext(ctx, query, first...).Scan(&skip, &skip, &skip, &skip, &skip, &skip, &skip, &total)
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return err
-			}
-		}
-		what := "the EHC cases you coordinate"
-		if f.Team {
-			what = "the EHC cases of your teams"
-		}
-		return write(ctx, d, tx, a, "ehc.caseload.view", "ehc_caseload", a.PersonID, "", what, now)
-	})
+		return nil
+	}, query, args...)
 	if err != nil {
 		return nil, 0, err
+	}
+	if len(got) == 0 && f.Offset > 0 { // past the last page: still say how many there are (the view is audited above)
+		var skip any
+		err := d.QueryRowContext(ctx, query, append(counting, 1, 0)...).Scan(&skip, &skip, &skip, &skip, &skip, &skip, &skip, &total)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, 0, err
+		}
 	}
 	out := make([]Row, 0, len(got))
 	var evs []ehc.Event

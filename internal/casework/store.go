@@ -292,12 +292,17 @@ func teamFor(ctx context.Context, tx *sql.Tx, a access.Actor, childID string, no
 
 // write appends the audit row for a read or, with its changes, a change by a.
 func write(ctx context.Context, d *db.DB, tx *sql.Tx, a access.Actor, action, recordType, recordID, childID, reason string, now time.Time, changes ...audit.Change) error {
+	_, err := audit.Append(ctx, d, tx, event(a, action, recordType, recordID, childID, reason, now, changes...))
+	return err
+}
+
+// event is the audit row for a read or, with its changes, a change by a.
+func event(a access.Actor, action, recordType, recordID, childID, reason string, now time.Time, changes ...audit.Change) audit.Event {
 	org := a.OrganisationID
 	if org == "" {
 		org = a.Kind // families belong to no organisation
 	}
-	_, err := audit.Append(ctx, d, tx, audit.Event{At: now, RequestID: a.RequestID, ActorID: a.PersonID, ActorOrg: org,
+	return audit.Event{At: now, RequestID: a.RequestID, ActorID: a.PersonID, ActorOrg: org,
 		ActorRole: a.RoleTitle(), Action: action, RecordType: recordType, RecordID: recordID, ChildID: childID, Reason: reason,
-		Changes: changes})
-	return err
+		Changes: changes}
 }
