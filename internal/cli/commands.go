@@ -137,6 +137,11 @@ func demoCmd(ctx context.Context, env Env, args []string) error {
 	}
 	defer d.Close()
 	start := time.Now()
+	if opts.Scale == demo.National {
+		opts.Progress = func(area string, done, of int) {
+			fmt.Fprintf(env.Stderr, "joinedup: %s generated (%d of %d areas, %s)\n", area, done, of, time.Since(start).Round(time.Second))
+		}
+	}
 	sum, err := demo.Generate(ctx, d, opts)
 	if err != nil {
 		return err

@@ -60,6 +60,9 @@ type Options struct {
 	Seed  int64
 	// Today anchors ages and dates; the same seed and Today give the same data.
 	Today date.Date
+	// Progress, when set, hears of each area as it is generated: a national
+	// load takes minutes.
+	Progress func(area string, done, of int)
 }
 
 // Summary counts what was generated.
@@ -140,6 +143,9 @@ func Generate(ctx context.Context, d *db.DB, o Options) (Summary, error) {
 				if err := s.run(a); err != nil {
 					return fmt.Errorf("demo %s, %s: %w", a.spec.display, s.name, err)
 				}
+			}
+			if o.Progress != nil {
+				o.Progress(a.spec.display, i+1, len(specs))
 			}
 		}
 		sum = g.sum
