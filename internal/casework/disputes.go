@@ -9,8 +9,8 @@ import (
 	"github.com/google/uuid"
 
 	"joinedup/internal/access"
-	"joinedup/internal/apperr"
 	"joinedup/internal/appeal"
+	"joinedup/internal/apperr"
 	"joinedup/internal/audit"
 	"joinedup/internal/date"
 	"joinedup/internal/db"
@@ -169,4 +169,3 @@ func readSteps(ctx context.Context, tx *sql.Tx, childID string) ([]Step, error) 
 	}
 	return out, rows.Err()
 }
-

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"joinedup/internal/access"
-	"joinedup/internal/apperr"
 	"joinedup/internal/appeal"
+	"joinedup/internal/apperr"
 	"joinedup/internal/casework"
 	"joinedup/internal/db"
 	"joinedup/internal/db/dbtest"
@@ -62,7 +62,9 @@ func TestOnlineRequests(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dbx *db.DB) {
 		ctx := context.Background()
 		w := newWorld(t, dbx)
-		requests := func() int { return dbtest.Count(t, dbx, "SELECT COUNT(*) FROM ehc_requests WHERE child_id = $1", w.child) }
+		requests := func() int {
+			return dbtest.Count(t, dbx, "SELECT COUNT(*) FROM ehc_requests WHERE child_id = $1", w.child)
+		}
 
 		_, err := casework.SubmitRequest(ctx, dbx, w.parent, w.child, casework.RequestInput{Reasons: "help"})
 		if field(err) != "reasons" || requests() != 0 {
@@ -161,7 +163,9 @@ func TestLettersAndDisagreement(t *testing.T) {
 		sent := time.Date(2026, 7, 7, 10, 0, 0, 0, appeal.London)
 		good := casework.LetterInput{EventID: refusal, Method: appeal.Email, SentAt: sent, Adviser: "Kingsbridge Mediation, 0300 000 0000",
 			Reasons: "Her needs are met from the school's own resources."}
-		outbox := func() int { return dbtest.Count(t, dbx, "SELECT COUNT(*) FROM outbox WHERE reference LIKE 'ehc-letter:%'") }
+		outbox := func() int {
+			return dbtest.Count(t, dbx, "SELECT COUNT(*) FROM outbox WHERE reference LIKE 'ehc-letter:%'")
+		}
 		for _, bad := range []struct {
 			name, field string
 			change      func(*casework.LetterInput)

@@ -11,8 +11,8 @@ import (
 	"github.com/google/uuid"
 
 	"joinedup/internal/access"
-	"joinedup/internal/apperr"
 	"joinedup/internal/appeal"
+	"joinedup/internal/apperr"
 	"joinedup/internal/audit"
 	"joinedup/internal/date"
 	"joinedup/internal/db"
@@ -321,4 +321,3 @@ func readFlow(ctx context.Context, tx *sql.Tx, c *Case, p access.Permission) (er
 	}
 	return nil
 }
-
