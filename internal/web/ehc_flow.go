@@ -15,6 +15,7 @@ import (
 	"joinedup/internal/casework"
 	"joinedup/internal/date"
 	"joinedup/internal/db"
+	"joinedup/internal/demo"
 )
 
 // The EHC workflow around the clock (issue 4, points 1, 5 and 6): requests
@@ -133,8 +134,9 @@ type letterFormPage struct {
 	Errors                          []apperr.Field
 }
 
-// DefaultAdviser is the demo partnership's mediation adviser (invented), offered in the form.
-const DefaultAdviser = "Kingsbridge SEND Mediation Service (independent of the council): 0300 000 0421, mediation@kingsbridge-mediation.example.org"
+// DefaultAdviser is offered in the letter form: the demo partnership's
+// mediation adviser until a partnership's own settings hold theirs.
+const DefaultAdviser = demo.MediationAdviser
 
 func (s *server) ehcLetterForm(w http.ResponseWriter, r *http.Request) {
 	today := todayOf()
