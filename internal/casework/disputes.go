@@ -140,6 +140,9 @@ func checkStep(l Letter, in StepInput, today date.Date) error {
 		// Only an appeal about the school or college named may go without a certificate (CFA s55(3)).
 		return bad("step", "An appeal against this decision needs a mediation certificate first (CFA 2014 s55): record the certificate")
 	}
+	if len(in.Note) > 2000 {
+		return bad("note", "The note must be 2,000 characters or fewer")
+	}
 	opts, coded := Outcomes[in.Step]
 	if coded && !slices.ContainsFunc(opts, func(c Choice) bool { return c.Value == in.Outcome }) {
 		return bad("outcome", "Choose the outcome")

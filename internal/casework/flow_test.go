@@ -182,7 +182,7 @@ func TestLettersAndDisagreement(t *testing.T) {
 				t.Errorf("%s: %v, want the field %s", bad.name, err, bad.field)
 			}
 		}
-		if n := dbtest.Count(t, dbx, "SELECT COUNT(*) FROM ehc_letters"); n != 0 || outbox() != 0 {
+		if n := dbtest.Count(t, dbx, "SELECT COUNT(*) FROM ehc_letters WHERE child_id = $1", w.child); n != 0 || outbox() != 0 {
 			t.Fatalf("refused letters stored %d letters, %d messages", n, outbox())
 		}
 		l, err := casework.IssueLetter(ctx, dbx, w.amira, w.child, good)

@@ -141,10 +141,12 @@ func IssueLetter(ctx context.Context, d *db.DB, a access.Actor, childID string, 
 		reasons := cleanText(in.Reasons)
 		if len(strings.TrimSpace(reasons)) < 20 {
 			bad = append(bad, apperr.Field{Name: "reasons", Message: "Give the reasons for the decision, as the family will read them"})
+		} else if len(reasons) > 10000 {
+			bad = append(bad, apperr.Field{Name: "reasons", Message: "The reasons must be 10,000 characters or fewer"})
 		}
 		adviser := cleanText(in.Adviser)
-		if len(strings.TrimSpace(adviser)) < 10 {
-			bad = append(bad, apperr.Field{Name: "adviser", Message: "Give the mediation adviser's name and how to contact them"})
+		if len(strings.TrimSpace(adviser)) < 10 || len(adviser) > 500 {
+			bad = append(bad, apperr.Field{Name: "adviser", Message: "Give the mediation adviser's name and how to contact them, in 500 characters or fewer"})
 		}
 		if len(bad) > 0 {
 			return &apperr.Error{Code: apperr.Invalid, Message: "the letter cannot be sent", Fields: bad}

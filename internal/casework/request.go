@@ -243,10 +243,7 @@ func AcceptRequest(ctx context.Context, d *db.DB, a access.Actor, childID, reque
 		if stage == Requested || stage == Assessing || stage == Draft {
 			return apperr.Errorf(apperr.Conflict, "%s's case already has a request at stage %q: this one was made while it was open and is not logged twice", rq.ChildName, StageWords[stage])
 		}
-		note := "Made online: " + rq.Reasons
-		if len(note) > 4000 {
-			note = note[:4000]
-		}
+		note := "Made online: " + rq.Reasons // the reasons are at most 5,000 characters (SubmitRequest)
 		if ev, err = AddIn(ctx, d, tx, a, childID, Input{Type: ehc.RequestReceived.String(), Date: rq.ReceivedOn, Code: rq.Source, Channel: "online", Note: note}); err != nil {
 			return err
 		}
