@@ -14,6 +14,7 @@ import (
 	"joinedup/internal/casework"
 	"joinedup/internal/db"
 	"joinedup/internal/db/dbtest"
+	"joinedup/internal/demo"
 )
 
 func code(err error) apperr.Code {
@@ -236,6 +237,50 @@ func TestLettersAndDisagreement(t *testing.T) {
 		}
 		if got.Steps[0].RecordedBy != "" {
 			t.Error("the family was shown who recorded a step")
+		}
+	})
+}
+
+// A young person asks for themself from their 16th birthday (the issue's
+// rule for CFA 2014 s36(1) "young person"); before it, a parent or the school asks.
+func TestYoungPersonAsksFromSixteen(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dbx *db.DB) {
+		ctx := context.Background()
+		newWorld(t, dbx)
+		var kaiID, child string
+		for _, p := range demo.Personas() {
+			if p.Name == "Kai Thompson" {
+				if err := dbx.QueryRow("SELECT p.id, c.id FROM people p JOIN children c ON c.person_id = p.id WHERE p.email = $1", p.Email).Scan(&kaiID, &child); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		kai, err := access.LoadActor(ctx, dbx, kaiID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Clear the way: no open case or waiting request of Kai's stands in front of the rule tested here.
+		for _, q := range []string{"DELETE FROM ehc_requests WHERE child_id = $1", "UPDATE ehc_cases SET stage = 'plan' WHERE child_id = $1"} {
+			if _, err := dbx.Exec(q, child); err != nil {
+				t.Fatal(err)
+			}
+		}
+		in := casework.RequestInput{Reasons: "My plan no longer covers the college course I have started this year."}
+		for _, c := range []struct {
+			name string
+			born string
+			want apperr.Code
+		}{
+			{"the day before the 16th birthday", "2010-11-23", apperr.Forbidden},
+			{"on the 16th birthday", "2010-11-22", ""},
+		} {
+			if _, err := dbx.Exec("UPDATE children SET date_of_birth = $1 WHERE id = $2", c.born, child); err != nil {
+				t.Fatal(err)
+			}
+			rq, err := casework.SubmitRequest(ctx, dbx, kai, child, in)
+			if code(err) != c.want || (c.want == "" && rq.Source != "young_person") {
+				t.Errorf("%s: %+v %v, want %q", c.name, rq, err, c.want)
+			}
 		}
 	})
 }
