@@ -127,3 +127,34 @@ func TestEHCFlowInABrowser(t *testing.T) {
 	axe(tab, "the family's page with a letter", 200)
 	says(tab, "the family's page", "Decision letters", "Appeal by")
 }
+
+// visitEHCFlow opens every page of the EHC workflow signed in as the person
+// who uses it (CheckPage: axe-core, CSP, h1, no JavaScript), for
+// TestSignedInPagesInABrowser, and returns the route patterns it visited.
+func visitEHCFlow(t *testing.T, srv *browsertest.Server, email map[string]string, leo string) []string {
+	var visited []string
+	check := func(b *browsertest.Browser, pattern, path string) {
+		t.Helper()
+		b.CheckPage(t, srv.URL+path, 200)
+		visited = append(visited, pattern)
+	}
+	amira := browsertest.NewBrowser(t)
+	amira.SignInAsDemo(t, srv.URL, email["Amira Hussain"])
+	check(amira, "GET /staff/children/{id}/ehc/request", "/staff/children/"+leo+"/ehc/request")
+	check(amira, "GET /staff/ehc/requests", "/staff/ehc/requests")
+	check(amira, "GET /staff/children/{id}/ehc/letter", "/staff/children/"+leo+"/ehc/letter")
+	tab := amira.Open(t, srv.URL+"/staff/children/"+leo+"/ehc/letter")
+	tab.Fill(t, "#reasons", "The plan sets out Leo's needs and the provision his school will make for them.")
+	tab.Submit(t, `form[action$="/ehc/letter"] button`)
+	i := strings.Index(tab.URL, "/staff/children/")
+	if tab.Status != 200 || i < 0 || !strings.Contains(tab.URL, "/ehc/letters/") {
+		t.Fatalf("sending a letter landed on %s (%d)", tab.URL, tab.Status)
+	}
+	letter := tab.URL[i:]
+	check(amira, "GET /staff/children/{id}/ehc/letters/{lid}", letter)
+	sarah := browsertest.NewBrowser(t)
+	sarah.SignInAsDemo(t, srv.URL, email["Sarah Bennett"])
+	check(sarah, "GET /family/children/{id}/ehc/request", "/family/children/"+leo+"/ehc/request")
+	check(sarah, "GET /family/children/{id}/ehc/letters/{lid}", strings.Replace(letter, "/staff/", "/family/", 1))
+	return visited
+}
