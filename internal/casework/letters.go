@@ -39,13 +39,15 @@ var LetterWords = map[string]string{
 	CeaseLetter:      "to stop maintaining the EHC plan",
 }
 
-// LetterBasis is each kind's legal basis for the right of appeal.
+// LetterBasis is each kind's legal basis for the right of appeal, with the
+// rule of ../shared/standards/sen2/statutory-timescales.csv that requires
+// the notice (R1, R4, R21) where there is one.
 var LetterBasis = map[string]string{
-	RefuseAssessment: "CFA 2014 s36(5) and s51(2)(a); SEND Regs 2014 reg 5(3)",
-	NoPlanLetter:     "CFA 2014 s51(2)(b); SEND Regs 2014 reg 10(2)",
+	RefuseAssessment: "R1: CFA 2014 s36(5) and s51(2)(a); SEND Regs 2014 reg 5(3)",
+	NoPlanLetter:     "R4: CFA 2014 s51(2)(b); SEND Regs 2014 reg 10(2)",
 	FinalPlanLetter:  "CFA 2014 s51(2)(c); SEND Regs 2014 reg 13",
 	AmendedLetter:    "CFA 2014 s51(2)(d); SEND Regs 2014 reg 22",
-	CeaseLetter:      "CFA 2014 s51(2)(f); SEND Regs 2014 reg 31",
+	CeaseLetter:      "R21: CFA 2014 s45 and s51(2)(f); SEND Regs 2014 reg 31",
 }
 
 // letterKind is the kind of letter an event's decision needs, "" for none.
