@@ -68,6 +68,9 @@ type Case struct {
 	Deadlines                                       []ehc.Deadline
 	Today                                           date.Date
 	Access                                          string // why the reader may see it, as audited
+	// Online requests, decision letters and what followed them (request.go, letters.go, disputes.go).
+	Requests []Request
+	Letters  []Letter
 }
 
 // Exists reports whether the child has an EHC case at all.

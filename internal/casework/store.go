@@ -34,6 +34,9 @@ func Get(ctx context.Context, d *db.DB, a access.Actor, childID string, p access
 		if c, err = read(ctx, tx, a, p, childID, now); err != nil {
 			return err
 		}
+		if err := readFlow(ctx, tx, &c, p); err != nil {
+			return err
+		}
 		c.Access = dec.Reason
 		if p == access.FamilyView { // staff's words stay with staff; the reasons for decisions are the family's
 			for i := range c.Events {

@@ -109,6 +109,7 @@ var stages = []struct {
 	{"local offer", localOffer},
 	{"waiting lists", waitingLists},
 	{"ehc cases", ehcCases},
+	{"ehc requests, letters and appeals", ehcFlow},
 }
 
 // Generate loads a demo partnership into d in one transaction: all of it or none.

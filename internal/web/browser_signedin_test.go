@@ -67,6 +67,9 @@ func TestSignedInPagesInABrowser(t *testing.T) {
 			b.Open(t, srv.URL+v.landing).Screenshot(t, filepath.Join(dir, "joinedup-"+strings.Fields(v.who)[0]+".png"))
 		})
 	}
+	for _, pattern := range visitEHCFlow(t, srv, email, leo) {
+		visited[pattern] = true
+	}
 	for _, pattern := range visitTransfersAndShares(t, srv, d, email, leo) {
 		visited[pattern] = true
 	}

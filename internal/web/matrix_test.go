@@ -129,6 +129,20 @@ func TestAccessMatrix(t *testing.T) {
 			"GET /staff/children/{id}/ehc/record":  {403, map[string]int{"anonymous": 303, "disabled account": 303, "allocated coordinator": 200, "manager, owning team": 200, "coordinator, no relationship": 404}},
 			"POST /staff/children/{id}/ehc/record": {403, map[string]int{"allocated coordinator": 422, "manager, owning team": 422, "coordinator, no relationship": 404}},
 			"GET /family/children/{id}/ehc":        {403, familyRecord},
+			// Online requests, decision letters, mediation and appeal (ehc_flow.go). Asking needs only a view of
+			// the child (or, for families, their own child); an empty form is refused naming what is missing.
+			// {lid} is a letter of Leo's (matrix_ehcflow_test.go): for any other child it is missing.
+			"GET /staff/children/{id}/ehc/request":              {403, staffRecord},
+			"POST /staff/children/{id}/ehc/request":             {403, map[string]int{"allocated coordinator": 422, "manager, owning team": 422, "therapist, referral accepted": 422, "coordinator, break-glass": 422, "coordinator, no relationship": 404, "therapist, referral revoked": 404, "therapist, consent withdrawn": 404}},
+			"GET /staff/ehc/requests":                           {403, map[string]int{"anonymous": 303, "disabled account": 303, "allocated coordinator": 200, "coordinator, no relationship": 200, "manager, owning team": 200, "coordinator, break-glass": 200}},
+			"POST /staff/children/{id}/ehc/requests/accept":     {403, map[string]int{"allocated coordinator": 422, "manager, owning team": 422, "coordinator, no relationship": 404}},
+			"GET /staff/children/{id}/ehc/letter":               {403, map[string]int{"anonymous": 303, "disabled account": 303, "allocated coordinator": 200, "manager, owning team": 200, "coordinator, no relationship": 404}},
+			"POST /staff/children/{id}/ehc/letter":              {403, map[string]int{"allocated coordinator": 422, "manager, owning team": 422, "coordinator, no relationship": 404}},
+			"GET /staff/children/{id}/ehc/letters/{lid}":        {403, map[string]int{"anonymous": 303, "disabled account": 303, "allocated coordinator": 200, "manager, owning team": 200, "therapist, referral accepted": 200, "coordinator, no relationship": 404, "therapist, referral revoked": 404, "therapist, consent withdrawn": 404, "coordinator, break-glass": 404}},
+			"POST /staff/children/{id}/ehc/letters/{lid}/steps": {403, map[string]int{"allocated coordinator": 422, "manager, owning team": 422, "coordinator, no relationship": 404}},
+			"GET /family/children/{id}/ehc/request":             {403, familyRecord},
+			"POST /family/children/{id}/ehc/request":            {403, map[string]int{"parent of the child": 422, "parent, another child": 404, "young person, own record": 422, "young person, another child": 404}},
+			"GET /family/children/{id}/ehc/letters/{lid}":       {403, map[string]int{"anonymous": 303, "disabled account": 303, "parent of the child": 200, "parent, another child": 404, "young person, own record": 404, "young person, another child": 404}},
 			// Subject access requests: managers only; the POST names each state's child and downloads the archive.
 			"GET /staff/sar":  {403, map[string]int{"anonymous": 303, "disabled account": 303, "manager, owning team": 200}},
 			"POST /staff/sar": {403, map[string]int{"manager, owning team": 200}},
@@ -178,6 +192,7 @@ func TestAccessMatrix(t *testing.T) {
 					path = assetURL.Path
 				}
 				path = w.fresh(t, d, path)
+				path = w.leoLetter(t, d, path)
 				if _, ok := orukMatrix[rt.Pattern]; ok {
 					path = orukPath(t, d, pattern)
 				}

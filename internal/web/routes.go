@@ -91,6 +91,22 @@ var table = []Route{
 	{"GET /staff/children/{id}/ehc/record", string(access.CaseEdit), "Record what happened", (*server).ehcRecordForm},
 	{"POST /staff/children/{id}/ehc/record", string(access.CaseEdit), "Record what happened", (*server).ehcRecord},
 
+	// The EHC workflow around the clock (issue 4, ehc_flow.go): requests made online by families and
+	// professionals (logged into the case by the council team), decision letters with appeal rights and
+	// how they were served, and the mediation and tribunal steps after a letter. The POSTs' titles are
+	// for the forms shown again with their errors.
+	{"GET /staff/children/{id}/ehc/request", string(access.CaseView), "Ask for an EHC needs assessment", (*server).ehcRequestForm},
+	{"POST /staff/children/{id}/ehc/request", string(access.CaseView), "Ask for an EHC needs assessment", (*server).ehcRequest},
+	{"GET /staff/ehc/requests", string(access.CaseEdit), "Requests waiting", (*server).ehcRequests},
+	{"POST /staff/children/{id}/ehc/requests/accept", string(access.CaseEdit), "", (*server).ehcAcceptRequest},
+	{"GET /staff/children/{id}/ehc/letter", string(access.CaseEdit), "Send a decision letter", (*server).ehcLetterForm},
+	{"POST /staff/children/{id}/ehc/letter", string(access.CaseEdit), "Send a decision letter", (*server).ehcLetter},
+	{"GET /staff/children/{id}/ehc/letters/{lid}", string(access.CaseView), "Decision letter", (*server).ehcLetterPage},
+	{"POST /staff/children/{id}/ehc/letters/{lid}/steps", string(access.CaseEdit), "Decision letter", (*server).ehcStep},
+	{"GET /family/children/{id}/ehc/request", string(access.FamilyContribute), "Ask for an EHC needs assessment", (*server).ehcRequestForm},
+	{"POST /family/children/{id}/ehc/request", string(access.FamilyContribute), "Ask for an EHC needs assessment", (*server).ehcRequest},
+	{"GET /family/children/{id}/ehc/letters/{lid}", string(access.FamilyView), "Decision letter", (*server).ehcLetterPage},
+
 	// Staff: subject access requests (UK GDPR Art. 15), answered with a download; the POST's
 	// title is for the form shown again with its errors.
 	{"GET /staff/sar", string(access.SARExport), "Subject access request export", (*server).sarForm},
