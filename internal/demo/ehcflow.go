@@ -43,12 +43,19 @@ func ehcFlow(a *area) error {
 	for _, c := range a.children {
 		inArea[c.ID] = true
 	}
-	// Every event that matters here, with the child's first parent with parental responsibility.
+	// Every event that matters here, with the child's first parent with
+	// parental responsibility: this area's cases only, found through their
+	// teams, so a national load reads each case once, not once an area.
+	teams := make([]string, len(a.casework))
+	for i, t := range a.casework {
+		teams[i] = t.id
+	}
 	rows, err := tx.QueryContext(a.g.ctx, `SELECT e.id, k.id, k.child_id, k.team_id, k.stage, e.type, e.event_date, COALESCE(e.code, ''),
 		COALESCE(e.channel, ''), COALESCE(e.note, ''), e.recorded_by,
 		COALESCE((SELECT MIN(fl.person_id) FROM family_links fl WHERE fl.child_id = k.child_id AND fl.parental_responsibility = $1), '')
 		FROM ehc_events e JOIN ehc_cases k ON k.id = e.case_id
-		WHERE e.type IN ('request_received', 'assessment_decision', 'no_plan_decision', 'final_plan_issued', 'amended_plan_issued', 'review_decision')
+		WHERE k.team_id IN ('`+strings.Join(teams, "', '")+`')
+		AND e.type IN ('request_received', 'assessment_decision', 'no_plan_decision', 'final_plan_issued', 'amended_plan_issued', 'review_decision')
 		AND NOT EXISTS (SELECT 1 FROM family_links fl JOIN people p ON p.id = fl.person_id WHERE fl.child_id = k.child_id
 			AND p.email IN ('`+strings.Join(emails, "', '")+`'))
 		AND NOT EXISTS (SELECT 1 FROM children ch JOIN people p ON p.id = ch.person_id WHERE ch.id = k.child_id
