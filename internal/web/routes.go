@@ -113,6 +113,11 @@ var table = []Route{
 	// a child's referrals and every event, recording what happened and new referrals (the POSTs' titles
 	// are for the forms shown again with their errors).
 	{"GET /staff/waits", string(access.WaitlistManage), "Waiting list", (*server).waitsList},
+	{"GET /staff/waits/transfer", string(access.WaitlistManage), "Transfer long waiters to an independent provider", (*server).waitsTransferForm},
+	{"POST /staff/waits/transfer", string(access.WaitlistManage), "Transfer long waiters to an independent provider", (*server).waitsTransfer},
+	{"GET /staff/waits/checks", string(access.WaitlistManage), "Check the waiting list", (*server).waitsChecks},
+	{"GET /staff/waits/projection", string(access.WaitlistManage), "When will the long waits end?", (*server).waitsProjection},
+	{"GET /staff/waits/projection.csv", string(access.WaitlistManage), "", (*server).waitsProjectionCSV},
 	{"GET /staff/children/{id}/waits", string(access.CaseView), "Waiting lists", (*server).staffChildWaits},
 	{"GET /staff/children/{id}/waits/event", string(access.WaitlistManage), "Record what happened on a waiting list", (*server).waitsEventForm},
 	{"POST /staff/children/{id}/waits/event", string(access.WaitlistManage), "Record what happened on a waiting list", (*server).waitsEvent},

@@ -83,8 +83,8 @@ type Problem struct {
 // still waiting at census:
 //   - duplicate: two records on the list for one child (the same NHS number, or
 //     the same name and date of birth);
-//   - moved_away: the child's postcode district is none where an organisation
-//     of the partnership is (no postcode at all is reported too);
+//   - moved_away: the child's postcode district is not in the partnership's
+//     area (areaDistricts); no postcode at all is reported too;
 //   - seen_elsewhere: the clock still runs though the child was seen after a
 //     transfer to another provider, or had an assessment completed on another
 //     of the team's lists.
@@ -114,23 +114,13 @@ func Checks(ctx context.Context, d *db.DB, a access.Actor, pathwayID string, cen
 		for i := range waiting {
 			at[waiting[i].ReferralID] = &waiting[i]
 		}
-		districts := map[string]bool{}
-		rows, err := tx.QueryContext(ctx, "SELECT DISTINCT postcode FROM organisations WHERE postcode IS NOT NULL")
+		districts, err := areaDistricts(ctx, tx)
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var pc string
-			if err := rows.Scan(&pc); err != nil {
-				rows.Close()
-				return err
-			}
-			districts[district(pc)] = true
-		}
-		rows.Close()
 		// The children on the list, through the predicate again.
 		cond, args := access.Predicate(a, access.CaseView, "r.child_id", now, 2)
-		rows, err = tx.QueryContext(ctx, `SELECT r.id, r.child_id, c.given_name, c.family_name, c.date_of_birth, COALESCE(c.nhs_number, ''), COALESCE(c.postcode, '')
+		rows, err := tx.QueryContext(ctx, `SELECT r.id, r.child_id, c.given_name, c.family_name, c.date_of_birth, COALESCE(c.nhs_number, ''), COALESCE(c.postcode, '')
 			FROM waitlist_referrals r JOIN children c ON c.id = r.child_id WHERE r.pathway_id = $1 AND `+cond+` ORDER BY c.family_name, c.given_name, r.id`,
 			append([]any{p.ID}, args...)...)
 		if err != nil {
@@ -242,6 +232,51 @@ func Checks(ctx context.Context, d *db.DB, a access.Actor, pathwayID string, cen
 	}
 	return p, out, nil
 }
+
+// areaDistricts are the postcode districts of the partnership's area: those
+// where one of its organisations is, or where at least areaMinimum of its
+// children live. A child alone in a district elsewhere has most likely moved.
+func areaDistricts(ctx context.Context, tx *sql.Tx) (map[string]bool, error) {
+	in := map[string]bool{}
+	rows, err := tx.QueryContext(ctx, "SELECT postcode FROM organisations WHERE postcode IS NOT NULL")
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var pc string
+		if err := rows.Scan(&pc); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		in[district(pc)] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	children := map[string]int{}
+	rows, err = tx.QueryContext(ctx, "SELECT postcode FROM children WHERE postcode IS NOT NULL")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var pc string
+		if err := rows.Scan(&pc); err != nil {
+			return nil, err
+		}
+		d := district(pc)
+		children[d]++
+		if children[d] >= areaMinimum {
+			in[d] = true
+		}
+	}
+	return in, rows.Err()
+}
+
+// areaMinimum is how many children must live in a district for it to count as
+// part of the area without an organisation there.
+const areaMinimum = 3
 
 // district is a postcode's outward code ("WR11 4AB" is "WR11").
 func district(postcode string) string {

@@ -242,7 +242,7 @@ func Refer(ctx context.Context, d *db.DB, a access.Actor, r Referral, census dat
 		}
 		var linked int
 		live, largs := access.InForce(now, 3)
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM care_team WHERE child_id = $1 AND organisation_id = $2 AND reason = 'referral' AND "+live,
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM care_team ct LEFT JOIN consents cs ON cs.id = ct.consent_id WHERE ct.child_id = $1 AND ct.organisation_id = $2 AND ct.reason = 'referral' AND "+live,
 			append([]any{r.ChildID, p.TeamID}, largs...)...).Scan(&linked); err != nil {
 			return err
 		}
