@@ -217,6 +217,15 @@ func Refer(ctx context.Context, d *db.DB, a access.Actor, r Referral, census dat
 		} else if r.Received.After(census) {
 			fs.Add("received", fmt.Sprintf("%s is after today: enter the date the referral was received", r.Received))
 		}
+		if !slices.Contains(Sources, r.Source) {
+			fs.Add("source", fmt.Sprintf("%q is not allowed: choose %s", r.Source, strings.Join(Sources, ", ")))
+		}
+		if !slices.Contains(Priorities, r.Priority) {
+			fs.Add("priority", fmt.Sprintf("%q is not allowed: choose %s", r.Priority, strings.Join(Priorities, ", ")))
+		}
+		if strings.TrimSpace(r.PriorityReason) == "" {
+			fs.Add("priority_reason", "say why the referral has its priority")
+		}
 		if err := fs.Err("the referral"); err != nil {
 			return err
 		}
