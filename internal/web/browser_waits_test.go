@@ -71,7 +71,7 @@ func TestWaitsInABrowser(t *testing.T) {
 	}{
 		{tom, child + "/event", `form[action$="/waits/event"] button`},
 		{tom, child + "/refer", `form[action$="/waits/refer"] button`},
-		{tom, "/staff/waits/transfer", `form[action="/staff/waits/transfer"][method="post"] button`},
+		{tom, "/staff/waits/transfer?breach=18", `form[action="/staff/waits/transfer"][method="post"] button`},
 		{sarah, "/family/children/" + leo + "/waits", `form[action$="/waits/changed"] button`},
 	} {
 		tab := f.b.Open(t, srv.URL+f.path)
