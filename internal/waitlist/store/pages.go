@@ -21,7 +21,9 @@ import (
 )
 
 // Page is one page of a pathway's waiting list for staff: as List, but from
-// offset, so a long list is read a page at a time. Viewing it is audited once.
+// offset, so a long list is read a page at a time. Children still waiting are
+// read in index order (indexedPage) and only the page is measured; otherwise
+// the whole list is measured as List does. Viewing it is audited once.
 func Page(ctx context.Context, d *db.DB, a access.Actor, pathwayID string, census date.Date, f Filter, offset, limit int) (Pathway, []Entry, int, error) {
 	if _, ok := a.Can(access.CaseView); !ok || a.Kind != access.Staff {
 		return Pathway{}, nil, 0, apperr.Errorf(apperr.Forbidden, "your role does not include waiting lists")
@@ -39,13 +41,19 @@ func Page(ctx context.Context, d *db.DB, a access.Actor, pathwayID string, censu
 		if p, err = pathway(ctx, tx, pathwayID); err != nil {
 			return err
 		}
-		all, err := measured(ctx, tx, a, p, census, f, status, now)
-		if err != nil {
+		var ok bool
+		if out, total, ok, err = indexedPage(ctx, tx, a, p, census, f, offset, limit, now); err != nil {
 			return err
 		}
-		total = len(all)
-		out = longest(all, min(len(all), offset+limit))
-		out = out[min(offset, len(out)):]
+		if !ok {
+			all, err := measured(ctx, tx, a, p, census, f, status, now)
+			if err != nil {
+				return err
+			}
+			total = len(all)
+			out = longest(all, min(len(all), offset+limit))
+			out = out[min(offset, len(out)):]
+		}
 		if err := named(ctx, tx, a, out, now); err != nil {
 			return err
 		}
@@ -246,7 +254,7 @@ func Refer(ctx context.Context, d *db.DB, a access.Actor, r Referral, census dat
 			marks[i] = fmt.Sprintf("$%d", i+1)
 		}
 		if _, err := tx.ExecContext(ctx, "INSERT INTO waitlist_referrals ("+strings.Join(referralCols, ", ")+") VALUES ("+strings.Join(marks, ", ")+")",
-			r.ID, r.PathwayID, r.ChildID, r.Source, r.Received, r.Priority, strings.TrimSpace(r.PriorityReason), now); err != nil {
+			r.ID, r.PathwayID, r.ChildID, r.Source, r.Received, r.Priority, strings.TrimSpace(r.PriorityReason), now, string(waitlist.Waiting), r.Received); err != nil {
 			return err
 		}
 		var linked int

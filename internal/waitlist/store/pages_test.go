@@ -348,3 +348,48 @@ func mustExec(t *testing.T, d *db.DB, q string, args ...any) {
 		t.Fatalf("%s: %v", q, err)
 	}
 }
+
+// The list's index (wait_status, clock_start) follows each event in its
+// transaction, and a row without it (from before migration 00018) makes the
+// page measure the whole list, with the same answer.
+func TestPageIndexFollowsEvents(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		w := tinyDemo(t, d)
+		tom, salt := w.persona("Tom Nguyen"), w.salt()
+		_, first, total, err := store.Page(ctx, d, tom, salt, census, store.Filter{}, 0, 5)
+		if err != nil || len(first) != 5 {
+			t.Fatalf("%d, %v", len(first), err)
+		}
+		if _, err := store.AddEvent(ctx, d, tom, first[0].ReferralID, waitlist.Event{Kind: waitlist.ClockStop, Date: census, Reason: waitlist.Treatment}, census); err != nil {
+			t.Fatal(err)
+		}
+		if got := w.one("SELECT wait_status FROM waitlist_referrals WHERE id = $1", first[0].ReferralID); got != "stopped" {
+			t.Errorf("after the stop the index says %s", got)
+		}
+		_, after, n, err := store.Page(ctx, d, tom, salt, census, store.Filter{}, 0, 4)
+		if err != nil || n != total-1 {
+			t.Fatalf("after the stop: %d waiting, want %d (%v)", n, total-1, err)
+		}
+		for i, e := range after {
+			if e.ReferralID != first[i+1].ReferralID {
+				t.Errorf("row %d: %s, want %s", i, e.Name, first[i+1].Name)
+			}
+		}
+		mustExec(t, d, "UPDATE waitlist_referrals SET wait_status = NULL, clock_start = NULL WHERE id = $1", first[1].ReferralID)
+		_, slow, m, err := store.Page(ctx, d, tom, salt, census, store.Filter{Breach: "18"}, 0, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustExec(t, d, "UPDATE waitlist_referrals SET wait_status = 'waiting', clock_start = received_on WHERE id = $1", first[1].ReferralID)
+		_, fast, m2, err := store.Page(ctx, d, tom, salt, census, store.Filter{Breach: "18"}, 0, 4)
+		if err != nil || m != m2 || len(slow) != len(fast) {
+			t.Fatalf("measured %d, indexed %d (%v)", m, m2, err)
+		}
+		for i := range slow {
+			if slow[i].ReferralID != fast[i].ReferralID || slow[i].Wait.DaysWaited != fast[i].Wait.DaysWaited {
+				t.Errorf("row %d: measured %s, indexed %s", i, slow[i].Name, fast[i].Name)
+			}
+		}
+	})
+}

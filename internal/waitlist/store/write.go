@@ -111,6 +111,13 @@ func addEventTx(ctx context.Context, d *db.DB, tx *sql.Tx, a access.Actor, refer
 			eventRow(referralID, seq, &e, a.PersonID, now)...); err != nil {
 			return err
 		}
+		status, start, err := r.queue(rg)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE waitlist_referrals SET wait_status = $1, clock_start = $2 WHERE id = $3", status, start, referralID); err != nil {
+			return err
+		}
 		childID = r.ChildID
 		return appendAudit(ctx, d, tx, a, "waitlist.event.add", "waitlist_referral", referralID, r.ChildID, dec.Reason, now,
 			audit.Change{Field: "event", New: describeEvent(&e)})
