@@ -108,12 +108,12 @@ func indexedPage(ctx context.Context, tx *sql.Tx, a access.Actor, p Pathway, cen
 	if err := rows.Err(); err != nil {
 		return nil, 0, false, err
 	}
+	events, err := eventsOfMany(ctx, tx, out)
+	if err != nil {
+		return nil, 0, false, err
+	}
 	for i := range out {
-		events, err := eventsOf(ctx, tx, out[i].ReferralID)
-		if err != nil {
-			return nil, 0, false, err
-		}
-		r := Referral{ID: out[i].ReferralID, Received: out[i].Received, Events: events}
+		r := Referral{ID: out[i].ReferralID, Received: out[i].Received, Events: events[out[i].ReferralID]}
 		h := r.history(p.Regime)
 		if out[i].Wait, err = waitlist.Measure(&h, census); err != nil {
 			return nil, 0, false, err
@@ -124,4 +124,36 @@ func indexedPage(ctx context.Context, tx *sql.Tx, a access.Actor, p Pathway, cen
 		}
 	}
 	return out, total, true, nil
+}
+
+// eventsOfMany reads the events of a page of referrals in one statement, by referral, in order.
+func eventsOfMany(ctx context.Context, tx *sql.Tx, page []Entry) (map[string][]waitlist.Event, error) {
+	out := make(map[string][]waitlist.Event, len(page))
+	if len(page) == 0 {
+		return out, nil
+	}
+	marks := make([]string, len(page))
+	vals := make([]any, len(page))
+	for i, e := range page {
+		marks[i], vals[i] = fmt.Sprintf("$%d", i+1), e.ReferralID
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT referral_id, type, happened_on, rebooked_on, reason, kind, provider
+		FROM waitlist_events WHERE referral_id IN (`+strings.Join(marks, ", ")+`) ORDER BY referral_id, seq`, vals...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var ev eventColumns
+		if err := rows.Scan(&id, &ev.typ, &ev.on, &ev.rebooked, &ev.reason, &ev.kind, &ev.provider); err != nil {
+			return nil, err
+		}
+		x, err := ev.event()
+		if err != nil {
+			return nil, err
+		}
+		out[id] = append(out[id], x)
+	}
+	return out, rows.Err()
 }
