@@ -73,7 +73,7 @@ func (s *server) familyWaitsRender(w http.ResponseWriter, r *http.Request, p fam
 	p.ChildID, p.Name, p.MaxMessage = r.PathValue("id"), name, store.MaxMessage
 	for _, ref := range refs {
 		fw := familyWait{ChildReferral: ref}
-		// What others on the list told the team is theirs alone: a family sees only the figures.
+		// The family's messages go to the team; this page does not show them back.
 		fw.Messages = nil
 		med, n, err := store.TypicalWait(r.Context(), s.db, ref.Pathway.ID, today)
 		if err != nil {
