@@ -40,6 +40,7 @@ var Sections = []Section{
 	{"consents", "Consent to share information", "Consent given to share the child's information with an organisation: by whom, what, why, how it was given, and when it was withdrawn.", consents},
 	{"waiting_lists", "Health waiting lists", "Each referral to a children's health service's waiting list: which list, the team, the waiting-time rules it is measured under, when the referral was received, who made it, and its priority and why.", waitingLists},
 	{"waiting_list_events", "What happened while waiting", "Appointments attended or missed, when the wait ended and why, and moves to another provider, for each waiting-list referral.", waitingListEvents},
+	{"waiting_list_messages", "What the family told the waiting-list team", "Messages a parent, carer or young person sent the team running a waiting list to say circumstances had changed, who sent them and when.", waitingListMessages},
 	{"access_alerts", "Alerts about access to the record", "Alerts raised for managers when the record was opened in an emergency or shared without consent.", accessAlerts},
 	{"messages", "Messages sent", "Emails joinedup wrote about the child or to the person, and whether they were sent. Links in them are removed.", messages},
 	{"access_log", "Who has looked at or changed the record", "Every time someone read or changed the child's record: who (organisation, role, name), what, when and why they were allowed.", accessLog},

@@ -34,3 +34,16 @@ func waitingListEvents(ctx context.Context, r *Reader) (*Table, error) {
 		Where: "r.child_id = $1", OrderBy: "r.received_on, r.id, e.seq", Child: "r.child_id",
 	}, r.Subject.ChildID)
 }
+
+// waitingListMessages are what the family told the team (migration 00018).
+func waitingListMessages(ctx context.Context, r *Reader) (*Table, error) {
+	if r.Subject.ChildID == "" {
+		return nil, nil
+	}
+	return r.Read(ctx, Query{
+		Select: `m.referral_id AS referral_id, r.child_id AS child_id, p.name AS waiting_list, m.body AS message,
+			COALESCE(` + name("sb") + `, m.sent_by) AS sent_by, m.sent_at AS sent_at`,
+		From:  waitlistFrom + ` JOIN waitlist_messages m ON m.referral_id = r.id LEFT JOIN people sb ON sb.id = m.sent_by`,
+		Where: "r.child_id = $1", OrderBy: "m.sent_at, m.id", Child: "r.child_id",
+	}, r.Subject.ChildID)
+}

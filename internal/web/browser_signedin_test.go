@@ -45,7 +45,10 @@ func TestSignedInPagesInABrowser(t *testing.T) {
 			"GET /staff/ehc", "GET /staff/children/{id}/ehc", "GET /staff/children/{id}/ehc/record"}},
 		{"Daniel Okafor", "/staff/caseload", []string{"GET /staff/children/{id}/access-log", "GET /staff/children/{id}/reassign",
 			"GET /staff/sar", "GET /staff/children/{id}"}}, // the record again: with the export links a manager sees
-		{"Sarah Bennett", "/family/children", []string{"GET /family/children", "GET /family/children/{id}", "GET /family/children/{id}/access-log", "GET /family/children/{id}/ehc"}},
+		{"Sarah Bennett", "/family/children", []string{"GET /family/children", "GET /family/children/{id}", "GET /family/children/{id}/access-log", "GET /family/children/{id}/ehc",
+			"GET /family/children/{id}/waits"}},
+		{"Tom Nguyen", "/staff/caseload", []string{"GET /staff/waits", "GET /staff/waits/transfer", "GET /staff/waits/checks", "GET /staff/waits/projection",
+			"GET /staff/children/{id}/waits", "GET /staff/children/{id}/waits/event", "GET /staff/children/{id}/waits/refer"}},
 	}
 	visited := map[string]bool{}
 	for _, v := range visits {

@@ -161,6 +161,9 @@ func TestAccessMatrix(t *testing.T) {
 			"GET /staff/alerts":                            {403, map[string]int{"anonymous": 303, "disabled account": 303, "manager, owning team": 200}},
 			"POST /staff/alerts/{aid}/reviewed":            {403, map[string]int{"manager, owning team": 303}},
 		}
+		for pattern, e := range waitsMatrix(staffRecord, familyRecord) {
+			want[pattern] = expect{e.def, e.state}
+		}
 		for pattern, status := range orukMatrix {
 			want[pattern] = expect{status, nil}
 		}

@@ -125,11 +125,28 @@ var table = []Route{
 	{"GET /staff/alerts", string(access.AuditView), "Emergency access and safeguarding alerts", (*server).alerts},
 	{"POST /staff/alerts/{aid}/reviewed", string(access.AuditView), "", (*server).reviewAlert},
 
+	// Staff: children's health waiting lists (issue 7, waits*.go): a team's list longest waiters first,
+	// a child's referrals and every event, recording what happened and new referrals (the POSTs' titles
+	// are for the forms shown again with their errors).
+	{"GET /staff/waits", string(access.WaitlistManage), "Waiting list", (*server).waitsList},
+	{"GET /staff/waits/transfer", string(access.WaitlistManage), "Transfer long waiters to an independent provider", (*server).waitsTransferForm},
+	{"POST /staff/waits/transfer", string(access.WaitlistManage), "Transfer long waiters to an independent provider", (*server).waitsTransfer},
+	{"GET /staff/waits/checks", string(access.WaitlistManage), "Check the waiting list", (*server).waitsChecks},
+	{"GET /staff/waits/projection", string(access.WaitlistManage), "When will the long waits end?", (*server).waitsProjection},
+	{"GET /staff/waits/projection.csv", string(access.WaitlistManage), "", (*server).waitsProjectionCSV},
+	{"GET /staff/children/{id}/waits", string(access.CaseView), "Waiting lists", (*server).staffChildWaits},
+	{"GET /staff/children/{id}/waits/event", string(access.WaitlistManage), "Record what happened on a waiting list", (*server).waitsEventForm},
+	{"POST /staff/children/{id}/waits/event", string(access.WaitlistManage), "Record what happened on a waiting list", (*server).waitsEvent},
+	{"GET /staff/children/{id}/waits/refer", string(access.WaitlistManage), "Record a new referral", (*server).waitsReferForm},
+	{"POST /staff/children/{id}/waits/refer", string(access.WaitlistManage), "Record a new referral", (*server).waitsRefer},
+
 	// Families: their own children's records, and who has looked at them.
 	{"GET /family/children", string(access.FamilyView), "Your children", (*server).familyChildren},
 	{"GET /family/children/{id}", string(access.FamilyView), "Your child's record", (*server).familyChild},
 	{"GET /family/children/{id}/ehc", string(access.FamilyView), "Your child's EHC needs assessment and plan", (*server).familyEHC},
 	{"GET /family/children/{id}/access-log", string(access.FamilyView), "Who has looked at your child's record", (*server).accessLog},
+	{"GET /family/children/{id}/waits", string(access.FamilyView), "Your child's waiting lists", (*server).familyWaits},
+	{"POST /family/children/{id}/waits/changed", string(access.FamilyContribute), "Your child's waiting lists", (*server).familyWaitsChanged},
 
 	// The JSON API (issue 4, point 8): the EHC pages' work for programs, with the same
 	// session, permissions and audit; its OpenAPI document is built from api_spec.go.

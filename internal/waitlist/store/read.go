@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -17,6 +18,9 @@ import (
 	"joinedup/internal/db"
 	"joinedup/internal/waitlist"
 )
+
+// outward is the first part of a UK postcode.
+var outward = regexp.MustCompile(`^(?i)[A-Z]{1,2}[0-9][0-9A-Z]?$`)
 
 // Entry is one child on a waiting list as staff see it.
 type Entry struct {
@@ -36,6 +40,24 @@ type Filter struct {
 	Priority  string          // "" means any
 	Breach    string          // "18", "36", "52" or "104": only waits over it; "" means any
 	SettingID string          // the child's school or setting; "" means any
+	Band      string          // a range of weeks bands, one of Bands; "" means any
+	Locality  string          // the outward code of the child's postcode (e.g. "WR11"); "" means any
+}
+
+// Bands are the ranges of weeks bands a list can be narrowed to: "0-18" is
+// bands 1 to 18, "104+" band 105 and over.
+var Bands = []string{"0-18", "18-36", "36-52", "52-104", "104+"}
+
+// inBand reports whether a weeks band is in the range b.
+func inBand(b string, band int) bool {
+	lo, hi, _ := strings.Cut(strings.TrimSuffix(b, "+"), "-")
+	var l, h int
+	fmt.Sscan(lo, &l)
+	if hi == "" {
+		return band > l
+	}
+	fmt.Sscan(hi, &h)
+	return band > l && band <= h
 }
 
 func (f *Filter) check() error {
@@ -48,6 +70,12 @@ func (f *Filter) check() error {
 	}
 	if f.Breach != "" && !slices.Contains(waitlist.Breaches(1000), f.Breach) {
 		fs.Add("breach", fmt.Sprintf("%q is not allowed: choose 18, 36, 52, 104", f.Breach))
+	}
+	if f.Band != "" && !slices.Contains(Bands, f.Band) {
+		fs.Add("band", fmt.Sprintf("%q is not allowed: choose %s", f.Band, strings.Join(Bands, ", ")))
+	}
+	if f.Locality != "" && !outward.MatchString(f.Locality) {
+		fs.Add("locality", fmt.Sprintf("%q is not the first part of a postcode, for example WR11", f.Locality))
 	}
 	return fs.Err("the filter")
 }
@@ -108,6 +136,10 @@ func measured(ctx context.Context, tx *sql.Tx, a access.Actor, p Pathway, census
 		vals = append(vals, f.SettingID)
 		where = append(where, fmt.Sprintf("r.child_id IN (SELECT id FROM children WHERE setting_id = $%d)", len(vals)))
 	}
+	if f.Locality != "" {
+		vals = append(vals, strings.ToUpper(f.Locality)+" %")
+		where = append(where, fmt.Sprintf("r.child_id IN (SELECT id FROM children WHERE postcode LIKE $%d)", len(vals)))
+	}
 	cond, args := access.Predicate(a, access.CaseView, "r.child_id", now, len(vals)+1)
 	// No ORDER BY: grouping in Go costs less than either database's sort.
 	rows, err := tx.QueryContext(ctx, `SELECT r.id, r.priority, r.received_on, e.seq, e.type, e.happened_on, e.rebooked_on, e.reason, e.kind, e.provider
@@ -163,7 +195,7 @@ func measured(ctx context.Context, tx *sql.Tx, a access.Actor, p Pathway, census
 		if err != nil {
 			return nil, err // stored events the engine refuses: a fault to fix, not to hide
 		}
-		if w.Status == status && (f.Breach == "" || slices.Contains(w.Breaches, f.Breach)) {
+		if w.Status == status && (f.Breach == "" || slices.Contains(w.Breaches, f.Breach)) && (f.Band == "" || inBand(f.Band, w.WeeksBand)) {
 			e := all[i]
 			e.Wait = w
 			out = append(out, e)

@@ -59,7 +59,7 @@ func (r *Referral) history(regime waitlist.Regime) waitlist.Pathway {
 
 var (
 	pathwayCols  = []string{"id", "team_id", "service", "regime", "name", "created_at"}
-	referralCols = []string{"id", "pathway_id", "child_id", "source", "received_on", "priority", "priority_reason", "created_at"}
+	referralCols = []string{"id", "pathway_id", "child_id", "source", "received_on", "priority", "priority_reason", "created_at", "wait_status", "clock_start"}
 	eventCols    = []string{"referral_id", "seq", "type", "happened_on", "rebooked_on", "reason", "kind", "provider", "recorded_by", "recorded_at"}
 )
 
@@ -94,8 +94,12 @@ func LoadReferral(ld *db.Loader, r Referral, regime waitlist.Regime, census date
 	if err := r.check(regime, census); err != nil {
 		return err
 	}
+	status, start, err := r.queue(regime)
+	if err != nil {
+		return err
+	}
 	if err := ld.Add("waitlist_referrals", referralCols, r.ID, r.PathwayID, r.ChildID, r.Source, r.Received,
-		r.Priority, r.PriorityReason, at.UTC()); err != nil {
+		r.Priority, r.PriorityReason, at.UTC(), status, start); err != nil {
 		return err
 	}
 	for i := range r.Events {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"joinedup/internal/access"
 	"joinedup/internal/apperr"
@@ -26,6 +27,21 @@ func AddEvent(ctx context.Context, d *db.DB, a access.Actor, referralID string, 
 	now := db.Now()
 	var w waitlist.Wait
 	err := d.Transact(ctx, func(tx *sql.Tx) error {
+		var err error
+		w, _, err = addEventTx(ctx, d, tx, a, referralID, e, census, now)
+		return err
+	})
+	if err != nil {
+		return waitlist.Wait{}, err
+	}
+	return w, nil
+}
+
+// addEventTx is AddEvent inside a caller's transaction; it returns the child too.
+func addEventTx(ctx context.Context, d *db.DB, tx *sql.Tx, a access.Actor, referralID string, e waitlist.Event, census date.Date, now time.Time) (waitlist.Wait, string, error) {
+	var w waitlist.Wait
+	var childID string
+	err := func() error {
 		var r Referral
 		var regime string
 		cond, args := access.Predicate(a, access.CaseView, "r.child_id", now, 2)
@@ -95,13 +111,21 @@ func AddEvent(ctx context.Context, d *db.DB, a access.Actor, referralID string, 
 			eventRow(referralID, seq, &e, a.PersonID, now)...); err != nil {
 			return err
 		}
+		status, start, err := r.queue(rg)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE waitlist_referrals SET wait_status = $1, clock_start = $2 WHERE id = $3", status, start, referralID); err != nil {
+			return err
+		}
+		childID = r.ChildID
 		return appendAudit(ctx, d, tx, a, "waitlist.event.add", "waitlist_referral", referralID, r.ChildID, dec.Reason, now,
 			audit.Change{Field: "event", New: describeEvent(&e)})
-	})
+	}()
 	if err != nil {
-		return waitlist.Wait{}, err
+		return waitlist.Wait{}, "", err
 	}
-	return w, nil
+	return w, childID, nil
 }
 
 // checkNew refuses an event that cannot be added: a second referral, or one
