@@ -41,10 +41,7 @@ type waitsListPage struct {
 	Priorities, Bands, Breaches, Settings []waitsOption
 	Locality                              string
 	Errors                                []apperr.Field
-	// Paging: this page (from 1), the number of pages, and the links either side.
-	Number, Pages     int
-	First, Last       int
-	PrevURL, NextURL  string
+	pager
 	Query             string // the filters as a query string, for links
 	CanManage         bool
 	ChoosePathwayOnly bool
@@ -84,9 +81,9 @@ func (s *server) waitsList(w http.ResponseWriter, r *http.Request) {
 	f := store.Filter{Priority: q.Get("priority"), Band: q.Get("band"), Breach: q.Get("breach"), SettingID: q.Get("setting"),
 		Locality: strings.ToUpper(strings.TrimSpace(q.Get("locality")))}
 	page.Locality = f.Locality
-	page.Number = 1
+	number := 1
 	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 {
-		page.Number = n
+		number = n
 	}
 	kept := url.Values{"pathway": {p.ID}}
 	for k, v := range map[string]string{"priority": f.Priority, "band": f.Band, "breach": f.Breach, "setting": f.SettingID, "locality": f.Locality} {
@@ -106,7 +103,7 @@ func (s *server) waitsList(w http.ResponseWriter, r *http.Request) {
 	for _, st := range settings {
 		page.Settings = append(page.Settings, waitsOption{st.Value, st.Text, st.Value == f.SettingID})
 	}
-	pw, entries, total, err := store.Page(r.Context(), s.db, a, p.ID, todayOf(), f, (page.Number-1)*waitsPageSize, waitsPageSize)
+	pw, entries, total, err := store.Page(r.Context(), s.db, a, p.ID, todayOf(), f, (number-1)*waitsPageSize, waitsPageSize)
 	if fs := invalidFields(err); fs != nil {
 		page.Pathway, page.Errors = p, fs
 		s.renderForm(w, r, "waits-list.html", page, fs)
@@ -117,21 +114,13 @@ func (s *server) waitsList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page.Pathway, page.Entries, page.Total = pw, entries, total
-	page.Pages = max(1, (total+waitsPageSize-1)/waitsPageSize)
-	page.First, page.Last = (page.Number-1)*waitsPageSize+1, (page.Number-1)*waitsPageSize+len(entries)
-	link := func(n int) string {
+	page.pager = newPager(number, waitsPageSize, total, len(entries), func(n int) string {
 		v, _ := url.ParseQuery(page.Query)
 		if n > 1 {
 			v.Set("page", strconv.Itoa(n))
 		}
 		return "/staff/waits?" + v.Encode()
-	}
-	if page.Number > 1 {
-		page.PrevURL = link(page.Number - 1)
-	}
-	if page.Number < page.Pages {
-		page.NextURL = link(page.Number + 1)
-	}
+	})
 	s.page(w, r, "waits-list.html", page)
 }
 
