@@ -26,8 +26,8 @@ type Store struct{ DB *db.DB }
 // Service is a line of a provider's list of its services.
 type Service struct {
 	ID, Name, Organization string
-	LastChecked           time.Time
-	Open                  string // the open edit's status, or ""
+	LastChecked            time.Time
+	Open                   string // the open edit's status, or ""
 }
 
 // ReviewBy is when the service is due to be confirmed again.
