@@ -109,6 +109,19 @@ var table = []Route{
 	{"GET /staff/alerts", string(access.AuditView), "Emergency access and safeguarding alerts", (*server).alerts},
 	{"POST /staff/alerts/{aid}/reviewed", string(access.AuditView), "", (*server).reviewAlert},
 
+	// Local Offer providers keep their own entries fresh, and Local Offer editors approve or return
+	// their edits (issue 6, point 3); the POSTs' titles are for the forms shown again with their errors.
+	{"GET /staff/offer/services", string(access.OfferProvide), "Your Local Offer entries", (*server).providerServices},
+	{"GET /staff/offer/services/{sid}", string(access.OfferProvide), "Change a Local Offer entry", (*server).providerEditForm},
+	{"POST /staff/offer/services/{sid}", string(access.OfferProvide), "Change a Local Offer entry", (*server).providerEdit},
+	{"POST /staff/offer/services/{sid}/confirm", string(access.OfferProvide), "", (*server).providerConfirm},
+	{"GET /staff/offer/services/{sid}/history", string(access.OfferProvide), "Changes to a Local Offer entry", (*server).providerHistory},
+	{"GET /staff/offer/edits", string(access.OfferModerate), "Local Offer edits to approve", (*server).editQueue},
+	{"POST /staff/offer/edits/approve", string(access.OfferModerate), "Local Offer edits to approve", (*server).approveEdits},
+	{"GET /staff/offer/edits/{eid}", string(access.OfferModerate), "Check an edit to the Local Offer", (*server).reviewEdit},
+	{"POST /staff/offer/edits/{eid}/return", string(access.OfferModerate), "Check an edit to the Local Offer", (*server).returnEdit},
+	{"GET /staff/offer/history/{sid}", string(access.OfferModerate), "Changes to a Local Offer entry", (*server).editorHistory},
+
 	// Families: their own children's records, and who has looked at them.
 	{"GET /family/children", string(access.FamilyView), "Your children", (*server).familyChildren},
 	{"GET /family/children/{id}", string(access.FamilyView), "Your child's record", (*server).familyChild},
