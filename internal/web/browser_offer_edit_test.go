@@ -88,6 +88,7 @@ func visitLocalOfferEdits(t *testing.T, srv *browsertest.Server, d *db.DB, email
 		other := one("SELECT MIN(id) FROM offer_service_edits WHERE status = 'pending' AND service_id <> $1", svc)
 		check(t, b, "/staff/offer/edits/"+other, 200)
 		check(t, b, "/staff/offer/history/"+svc, 200)
+		check(t, b, "/staff/offer/stale", 200)
 		tab := b.Open(t, srv.URL+"/staff/offer/edits/"+other)
 		tab.Submit(t, `form[action$="/return"] button`)
 		if tab.Status != 422 {
@@ -126,5 +127,5 @@ func visitLocalOfferEdits(t *testing.T, srv *browsertest.Server, d *db.DB, email
 		}
 	})
 	return []string{"GET /staff/offer/services", "GET /staff/offer/services/{sid}", "GET /staff/offer/services/{sid}/history",
-		"GET /staff/offer/edits", "GET /staff/offer/edits/{eid}", "GET /staff/offer/history/{sid}"}
+		"GET /staff/offer/edits", "GET /staff/offer/edits/{eid}", "GET /staff/offer/history/{sid}", "GET /staff/offer/stale"}
 }

@@ -21,7 +21,7 @@ var moderationMatrix = func() map[string]map[string]int {
 	post := map[string]int{"": 403}
 	m := map[string]map[string]int{}
 	for _, p := range []string{"GET /staff/offer/services", "GET /staff/offer/services/{sid}", "GET /staff/offer/services/{sid}/history",
-		"GET /staff/offer/edits", "GET /staff/offer/edits/{eid}", "GET /staff/offer/history/{sid}"} {
+		"GET /staff/offer/edits", "GET /staff/offer/edits/{eid}", "GET /staff/offer/history/{sid}", "GET /staff/offer/stale"} {
 		m[p] = get
 	}
 	for _, p := range []string{"POST /staff/offer/services/{sid}", "POST /staff/offer/services/{sid}/confirm",
@@ -92,6 +92,8 @@ func TestModerationAccess(t *testing.T) {
 			{marcus, "GET", "/staff/offer/edits/not-an-edit", nil, 404},
 			{marcus, "GET", "/staff/offer/history/" + own, nil, 200},
 			{marcus, "GET", "/staff/offer/history/" + other, nil, 200},
+			{marcus, "GET", "/staff/offer/stale", nil, 200},
+			{rachel, "GET", "/staff/offer/stale", nil, 403},
 			{marcus, "GET", "/staff/offer/services", nil, 403},
 			{marcus, "GET", "/staff/offer/services/" + own, nil, 403},
 			{marcus, "POST", "/staff/offer/edits/approve", nil, 422},

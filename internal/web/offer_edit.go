@@ -230,3 +230,19 @@ func editStatus(status string) string {
 	return map[string]string{edits.Pending: "Waiting for approval", edits.Returned: "Returned with comments",
 		edits.Approved: "Approved", edits.Resubmitted: "Returned, then changed again"}[status]
 }
+
+// stalePage is the services not confirmed for ReviewEvery months.
+type stalePage struct {
+	Services []edits.Service
+	Months   int
+}
+
+func (s *server) staleEntries(w http.ResponseWriter, r *http.Request) {
+	a, _ := actorOf(r.Context())
+	list, err := s.edits().Stale(r.Context(), a, db.Now())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.page(w, r, "offer-stale.html", stalePage{Services: list, Months: edits.ReviewEvery})
+}

@@ -121,6 +121,7 @@ var table = []Route{
 	{"GET /staff/offer/edits/{eid}", string(access.OfferModerate), "Check an edit to the Local Offer", (*server).reviewEdit},
 	{"POST /staff/offer/edits/{eid}/return", string(access.OfferModerate), "Check an edit to the Local Offer", (*server).returnEdit},
 	{"GET /staff/offer/history/{sid}", string(access.OfferModerate), "Changes to a Local Offer entry", (*server).editorHistory},
+	{"GET /staff/offer/stale", string(access.OfferModerate), "Local Offer entries not checked for 3 months", (*server).staleEntries},
 
 	// Families: their own children's records, and who has looked at them.
 	{"GET /family/children", string(access.FamilyView), "Your children", (*server).familyChildren},

@@ -350,3 +350,28 @@ func (st *Store) Return(ctx context.Context, a access.Actor, id, comments string
 		return apperr.Errorf(apperr.Conflict, "this edit has already been decided")
 	})
 }
+
+// Stale lists, for an editor, the services whose providers have not
+// confirmed them for ReviewEvery months at now, longest unchecked first.
+func (st *Store) Stale(ctx context.Context, a access.Actor, now time.Time) ([]Service, error) {
+	if !a.May(access.OfferModerate) {
+		return nil, notFound
+	}
+	rows, err := st.DB.QueryContext(ctx, `SELECT s.id, s.name, o.name, s.last_checked, COALESCE(e.status, '')
+		FROM offer_services s JOIN offer_organizations o ON o.id = s.organization_id
+		LEFT JOIN offer_service_edits e ON e.service_id = s.id AND e.status IN ('pending', 'returned')
+		WHERE s.last_checked < $1 ORDER BY s.last_checked, s.id`, now.AddDate(0, -ReviewEvery, 0).UTC())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Service
+	for rows.Next() {
+		var s Service
+		if err := rows.Scan(&s.ID, &s.Name, &s.Organization, &s.LastChecked, &s.Open); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}

@@ -316,3 +316,43 @@ func TestConfirmMovesReviewDateOn(t *testing.T) {
 		}
 	})
 }
+
+// The staleness report lists exactly the services not confirmed for three
+// months, for editors only; confirming one takes it off.
+func TestStaleReport(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
+		ctx := context.Background()
+		st := &edits.Store{DB: d}
+		now := db.Now()
+		if _, err := d.Exec("UPDATE offer_services SET last_checked = $2 WHERE id = $1", w.brookfield, now.AddDate(0, -4, 0)); err != nil {
+			t.Fatal(err)
+		}
+		stale, err := st.Stale(ctx, w.marcus, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := dbtest.Count(t, d, "SELECT COUNT(*) FROM offer_services WHERE last_checked < $1", now.AddDate(0, -3, 0))
+		if len(stale) != want || want == 0 {
+			t.Errorf("%d stale services listed, want %d", len(stale), want)
+		}
+		for _, s := range stale {
+			if !s.Stale(now) {
+				t.Errorf("%s, checked %v, is listed but not stale", s.Name, s.LastChecked)
+			}
+		}
+		if !slices.ContainsFunc(stale, func(s edits.Service) bool { return s.ID == w.brookfield }) {
+			t.Error("the service unchecked for four months is not listed")
+		}
+		if err := st.Confirm(ctx, w.rachel, w.brookfield); err != nil {
+			t.Fatal(err)
+		}
+		stale, _ = st.Stale(ctx, w.marcus, now)
+		if slices.ContainsFunc(stale, func(s edits.Service) bool { return s.ID == w.brookfield }) {
+			t.Error("a confirmed service is still listed")
+		}
+		if _, err := st.Stale(ctx, w.rachel, now); apperr.CodeOf(err) != apperr.NotFound {
+			t.Errorf("a provider reads the staleness report: %v", err)
+		}
+	})
+}
