@@ -38,6 +38,7 @@ const (
 	BreakGlass       Permission = "breakglass.use"    // time-boxed access to a child with no relationship
 	OfferEdit        Permission = "offer.edit"        // edit Local Offer services
 	OfferModerate    Permission = "offer.moderate"    // approve Local Offer edits
+	OfferProvide     Permission = "offer.provide"     // a provider's staff editing their own organisation's services
 	FamilyView       Permission = "family.view"       // a parent or young person seeing their own record
 	FamilyContribute Permission = "family.contribute" // a parent or young person adding to it (their views, their story)
 	// WaitlistManage records what happens on a child's referral to a health
@@ -82,6 +83,7 @@ var Roles = []Role{
 	{"designated_clinical_officer", "Designated Clinical Officer", []Permission{CaseView, AdviceQA, AuditView}, ScopeOrganisation},
 	{"senco", "SENCO", []Permission{CaseView, CaseCreate, AdviceSubmit}, ScopeOrganisation},
 	{"local_offer_editor", "Local Offer editor", []Permission{OfferEdit, OfferModerate}, ScopeOrganisation},
+	{"offer_provider", "Local Offer provider", []Permission{OfferProvide}, ScopeOrganisation},
 }
 
 // RoleNamed returns the role called name.

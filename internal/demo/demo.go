@@ -16,6 +16,7 @@
 //	local offer    the services directory (ORUK), its venues and a synthetic postcode table  (offer.go)
 //	waiting lists  health pathways, ~3,500 referrals with DNAs, transfers, Right to Choose   (waitlists.go)
 //	ehc cases      every plan's history, and requests in progress for some on SEN support    (ehc.go)
+//	local offer edits  schools' SENCOs as their services' providers; pending and returned edits (offer_edits.go)
 //
 // A later capability (EHC requests, advice, Local Offer services, waiting
 // lists) adds one file with a func(*area) error and one line at the end of
@@ -44,6 +45,7 @@ import (
 
 	"joinedup/internal/date"
 	"joinedup/internal/db"
+	"joinedup/internal/offer"
 	"joinedup/internal/people"
 )
 
@@ -110,6 +112,7 @@ var stages = []struct {
 	{"waiting lists", waitingLists},
 	{"ehc cases", ehcCases},
 	{"ehc requests, letters and appeals", ehcFlow},
+	{"local offer edits", offerEdits},
 }
 
 // Generate loads a demo partnership into d in one transaction: all of it or none.
@@ -257,6 +260,9 @@ type area struct {
 	// staff stage
 	staff      []*staffMember
 	emailsUsed map[string]bool
+
+	// local offer stage
+	offerServices []offer.Service // as loaded, for the edits stage
 
 	// children stage
 	children       []*child

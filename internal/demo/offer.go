@@ -468,6 +468,7 @@ func (o *offerBuilder) add(k serviceKind, name string, provider *offer.Organizat
 			attr("accessibility", o.term("accessibility", f.Description))
 		}
 	}
+	a.offerServices = append(a.offerServices, s)
 	return offer.LoadService(a.g.l, s)
 }
 

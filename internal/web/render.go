@@ -15,6 +15,7 @@ import (
 	"joinedup/internal/access"
 	"joinedup/internal/account"
 	"joinedup/internal/apperr"
+	"joinedup/internal/offer/edits"
 	"joinedup/internal/people"
 )
 
@@ -57,6 +58,8 @@ func parseTemplates(a *assets) (map[string]*template.Template, error) {
 	maps.Copy(funcs, ehcFuncs)
 	maps.Copy(funcs, offerFuncs)
 	maps.Copy(funcs, waitsFuncs)
+	funcs["editStatus"] = editStatus
+	funcs["reviewMonths"] = func() int { return edits.ReviewEvery }
 	base, err := template.New(layout).Funcs(funcs).ParseFS(templateFiles, "templates/"+layout, "templates/"+components)
 	if err != nil {
 		return nil, err

@@ -139,6 +139,19 @@ var table = []Route{
 	{"POST /staff/children/{id}/waits/event", string(access.WaitlistManage), "Record what happened on a waiting list", (*server).waitsEvent},
 	{"GET /staff/children/{id}/waits/refer", string(access.WaitlistManage), "Record a new referral", (*server).waitsReferForm},
 	{"POST /staff/children/{id}/waits/refer", string(access.WaitlistManage), "Record a new referral", (*server).waitsRefer},
+	// Local Offer providers keep their own entries fresh, and Local Offer editors approve or return
+	// their edits (issue 6, point 3); the POSTs' titles are for the forms shown again with their errors.
+	{"GET /staff/offer/services", string(access.OfferProvide), "Your Local Offer entries", (*server).providerServices},
+	{"GET /staff/offer/services/{sid}", string(access.OfferProvide), "Change a Local Offer entry", (*server).providerEditForm},
+	{"POST /staff/offer/services/{sid}", string(access.OfferProvide), "Change a Local Offer entry", (*server).providerEdit},
+	{"POST /staff/offer/services/{sid}/confirm", string(access.OfferProvide), "", (*server).providerConfirm},
+	{"GET /staff/offer/services/{sid}/history", string(access.OfferProvide), "Changes to a Local Offer entry", (*server).providerHistory},
+	{"GET /staff/offer/edits", string(access.OfferModerate), "Local Offer edits to approve", (*server).editQueue},
+	{"POST /staff/offer/edits/approve", string(access.OfferModerate), "Local Offer edits to approve", (*server).approveEdits},
+	{"GET /staff/offer/edits/{eid}", string(access.OfferModerate), "Check an edit to the Local Offer", (*server).reviewEdit},
+	{"POST /staff/offer/edits/{eid}/return", string(access.OfferModerate), "Check an edit to the Local Offer", (*server).returnEdit},
+	{"GET /staff/offer/history/{sid}", string(access.OfferModerate), "Changes to a Local Offer entry", (*server).editorHistory},
+	{"GET /staff/offer/stale", string(access.OfferModerate), "Local Offer entries not checked for 3 months", (*server).staleEntries},
 
 	// Families: their own children's records, and who has looked at them.
 	{"GET /family/children", string(access.FamilyView), "Your children", (*server).familyChildren},

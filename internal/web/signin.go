@@ -220,6 +220,9 @@ func (s *server) startSession(w http.ResponseWriter, r *http.Request, personID, 
 		next = "/family/children"
 		if a.Kind == access.Staff {
 			next = "/staff/caseload"
+			if !a.May(access.CaseView) && a.May(access.OfferModerate) { // the Local Offer editor has no caseload
+				next = "/staff/offer/edits"
+			}
 		}
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
