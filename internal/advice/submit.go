@@ -245,9 +245,9 @@ func ToAssure(ctx context.Context, d *db.DB, a access.Actor) ([]Awaiting, error)
 		if !a.May(access.AdviceQA) || a.Disabled || a.Kind != access.Staff {
 			return apperr.Errorf(apperr.Forbidden, "only the Designated Clinical Officer quality-assures health advice")
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT s.id, r.id, c.given_name || ' ' || c.family_name, o.name, s.version, s.submitted_at, r.due_on,
-			(SELECT MIN(f.submitted_at) FROM advice_submissions f WHERE f.request_id = r.id)
-			FROM advice_submissions s JOIN advice_requests r ON r.id = s.request_id JOIN children c ON c.id = r.child_id
+		rows, err := tx.QueryContext(ctx, `SELECT s.id, r.id, c.given_name || ' ' || c.family_name, o.name, s.version, s.submitted_at, r.due_on, f.submitted_at
+			FROM advice_submissions s JOIN advice_requests r ON r.id = s.request_id
+			JOIN advice_submissions f ON f.request_id = r.id AND f.version = 1 JOIN children c ON c.id = r.child_id
 			JOIN organisations o ON o.id = r.team_id WHERE s.status = $1 ORDER BY s.submitted_at, s.id`, AwaitingQA)
 		if err != nil {
 			return err
