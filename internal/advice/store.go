@@ -166,8 +166,8 @@ func authorise(ctx context.Context, tx *sql.Tx, a access.Actor, id string, p acc
 	switch {
 	case ownTeam && p != access.CaseEdit:
 		if h.status == Withdrawn {
-			return h, "", apperr.Errorf(apperr.Conflict, "This request for advice was withdrawn on %s: %s. There is nothing more to do for it.",
-				date.FromTime(h.withdrawnAt.Time).Time().Format("2 January 2006"), h.withdrawnReason)
+			return h, "", apperr.Errorf(apperr.Conflict, "This request for advice was withdrawn on %s, so there is nothing more to do for it (the reason given: %s)",
+				date.FromTime(h.withdrawnAt.Time).Time().Format("2 January 2006"), strings.TrimRight(h.withdrawnReason, "."))
 		}
 		if !a.May(p) && p != access.CaseView {
 			return h, "", apperr.Errorf(apperr.Forbidden, "you may see this request but not do this: no role of yours allows %s", p)

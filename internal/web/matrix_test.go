@@ -153,6 +153,9 @@ func TestAccessMatrix(t *testing.T) {
 		for pattern, status := range offerMatrix {
 			want[pattern] = expect{status, nil}
 		}
+		for pattern, states := range adviceMatrix {
+			want[pattern] = expect{states[""], states}
+		}
 		assetURL, _ := url.Parse((&site{}).assetURL(t, "app.css"))
 		for _, rt := range Routes() {
 			exp, ok := want[rt.Pattern]
@@ -175,6 +178,7 @@ func TestAccessMatrix(t *testing.T) {
 					path = assetURL.Path
 				}
 				path = w.fresh(t, d, path)
+				path = w.freshAdvice(t, d, path)
 				if _, ok := orukMatrix[rt.Pattern]; ok {
 					path = orukPath(t, d, pattern)
 				}

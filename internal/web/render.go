@@ -56,6 +56,7 @@ func parseTemplates(a *assets) (map[string]*template.Template, error) {
 	}
 	maps.Copy(funcs, ehcFuncs)
 	maps.Copy(funcs, offerFuncs)
+	maps.Copy(funcs, adviceFuncs)
 	base, err := template.New(layout).Funcs(funcs).ParseFS(templateFiles, "templates/"+layout, "templates/"+components)
 	if err != nil {
 		return nil, err

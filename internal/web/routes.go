@@ -91,6 +91,21 @@ var table = []Route{
 	{"GET /staff/children/{id}/ehc/record", string(access.CaseEdit), "Record what happened", (*server).ehcRecordForm},
 	{"POST /staff/children/{id}/ehc/record", string(access.CaseEdit), "Record what happened", (*server).ehcRecord},
 
+	// Staff: health advice for EHC needs assessments (issue 5): a coordinator asks a provider team;
+	// the team's queue; a request with its versions (the lead assigns, the coordinator withdraws);
+	// the team's advice; the DCO's quality assurance. The POSTs' titles are for forms shown again with errors.
+	{"GET /staff/children/{id}/advice/request", string(access.CaseEdit), "Request health advice", (*server).adviceAskForm},
+	{"POST /staff/children/{id}/advice/request", string(access.CaseEdit), "Request health advice", (*server).adviceAsk},
+	{"GET /staff/advice", string(access.AdviceSubmit), "Your team's requests for advice", (*server).adviceQueue},
+	{"GET /staff/advice/{rid}", string(access.CaseView), "Request for health advice", (*server).adviceRequest},
+	{"POST /staff/advice/{rid}/assign", string(access.AdviceAssign), "Request for health advice", (*server).adviceAssign},
+	{"POST /staff/advice/{rid}/withdraw", string(access.CaseEdit), "Request for health advice", (*server).adviceWithdraw},
+	{"GET /staff/advice/{rid}/answer", string(access.AdviceSubmit), "Give your advice", (*server).adviceAnswerForm},
+	{"POST /staff/advice/{rid}/answer", string(access.AdviceSubmit), "Give your advice", (*server).adviceAnswer},
+	{"GET /staff/advice-assurance", string(access.AdviceQA), "Health advice to quality-assure", (*server).adviceAssurance},
+	{"GET /staff/advice/{rid}/assure", string(access.AdviceQA), "Quality-assure health advice", (*server).adviceAssureForm},
+	{"POST /staff/advice/{rid}/assure", string(access.AdviceQA), "Quality-assure health advice", (*server).adviceAssure},
+
 	// Staff: subject access requests (UK GDPR Art. 15), answered with a download; the POST's
 	// title is for the form shown again with its errors.
 	{"GET /staff/sar", string(access.SARExport), "Subject access request export", (*server).sarForm},
