@@ -1,0 +1,162 @@
+package web_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"joinedup/internal/access"
+	"joinedup/internal/casework"
+	"joinedup/internal/date"
+	"joinedup/internal/db"
+	"joinedup/internal/demo"
+	"joinedup/internal/web/browsertest"
+)
+
+// Health advice in a real browser (issue 5): the coordinator asks Tom's
+// speech and language therapy team (refused once, empty), the team lead
+// assigns it, Tom answers (refused once, provision not quantified), the DCO
+// rates it (refused once, unrated), and Tom reads the feedback. Every page,
+// with and without errors, is checked with axe-core.
+func TestAdviceInABrowser(t *testing.T) {
+	srv := browsertest.Start(t, "--demo", "--demo-scale", "tiny")
+	ctx := context.Background()
+	d, err := db.Open(ctx, srv.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	email := map[string]string{}
+	for _, p := range demo.Personas() {
+		email[p.Name] = p.Email
+	}
+	id := func(q string, args ...any) string {
+		t.Helper()
+		var s string
+		if err := d.QueryRow(q, args...).Scan(&s); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return s
+	}
+	leo := id("SELECT id FROM children WHERE given_name = 'Leo' AND family_name = 'Bennett'")
+	amiraID := id("SELECT id FROM people WHERE email = $1", email["Amira Hussain"])
+	tomID := id("SELECT id FROM people WHERE email = $1", email["Tom Nguyen"])
+	team := id("SELECT organisation_id FROM people WHERE id = $1", tomID)
+	// Leo's assessment afresh: a request 50 days ago and a decision to assess 30 days ago.
+	for _, q := range []string{"DELETE FROM ehc_events WHERE case_id IN (SELECT id FROM ehc_cases WHERE child_id = $1)", "DELETE FROM ehc_cases WHERE child_id = $1"} {
+		if _, err := d.Exec(q, leo); err != nil {
+			t.Fatal(err)
+		}
+	}
+	amira, err := access.LoadActor(ctx, d, amiraID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := date.FromTime(time.Now())
+	for _, in := range []casework.Input{{Type: "request_received", Date: today.AddDays(-50), Code: "parent", Channel: "letter"},
+		{Type: "assessment_decision", Date: today.AddDays(-30), Code: "assess"}} {
+		if _, err := casework.Add(ctx, d, amira, leo, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Tom leads his team here, so his pages show the lead's assignment form too.
+	if _, err := d.Exec("INSERT INTO role_grants (person_id, role, scope, granted_by, granted_at) VALUES ($1, 'health_team_lead', 'team', $1, $2)", tomID, time.Now().UTC()); err != nil {
+		t.Fatal(err)
+	}
+	axe := func(tab *browsertest.Tab, what string) {
+		t.Helper()
+		for _, v := range tab.Axe(t) {
+			t.Errorf("%s: %s", what, v)
+		}
+	}
+
+	a := browsertest.NewBrowser(t)
+	a.SignInAsDemo(t, srv.URL, email["Amira Hussain"])
+	ask := srv.URL + "/staff/children/" + leo + "/advice/request"
+	a.CheckPage(t, ask, 200)
+	tab := a.Open(t, ask)
+	tab.Submit(t, `form[action$="/advice/request"] button`)
+	if msg, _ := tab.Text(t, ".govuk-error-summary"); tab.Status != 422 || !strings.Contains(msg, "health team") {
+		t.Errorf("an empty request: %d, summary %q", tab.Status, msg)
+	}
+	axe(tab, "the request form with errors")
+	tab.Check(t, `input[name="team"][value="`+team+`"]`)
+	tab.Fill(t, "#question", "Advice on Leo's speech, language and communication needs")
+	tab.Fill(t, "#consent", "Sarah Bennett agreed by phone")
+	sent := today.AddDays(-29).Time()
+	tab.Fill(t, "#sent", strconv.Itoa(sent.Day()))
+	tab.Fill(t, "#sent-month", strconv.Itoa(int(sent.Month())))
+	tab.Fill(t, "#sent-year", strconv.Itoa(sent.Year()))
+	tab.Submit(t, `form[action$="/advice/request"] button`)
+	if tab.Status != 200 || !strings.Contains(tab.URL, "/staff/advice/") {
+		text, _ := tab.Text(t, "main")
+		t.Fatalf("the request: landed on %s (%d): %s", tab.URL, tab.Status, text)
+	}
+	request := tab.URL
+	a.CheckPage(t, request, 200)
+
+	tom := browsertest.NewBrowser(t)
+	tom.SignInAsDemo(t, srv.URL, email["Tom Nguyen"])
+	tom.CheckPage(t, srv.URL+"/staff/advice", 200)
+	if text, _ := tom.Open(t, srv.URL+"/staff/advice").Text(t, "main"); !strings.Contains(text, "Leo Bennett") || !strings.Contains(text, "Not assigned") {
+		t.Errorf("Tom's queue: %s", text)
+	}
+	tom.CheckPage(t, request, 200)
+	tab = tom.Open(t, request)
+	tab.Fill(t, "#person", tomID)
+	tab.Submit(t, `form[action$="/assign"] button`)
+	if text, _ := tab.Text(t, "main"); tab.Status != 200 || !strings.Contains(text, "Tom Nguyen") {
+		t.Errorf("assigning to Tom: %d", tab.Status)
+	}
+	tom.CheckPage(t, request+"/answer", 200)
+	tab = tom.Open(t, request+"/answer")
+	tab.Fill(t, "#need-1-body", "Leo finds it hard to follow instructions of more than two steps")
+	tab.Fill(t, "#need-1-source", "Speech and language assessment")
+	tab.Fill(t, "#provision-1-body", "Direct therapy on following instructions")
+	tab.Fill(t, "#provision-1-who", "Speech and language therapist")
+	tab.Fill(t, "#provision-1-how-long", "Two school terms")
+	tab.Fill(t, "#provision-1-source", "Speech and language assessment")
+	tab.Fill(t, "#outcome-1-body", "Leo follows three-step instructions in class by July")
+	tab.Fill(t, "#outcome-1-source", "Agreed with Leo's teacher")
+	tab.Fill(t, "#view-1-body", "Leo likes pictures with his instructions")
+	tab.Fill(t, "#view-1-source", "Conversation with Leo")
+	tab.Submit(t, `form[action$="/answer"] button`)
+	if msg, _ := tab.Text(t, ".govuk-error-summary"); tab.Status != 422 || !strings.Contains(msg, "how often") {
+		t.Errorf("provision with no frequency: %d, summary %q", tab.Status, msg)
+	}
+	axe(tab, "the advice form with errors")
+	tab.Fill(t, "#provision-1-how-often", "30 minutes weekly")
+	tab.Submit(t, `form[action$="/answer"] button`)
+	if tab.Status != 200 || !strings.HasSuffix(tab.URL, request[len(srv.URL):]) {
+		t.Fatalf("the advice: landed on %s (%d)", tab.URL, tab.Status)
+	}
+
+	grace := browsertest.NewBrowser(t)
+	grace.SignInAsDemo(t, srv.URL, email["Grace Whitfield"])
+	grace.CheckPage(t, srv.URL+"/staff/advice-assurance", 200)
+	grace.CheckPage(t, request+"/assure", 200)
+	tab = grace.Open(t, request+"/assure")
+	tab.Submit(t, `form[action$="/assure"] button`)
+	if msg, _ := tab.Text(t, ".govuk-error-summary"); tab.Status != 422 || !strings.Contains(msg, "red, amber or green") {
+		t.Errorf("an unrated review: %d, summary %q", tab.Status, msg)
+	}
+	axe(tab, "the rating form with errors")
+	for _, c := range []string{"needs", "provision", "outcomes", "jargon", "voice", "timeliness"} {
+		tab.Check(t, `input[name="rating-`+c+`"][value="green"]`)
+	}
+	tab.Check(t, `input[name="rating-jargon"][value="amber"]`)
+	tab.Fill(t, "#feedback", "Please say what 'receptive language' means for Leo's family")
+	tab.Submit(t, `form[action$="/assure"] button`)
+	if tab.Status != 200 || !strings.HasSuffix(tab.URL, "/staff/advice-assurance") {
+		t.Fatalf("the review: landed on %s (%d)", tab.URL, tab.Status)
+	}
+	grace.CheckPage(t, request, 200)
+
+	tom.CheckPage(t, request, 200)
+	if text, _ := tom.Open(t, request).Text(t, "main"); !strings.Contains(text, "receptive language") || !strings.Contains(text, "Revise the advice") {
+		t.Errorf("Tom does not see the feedback: %s", text)
+	}
+	tom.CheckPage(t, request+"/answer", 200)
+}
