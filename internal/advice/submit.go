@@ -237,6 +237,9 @@ func Rubric(ctx context.Context, q access.Querier) ([]Criterion, error) {
 	return out, rows.Err()
 }
 
+// MaxToAssure is the most submissions the DCO's list shows at once, oldest first.
+const MaxToAssure = 500
+
 // ToAssure lists the submissions waiting for the DCO, oldest first (advice.qa). Reading it is audited once.
 func ToAssure(ctx context.Context, d *db.DB, a access.Actor) ([]Awaiting, error) {
 	now := db.Now()
@@ -248,7 +251,7 @@ func ToAssure(ctx context.Context, d *db.DB, a access.Actor) ([]Awaiting, error)
 		rows, err := tx.QueryContext(ctx, `SELECT s.id, r.id, c.given_name || ' ' || c.family_name, o.name, s.version, s.submitted_at, r.due_on, f.submitted_at
 			FROM advice_submissions s JOIN advice_requests r ON r.id = s.request_id
 			JOIN advice_submissions f ON f.request_id = r.id AND f.version = 1 JOIN children c ON c.id = r.child_id
-			JOIN organisations o ON o.id = r.team_id WHERE s.status = $1 ORDER BY s.submitted_at, s.id`, AwaitingQA)
+			JOIN organisations o ON o.id = r.team_id WHERE s.status = $1 ORDER BY s.submitted_at, s.id LIMIT $2`, AwaitingQA, MaxToAssure)
 		if err != nil {
 			return err
 		}
