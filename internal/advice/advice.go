@@ -114,8 +114,21 @@ type Statement struct {
 	Source   string // where the statement comes from: an assessment, a report, a conversation
 }
 
+// Attachment is a PDF report sent with the advice.
+type Attachment struct {
+	Name    string
+	Content []byte
+}
+
+// AttachmentInfo is an attachment as lists show it: never its content.
+type AttachmentInfo struct {
+	ID, Name, SHA256 string
+	Size             int
+}
+
 // SubmissionInput is a clinician's advice.
 type SubmissionInput struct {
+	Attachments    []Attachment
 	Statements     []Statement
 	Reused         bool   // already known and sufficient (reg 6(4))
 	ReuseAgreement string // how the family, the council and the body agreed
@@ -132,6 +145,7 @@ type Submission struct {
 	SubmittedBy    string // a name
 	SubmittedAt    time.Time
 	Statements     []Statement
+	Attachments    []AttachmentInfo
 	Review         *Review
 }
 

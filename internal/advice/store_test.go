@@ -2,7 +2,9 @@ package advice_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"strconv"
 	"strings"
@@ -378,13 +380,50 @@ func TestSubmitAssureAndResubmit(t *testing.T) {
 				t.Errorf("%s: refused, yet stored: %s -> %s", c.name, before, after)
 			}
 		}
+		pdf := []byte("%PDF-1.7\n% an invented report\n%%EOF\n")
+		attach := func(ats ...advice.Attachment) advice.SubmissionInput {
+			in := goodAdvice()
+			in.Attachments = ats
+			return in
+		}
+		for _, c := range []struct {
+			name string
+			in   advice.SubmissionInput
+		}{
+			{"a Word document is not a PDF, whatever its name", attach(advice.Attachment{Name: "report.pdf", Content: []byte("PK\x03\x04 word/document.xml")})},
+			{"a PDF over 10 MB", attach(advice.Attachment{Name: "scan.pdf", Content: append(pdf, make([]byte, advice.MaxAttachmentSize)...)})},
+			{"four reports", attach(advice.Attachment{"a.pdf", pdf}, advice.Attachment{"b.pdf", pdf}, advice.Attachment{"c.pdf", pdf}, advice.Attachment{"d.pdf", pdf})},
+		} {
+			before := w.count() + itoa(dbtest.Count(t, dbx, "SELECT COUNT(*) FROM advice_attachments"))
+			_, err := advice.Submit(ctx, dbx, w.tom, r.ID, c.in)
+			if fs := fieldsOf(err); len(fs) != 1 || fs[0].Name != "attachment" {
+				t.Errorf("%s: %v", c.name, err)
+			}
+			if after := w.count() + itoa(dbtest.Count(t, dbx, "SELECT COUNT(*) FROM advice_attachments")); after != before {
+				t.Errorf("%s: refused, yet stored: %s -> %s", c.name, before, after)
+			}
+		}
 		if _, err := advice.Submit(ctx, dbx, w.otx, r.ID, goodAdvice()); apperr.CodeOf(err) != apperr.NotFound {
 			t.Errorf("another team submits: %v", err)
 		}
 		events := dbtest.Count(t, dbx, "SELECT COUNT(*) FROM ehc_events")
-		s, err := advice.Submit(ctx, dbx, w.tom, r.ID, goodAdvice())
-		if err != nil || s.Version != 1 {
+		s, err := advice.Submit(ctx, dbx, w.tom, r.ID, attach(advice.Attachment{Name: `C:\reports\SLT report.pdf`, Content: pdf}))
+		if err != nil || s.Version != 1 || len(s.Attachments) != 1 {
 			t.Fatalf("submit: %+v %v", s, err)
+		}
+		// The report comes back byte for byte, under its own name, with the checksum of what was sent.
+		at := s.Attachments[0]
+		if sum := sha256.Sum256(pdf); at.SHA256 != hex.EncodeToString(sum[:]) || at.Name != "SLT report.pdf" || at.Size != len(pdf) {
+			t.Errorf("stored as %+v", at)
+		}
+		if info, content, err := advice.ReadAttachment(ctx, dbx, w.dco, r.ID, at.ID); err != nil || string(content) != string(pdf) || info.SHA256 != at.SHA256 {
+			t.Errorf("the DCO reads the report: %v", err)
+		}
+		if _, _, err := advice.ReadAttachment(ctx, dbx, w.otx, r.ID, at.ID); apperr.CodeOf(err) != apperr.NotFound {
+			t.Errorf("another team reads the report: %v", err)
+		}
+		if n := dbtest.Count(t, dbx, "SELECT COUNT(*) FROM audit_events WHERE action = 'advice.attachment.view' AND record_id = $1", r.ID); n != 1 {
+			t.Errorf("%d audited reads of the report, want 1", n)
 		}
 		if dl := r3(t, w, r.Contributor); dl.Status != ehc.Met || dl.Done != d(2026, 11, 22) {
 			t.Errorf("R3 after the advice: %+v", dl)

@@ -1,8 +1,12 @@
 package advice
 
 import (
+	"bytes"
+	"cmp"
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -62,6 +66,17 @@ func (in *SubmissionInput) check() error {
 		kept = append(kept, st)
 	}
 	in.Statements = kept
+	if len(in.Attachments) > MaxAttachments {
+		fs.Add("attachment", fmt.Sprintf("Attach at most %d reports", MaxAttachments))
+	}
+	for _, at := range in.Attachments {
+		switch {
+		case len(at.Content) > MaxAttachmentSize:
+			fs.Add("attachment", fmt.Sprintf("%s is larger than %d MB", at.Name, MaxAttachmentSize>>20))
+		case !bytes.HasPrefix(at.Content, []byte("%PDF-")):
+			fs.Add("attachment", fmt.Sprintf("%s is not a PDF: attach reports as PDF files", cmp.Or(at.Name, "The file")))
+		}
+	}
 	in.ReuseAgreement = strings.TrimSpace(in.ReuseAgreement)
 	required := Sections
 	if in.Reused {
@@ -79,6 +94,12 @@ func (in *SubmissionInput) check() error {
 	}
 	return invalid(fs, "the advice cannot be submitted")
 }
+
+// Attachments: PDF only (by their first bytes, not their name), at most 3 of 10 MB each.
+const (
+	MaxAttachments    = 3
+	MaxAttachmentSize = 10 << 20
+)
 
 var words = map[string]string{Need: "health need", Provision: "piece of provision", Outcome: "outcome", View: "view"}
 
@@ -127,6 +148,15 @@ func Submit(ctx context.Context, d *db.DB, a access.Actor, id string, in Submiss
 				return err
 			}
 		}
+		for _, at := range in.Attachments {
+			sum := sha256.Sum256(at.Content)
+			info := AttachmentInfo{ID: uuid.NewString(), Name: cleanName(at.Name), Size: len(at.Content), SHA256: hex.EncodeToString(sum[:])}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO advice_attachments (id, submission_id, name, size, sha256, content, uploaded_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7)`, info.ID, s.ID, info.Name, info.Size, info.SHA256, at.Content, now.UTC()); err != nil {
+				return err
+			}
+			s.Attachments = append(s.Attachments, info)
+		}
 		if _, err := tx.ExecContext(ctx, "UPDATE advice_requests SET status = $1 WHERE id = $2", Submitted, id); err != nil {
 			return err
 		}
@@ -134,6 +164,21 @@ func Submit(ctx context.Context, d *db.DB, a access.Actor, id string, in Submiss
 			audit.Change{Field: "version", New: fmt.Sprint(s.Version)}, audit.Change{Field: "statements", New: fmt.Sprint(len(s.Statements))})
 	})
 	return s, err
+}
+
+// cleanName keeps a file's own name, without any folder or control characters, for the download.
+func cleanName(name string) string {
+	name = name[strings.LastIndexAny(name, `/\`)+1:]
+	name = strings.Map(func(r rune) rune {
+		if r < 32 || r == 127 || r == '"' {
+			return -1
+		}
+		return r
+	}, name)
+	if name == "" {
+		return "report.pdf"
+	}
+	return name
 }
 
 func nullable(s string) any {
@@ -187,6 +232,22 @@ func fill(ctx context.Context, tx *sql.Tx, s *Submission) error {
 			return err
 		}
 		s.Statements = append(s.Statements, st)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows, err = tx.QueryContext(ctx, "SELECT id, name, size, sha256 FROM advice_attachments WHERE submission_id = $1 ORDER BY uploaded_at, id", s.ID)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var at AttachmentInfo
+		if err := rows.Scan(&at.ID, &at.Name, &at.Size, &at.SHA256); err != nil {
+			rows.Close()
+			return err
+		}
+		s.Attachments = append(s.Attachments, at)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -331,4 +392,29 @@ func Assure(ctx context.Context, d *db.DB, a access.Actor, requestID string, ver
 		}
 		return write(ctx, d, tx, a, "advice.assure", requestID, h.childID, reason, now, changes...)
 	})
+}
+
+// ReadAttachment returns one attachment of a request's advice to whoever may
+// read the request (Get's rule), and audits the read.
+func ReadAttachment(ctx context.Context, d *db.DB, a access.Actor, requestID, attachmentID string) (AttachmentInfo, []byte, error) {
+	now := db.Now()
+	var info AttachmentInfo
+	var content []byte
+	err := d.Transact(ctx, func(tx *sql.Tx) error {
+		h, reason, err := authorise(ctx, tx, a, requestID, access.CaseView, now)
+		if err != nil {
+			return err
+		}
+		err = tx.QueryRowContext(ctx, `SELECT t.id, t.name, t.size, t.sha256, t.content FROM advice_attachments t
+			JOIN advice_submissions s ON s.id = t.submission_id WHERE t.id = $1 AND s.request_id = $2`, attachmentID, requestID).
+			Scan(&info.ID, &info.Name, &info.Size, &info.SHA256, &content)
+		if err == sql.ErrNoRows {
+			return apperr.Errorf(apperr.NotFound, "there is no such attachment")
+		}
+		if err != nil {
+			return err
+		}
+		return write(ctx, d, tx, a, "advice.attachment.view", requestID, h.childID, reason, now, audit.Change{Field: "attachment", New: info.Name})
+	})
+	return info, content, err
 }

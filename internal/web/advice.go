@@ -1,7 +1,10 @@
 package web
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -259,9 +262,39 @@ func (s *server) adviceAnswerRender(w http.ResponseWriter, r *http.Request, p *a
 	s.renderForm(w, r, "advice-answer.html", p, p.Errors)
 }
 
+// adviceUploadLimit bounds the advice form's body: the reports and the words.
+const adviceUploadLimit = advice.MaxAttachments*advice.MaxAttachmentSize + 1<<20
+
 func (s *server) adviceAnswer(w http.ResponseWriter, r *http.Request) {
 	a, _ := actorOf(r.Context())
-	in := advice.SubmissionInput{Reused: r.PostFormValue("reused") == "yes", ReuseAgreement: r.PostFormValue("reuse-agreement")}
+	r.Body = http.MaxBytesReader(w, r.Body, adviceUploadLimit)
+	var files []advice.Attachment
+	if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		p := adviceAnswerPage{Sections: sectionsOf(nil), Errors: []apperr.Field{{Name: "attachment",
+			Message: fmt.Sprintf("The files are too large together: attach at most %d reports of %d MB", advice.MaxAttachments, advice.MaxAttachmentSize>>20)}}}
+		s.adviceAnswerRender(w, r, &p, false)
+		return
+	}
+	if r.MultipartForm != nil {
+		for _, fh := range r.MultipartForm.File["attachment"] {
+			if fh.Size == 0 && fh.Filename == "" {
+				continue // the empty file input of a form sent without a report
+			}
+			f, err := fh.Open()
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			content, err := io.ReadAll(io.LimitReader(f, advice.MaxAttachmentSize+1))
+			f.Close()
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			files = append(files, advice.Attachment{Name: fh.Filename, Content: content})
+		}
+	}
+	in := advice.SubmissionInput{Attachments: files, Reused: r.PostFormValue("reused") == "yes", ReuseAgreement: r.PostFormValue("reuse-agreement")}
 	for _, key := range advice.Sections {
 		for i := 1; i <= 20; i++ {
 			name := fmt.Sprintf("%s-%d", key, i)
@@ -319,6 +352,20 @@ func renumber(fs []apperr.Field, secs []adviceSection) []apperr.Field {
 		}
 	}
 	return fs
+}
+
+// adviceAttachment downloads a PDF sent with the advice, to whoever may read the request.
+func (s *server) adviceAttachment(w http.ResponseWriter, r *http.Request) {
+	a, _ := actorOf(r.Context())
+	info, content, err := advice.ReadAttachment(r.Context(), s.db, a, r.PathValue("rid"), r.PathValue("aid"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": info.Name}))
+	w.Header().Set("Content-Length", strconv.Itoa(len(content)))
+	w.Write(content)
 }
 
 // adviceAssurance is the DCO's list of advice awaiting quality assurance.

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -45,16 +47,17 @@ var adviceMatrix = func() map[string]map[string]int {
 	return map[string]map[string]int{
 		"GET /staff/children/{id}/advice/request": {"": 403, "anonymous": 303, "disabled account": 303, "allocated coordinator": 200,
 			"manager, owning team": 200, "coordinator, no relationship": 404},
-		"POST /staff/children/{id}/advice/request": {"": 403, "allocated coordinator": 422, "manager, owning team": 422, "coordinator, no relationship": 404},
-		"GET /staff/advice":                        m(403, true, tom, 200),
-		"GET /staff/advice/{rid}":                  m(403, true, amira, 200, daniel, 200, tom, 200),
-		"POST /staff/advice/{rid}/assign":          m(403, false),
-		"POST /staff/advice/{rid}/withdraw":        m(403, false, amira, 422, daniel, 422),
-		"GET /staff/advice/{rid}/answer":           m(403, true, tom, 200),
-		"POST /staff/advice/{rid}/answer":          m(403, false, tom, 422),
-		"GET /staff/advice-assurance":              m(403, true),
-		"GET /staff/advice/{rid}/assure":           m(403, true),
-		"POST /staff/advice/{rid}/assure":          m(403, false),
+		"POST /staff/children/{id}/advice/request":  {"": 403, "allocated coordinator": 422, "manager, owning team": 422, "coordinator, no relationship": 404},
+		"GET /staff/advice":                         m(403, true, tom, 200),
+		"GET /staff/advice/{rid}":                   m(403, true, amira, 200, daniel, 200, tom, 200),
+		"POST /staff/advice/{rid}/assign":           m(403, false),
+		"POST /staff/advice/{rid}/withdraw":         m(403, false, amira, 422, daniel, 422),
+		"GET /staff/advice/{rid}/answer":            m(403, true, tom, 200),
+		"POST /staff/advice/{rid}/answer":           m(403, false, tom, 422),
+		"GET /staff/advice/{rid}/attachments/{aid}": m(403, true, amira, 404, daniel, 404, tom, 404), // {aid} is none of its attachments
+		"GET /staff/advice-assurance":               m(403, true),
+		"GET /staff/advice/{rid}/assure":            m(403, true),
+		"POST /staff/advice/{rid}/assure":           m(403, false),
 	}
 }()
 
@@ -120,7 +123,7 @@ func (w matrixPeople) freshAdvice(t *testing.T, d *db.DB, path string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return strings.ReplaceAll(path, "{rid}", rid)
+	return strings.ReplaceAll(strings.ReplaceAll(path, "{rid}", rid), "{aid}", "no-such-attachment")
 }
 
 // The whole round through the forms: a coordinator's empty request is
@@ -211,8 +214,43 @@ func TestAdviceThroughTheForms(t *testing.T) {
 		t.Errorf("provision with no frequency: %d", status)
 	}
 	answer.Set("provision-1-how-often", "30 minutes weekly")
-	if status, _, _ = send(w.tom, "POST", "/staff/advice/"+rid+"/answer", answer); status != 303 {
-		t.Fatalf("good advice: %d", status)
+	// Reports go as multipart: a file that is not a PDF is refused, naming it; a PDF is kept with its checksum.
+	upload := func(name string, content []byte) (int, string) {
+		t.Helper()
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		for k, vs := range answer {
+			for _, v := range vs {
+				mw.WriteField(k, v)
+			}
+		}
+		fw, _ := mw.CreateFormFile("attachment", name)
+		fw.Write(content)
+		mw.Close()
+		secret, _, err := session.Create(context.Background(), d, w.tom, "test", "advice", session.StaffTimeouts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := httptest.NewRequest("POST", "/staff/advice/"+rid+"/answer", &buf)
+		r.Header.Set("Content-Type", mw.FormDataContentType())
+		r.AddCookie(&http.Cookie{Name: "joinedup", Value: secret})
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		return rec.Code, rec.Body.String()
+	}
+	before = rows()
+	if status, body := upload("report.pdf", []byte("<html>not a report</html>")); status != 422 || !strings.Contains(body, `href="#attachment"`) || rows() != before {
+		t.Errorf("a web page named report.pdf: %d", status)
+	}
+	if status, _ := upload("SLT report.pdf", []byte("%PDF-1.4\n%%EOF\n")); status != 303 {
+		t.Fatalf("good advice with its report: %d", status)
+	}
+	var aid string
+	if err := d.QueryRow("SELECT id FROM advice_attachments WHERE name = 'SLT report.pdf'").Scan(&aid); err != nil {
+		t.Fatal(err)
+	}
+	if status, body, _ := send(grace, "GET", "/staff/advice/"+rid+"/attachments/"+aid, nil); status != 200 || body != "%PDF-1.4\n%%EOF\n" {
+		t.Errorf("the DCO downloads the report: %d", status)
 	}
 	if _, body, _ = send(grace, "GET", "/staff/advice-assurance", nil); !strings.Contains(body, "/staff/advice/"+rid+"/assure") {
 		t.Errorf("the DCO's list does not offer the advice")

@@ -102,6 +102,7 @@ var table = []Route{
 	{"POST /staff/advice/{rid}/withdraw", string(access.CaseEdit), "Request for health advice", (*server).adviceWithdraw},
 	{"GET /staff/advice/{rid}/answer", string(access.AdviceSubmit), "Give your advice", (*server).adviceAnswerForm},
 	{"POST /staff/advice/{rid}/answer", string(access.AdviceSubmit), "Give your advice", (*server).adviceAnswer},
+	{"GET /staff/advice/{rid}/attachments/{aid}", string(access.CaseView), "", (*server).adviceAttachment},
 	{"GET /staff/advice-assurance", string(access.AdviceQA), "Health advice to quality-assure", (*server).adviceAssurance},
 	{"GET /staff/advice/{rid}/assure", string(access.AdviceQA), "Quality-assure health advice", (*server).adviceAssureForm},
 	{"POST /staff/advice/{rid}/assure", string(access.AdviceQA), "Quality-assure health advice", (*server).adviceAssure},

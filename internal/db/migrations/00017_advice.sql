@@ -60,6 +60,19 @@ CREATE TABLE advice_statements (
     PRIMARY KEY (submission_id, seq)
 );
 
+-- PDF reports attached to a version: checked by their first bytes and size, kept
+-- with their SHA-256 so a copy can be shown to be the one the team sent.
+CREATE TABLE advice_attachments (
+    id            TEXT PRIMARY KEY,
+    submission_id TEXT NOT NULL REFERENCES advice_submissions (id),
+    name          TEXT NOT NULL,
+    size          INTEGER NOT NULL,
+    sha256        TEXT NOT NULL,
+    content       BYTEA NOT NULL,      -- a BLOB to SQLite, whatever the name
+    uploaded_at   TIMESTAMP NOT NULL
+);
+CREATE INDEX advice_attachments_submission ON advice_attachments (submission_id);
+
 -- The DCO's rubric: data the partnership can edit; retired criteria stay for old ratings.
 CREATE TABLE advice_rubric (
     id          TEXT PRIMARY KEY,
@@ -95,6 +108,7 @@ CREATE TABLE advice_ratings (
 DROP TABLE advice_ratings;
 DROP TABLE advice_reviews;
 DROP TABLE advice_rubric;
+DROP TABLE advice_attachments;
 DROP TABLE advice_statements;
 DROP TABLE advice_submissions;
 DROP TABLE advice_requests;
