@@ -562,3 +562,89 @@ func find(q []advice.Request, id string) (advice.Request, bool) {
 	}
 	return advice.Request{}, false
 }
+
+// The dashboard counts each team's requests by the month it received them:
+// returned within 6 weeks (reg 8) or late, still awaited and overdue, or
+// withdrawn (not held against the team). Measured as the differences our
+// three requests make to the demo's own figures, seen on 15 January 2027.
+func TestDashboardCountsTimeliness(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dbx *db.DB) {
+		ctx := context.Background()
+		w := newWorld(t, dbx)
+		w.assess()
+		then := func() time.Time { return time.Date(2027, 1, 15, 9, 0, 0, 0, time.UTC) }
+		now := db.Now
+		dash := func() advice.Dashboard {
+			t.Helper()
+			db.Now = then
+			defer func() { db.Now = now }()
+			ds, err := advice.Timeliness(ctx, dbx, w.dco)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ds
+		}
+		month := func(ds advice.Dashboard, team, m string) advice.Month {
+			for _, x := range ds.Months {
+				if x.Team == team && x.Month == m {
+					return x
+				}
+			}
+			return advice.Month{Team: team, Month: m}
+		}
+		overdue := func(ds advice.Dashboard, team string) int {
+			for _, x := range ds.OverdueNow {
+				if x.Team == team {
+					return x.Overdue
+				}
+			}
+			return 0
+		}
+		physio := ""
+		if err := dbx.QueryRow("SELECT id FROM organisations WHERE name = 'Children''s Physiotherapy' ORDER BY id LIMIT 1").Scan(&physio); err != nil {
+			t.Fatal(err)
+		}
+		before := dash()
+		salt := w.ask() // received 23 October, due 4 December: answered 22 November, 30 days
+		ot, err := advice.Ask(ctx, dbx, w.amira, w.child, advice.RequestInput{TeamID: w.ot, Question: "Advice on fine motor skills",
+			Consent: "Mother agreed by phone", Sent: d(2026, 10, 22)}) // due 3 December: never answered
+		if err != nil {
+			t.Fatal(err)
+		}
+		ph, err := advice.Ask(ctx, dbx, w.amira, w.child, advice.RequestInput{TeamID: physio, Question: "Advice on mobility",
+			Consent: "Mother agreed by phone", Sent: d(2026, 10, 21)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := advice.Submit(ctx, dbx, w.tom, salt.ID, goodAdvice()); err != nil {
+			t.Fatal(err)
+		}
+		if err := advice.Withdraw(ctx, dbx, w.amira, ph.ID, "The family no longer wants physiotherapy advice"); err != nil {
+			t.Fatal(err)
+		}
+		after := dash()
+		diff := func(team string) advice.Month {
+			a, b := month(after, team, "2026-10"), month(before, team, "2026-10")
+			return advice.Month{Received: a.Received - b.Received, Returned: a.Returned - b.Returned, OnTime: a.OnTime - b.OnTime,
+				Open: a.Open - b.Open, Overdue: a.Overdue - b.Overdue, Withdrawn: a.Withdrawn - b.Withdrawn, DaysTotal: a.DaysTotal - b.DaysTotal}
+		}
+		for _, c := range []struct {
+			team string
+			want advice.Month
+		}{
+			{salt.Team, advice.Month{Received: 1, Returned: 1, OnTime: 1, DaysTotal: 30}},
+			{ot.Team, advice.Month{Received: 1, Open: 1, Overdue: 1}},
+			{ph.Team, advice.Month{Received: 1, Withdrawn: 1}},
+		} {
+			if got := diff(c.team); got != c.want {
+				t.Errorf("%s, October 2026: our requests changed the figures by %+v, want %+v", c.team, got, c.want)
+			}
+		}
+		if got := overdue(after, ot.Team) - overdue(before, ot.Team); got != 1 {
+			t.Errorf("overdue now for %s: +%d, want +1", ot.Team, got)
+		}
+		if _, err := advice.Timeliness(ctx, dbx, w.tom); apperr.CodeOf(err) != apperr.Forbidden {
+			t.Errorf("a clinician's dashboard: %v", err)
+		}
+	})
+}

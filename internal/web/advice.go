@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -434,6 +435,46 @@ func (s *server) adviceAssure(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/staff/advice-assurance", http.StatusSeeOther)
 }
 
+// adviceDashboard is health advice timeliness for the DCO, month by month by team.
+func (s *server) adviceDashboard(w http.ResponseWriter, r *http.Request) {
+	a, _ := actorOf(r.Context())
+	ds, err := advice.Timeliness(r.Context(), s.db, a)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.page(w, r, "advice-dashboard.html", ds)
+}
+
+// adviceDashboardCSV is the same figures as a spreadsheet.
+func (s *server) adviceDashboardCSV(w http.ResponseWriter, r *http.Request) {
+	a, _ := actorOf(r.Context())
+	ds, err := advice.Timeliness(r.Context(), s.db, a)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="health-advice-`+ds.Today.String()+`.csv"`)
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"month_received", "team", "received", "returned", "returned_within_6_weeks", "percent_within_6_weeks",
+		"average_days_to_return", "awaited", "overdue", "withdrawn"})
+	for _, m := range ds.Months {
+		cw.Write([]string{m.Month, csvSafe(m.Team), strconv.Itoa(m.Received), strconv.Itoa(m.Returned), strconv.Itoa(m.OnTime),
+			strconv.Itoa(m.OnTimePercent()), strconv.FormatFloat(m.AverageDays(), 'f', 1, 64), strconv.Itoa(m.Open),
+			strconv.Itoa(m.Overdue), strconv.Itoa(m.Withdrawn)})
+	}
+	cw.Flush()
+}
+
+// csvSafe keeps a spreadsheet from reading a cell as a formula (CWE-1236).
+func csvSafe(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
 // adviceFuncs are the template functions the advice pages use.
 var adviceFuncs = map[string]any{
 	"adviceSections": func() []string { return advice.Sections },
@@ -445,6 +486,7 @@ var adviceFuncs = map[string]any{
 	},
 	"adviceSection": func(key string) string { return adviceHeadings[key][0] },
 	"adviceRatings": func() []string { return advice.Ratings },
+	"adviceDays":    func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) },
 }
 
 // adviceDateInput is what the adviceDate component draws: a GOV.UK date input.

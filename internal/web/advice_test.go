@@ -55,6 +55,8 @@ var adviceMatrix = func() map[string]map[string]int {
 		"GET /staff/advice/{rid}/answer":            m(403, true, tom, 200),
 		"POST /staff/advice/{rid}/answer":           m(403, false, tom, 422),
 		"GET /staff/advice/{rid}/attachments/{aid}": m(403, true, amira, 404, daniel, 404, tom, 404), // {aid} is none of its attachments
+		"GET /staff/advice-dashboard":               m(403, true),
+		"GET /staff/advice-dashboard.csv":           m(403, true),
 		"GET /staff/advice-assurance":               m(403, true),
 		"GET /staff/advice/{rid}/assure":            m(403, true),
 		"POST /staff/advice/{rid}/assure":           m(403, false),
@@ -258,6 +260,10 @@ func TestAdviceThroughTheForms(t *testing.T) {
 	status, body, _ = send(grace, "POST", "/staff/advice/"+rid+"/assure", url.Values{"version": {"1"}, "rating-needs": {"green"}})
 	if status != 422 || !strings.Contains(body, `href="#rating-provision"`) || !strings.Contains(body, `href="#feedback"`) {
 		t.Errorf("a partial review: %d", status)
+	}
+	if status, body, _ := send(grace, "GET", "/staff/advice-dashboard.csv", nil); status != 200 || !strings.HasPrefix(body, "month_received,team,") ||
+		!strings.Contains(body, "2026-10,Children's Speech and Language Therapy,") {
+		t.Errorf("the dashboard's CSV: %d %.200s", status, body)
 	}
 	review := url.Values{"version": {"1"}, "feedback": {"Say what 'receptive language' means for the family"}}
 	for _, c := range []string{"needs", "provision", "outcomes", "jargon", "voice", "timeliness"} {

@@ -153,6 +153,7 @@ func TestAdviceInABrowser(t *testing.T) {
 		t.Fatalf("the review: landed on %s (%d)", tab.URL, tab.Status)
 	}
 	grace.CheckPage(t, request, 200)
+	grace.CheckPage(t, srv.URL+"/staff/advice-dashboard", 200)
 
 	tom.CheckPage(t, request, 200)
 	if text, _ := tom.Open(t, request).Text(t, "main"); !strings.Contains(text, "receptive language") || !strings.Contains(text, "Revise the advice") {
