@@ -42,11 +42,12 @@ func invalid(fs apperr.Fields, what string) error {
 // Team is a provider team that can be asked for advice.
 type Team struct{ ID, Name, Provider string }
 
-// Teams lists the NHS provider teams of the partnership, by name.
+// Teams lists the teams of the partnership's NHS providers, by name: the
+// bodies a request for health advice can go to (not the ICB's DCO team).
 func Teams(ctx context.Context, q access.Querier) ([]Team, error) {
 	rows, err := q.QueryContext(ctx, `SELECT o.id, o.name, COALESCE(p.name, '') FROM organisations o
 		LEFT JOIN organisations p ON p.id = o.parent_id
-		WHERE o.kind = $1 AND (p.kind IS NULL OR p.kind = $2) ORDER BY o.name, p.name`, people.NHSTeam, people.NHSProvider)
+		WHERE o.kind = $1 AND p.kind = $2 ORDER BY o.name, p.name`, people.NHSTeam, people.NHSProvider)
 	if err != nil {
 		return nil, err
 	}
@@ -83,8 +84,8 @@ func Ask(ctx context.Context, d *db.DB, a access.Actor, childID string, in Reque
 		var team Team
 		if in.TeamID == "" {
 			fs.Add("team", "Choose the health team to ask")
-		} else if err := tx.QueryRowContext(ctx, `SELECT o.id, o.name FROM organisations o WHERE o.id = $1 AND o.kind = $2`,
-			in.TeamID, people.NHSTeam).Scan(&team.ID, &team.Name); errors.Is(err, sql.ErrNoRows) {
+		} else if err := tx.QueryRowContext(ctx, `SELECT o.id, o.name FROM organisations o JOIN organisations p ON p.id = o.parent_id
+			WHERE o.id = $1 AND o.kind = $2 AND p.kind = $3`, in.TeamID, people.NHSTeam, people.NHSProvider).Scan(&team.ID, &team.Name); errors.Is(err, sql.ErrNoRows) {
 			fs.Add("team", "Choose one of the health teams listed")
 		} else if err != nil {
 			return err

@@ -234,6 +234,7 @@ func TestAskRefusesBadInputAndStoresNothing(t *testing.T) {
 		}{
 			{"no team chosen", w.amira, with(func(in *advice.RequestInput) { in.TeamID = "" }), apperr.Invalid, "team"},
 			{"a school is not a health team", w.amira, with(func(in *advice.RequestInput) { in.TeamID = school }), apperr.Invalid, "team"},
+			{"the DCO's team at the ICB gives no advice of its own", w.amira, with(func(in *advice.RequestInput) { in.TeamID = w.dco.TeamID }), apperr.Invalid, "team"},
 			{"no question asked", w.amira, with(func(in *advice.RequestInput) { in.Question = " hi " }), apperr.Invalid, "question"},
 			{"no record of the family's consent", w.amira, with(func(in *advice.RequestInput) { in.Consent = "" }), apperr.Invalid, "consent"},
 			{"received before it was sent", w.amira, with(func(in *advice.RequestInput) { in.Received = d(2026, 10, 21) }), apperr.Invalid, "received"},
