@@ -47,6 +47,9 @@ const (
 	// SARExport answers a subject access request (UK GDPR Art. 15): export
 	// everything held about a child, young person or adult, with the access log.
 	SARExport Permission = "sar.export"
+	// AdviceAssign gives a request for advice in a health team's queue to one
+	// of the team, or to another: the team lead's part (issue 5).
+	AdviceAssign Permission = "advice.assign"
 )
 
 // Scope is how far a staff role reaches.
@@ -80,6 +83,7 @@ var Roles = []Role{
 	{"educational_psychologist", "Educational psychologist", []Permission{CaseView, AdviceSubmit}, ScopeOwn},
 	{"social_worker", "Social worker", []Permission{CaseView, AdviceSubmit, Safeguard, BreakGlass}, ScopeTeam},
 	{"health_professional", "Health professional", []Permission{CaseView, AdviceSubmit, WaitlistManage, BreakGlass}, ScopeTeam},
+	{"health_team_lead", "Health team lead", []Permission{CaseView, AdviceSubmit, AdviceAssign, WaitlistManage, BreakGlass}, ScopeTeam},
 	{"designated_clinical_officer", "Designated Clinical Officer", []Permission{CaseView, AdviceQA, AuditView}, ScopeOrganisation},
 	{"senco", "SENCO", []Permission{CaseView, CaseCreate, AdviceSubmit}, ScopeOrganisation},
 	{"local_offer_editor", "Local Offer editor", []Permission{OfferEdit, OfferModerate}, ScopeOrganisation},

@@ -167,6 +167,9 @@ func AddIn(ctx context.Context, d *db.DB, tx *sql.Tx, a access.Actor, childID st
 	p := access.CaseEdit
 	if t, ok := ehc.ParseType(in.Type); ok {
 		p = permissionFor(t)
+		if t == ehc.AdviceReceived && !a.May(access.CaseEdit) { // a body returning its own advice (package advice)
+			p = access.AdviceSubmit
+		}
 	}
 	var ev Event
 	err := func() error {

@@ -102,6 +102,8 @@ func (a *area) roleFor(s *staffMember) (string, access.Scope) {
 		return "social_worker", access.ScopeTeam
 	case s.org == a.dco:
 		return "designated_clinical_officer", access.ScopeOrganisation
+	case s.org.kind == people.NHSTeam && isHealthLead(s.role):
+		return "health_team_lead", access.ScopeTeam
 	case s.org.kind == people.NHSTeam:
 		return "health_professional", access.ScopeTeam
 	case s.role == "SENCO":

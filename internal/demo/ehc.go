@@ -47,6 +47,7 @@ func ehcCases(a *area) error {
 		}
 	}
 	next := map[string]int{}
+	health := a.healthAdvice() // health advice in the teams' queues (advice.go)
 	for _, c := range a.children {
 		team := a.casework[c.locality]
 		coords := coordinators[team.id]
@@ -80,6 +81,10 @@ func ehcCases(a *area) error {
 		}
 		for i := range events {
 			events[i].ID = r.id()
+		}
+		var err error
+		if events, err = health.add(c, events, coord, today); err != nil {
+			return err
 		}
 		if err := casework.Load(a.g.l, casework.Loaded{ID: r.id(), ChildID: c.ID, TeamID: team.id, RecordedBy: coord.id, At: at, Events: events}); err != nil {
 			return err

@@ -60,6 +60,7 @@ func parseTemplates(a *assets) (map[string]*template.Template, error) {
 	maps.Copy(funcs, waitsFuncs)
 	funcs["editStatus"] = editStatus
 	funcs["reviewMonths"] = func() int { return edits.ReviewEvery }
+	maps.Copy(funcs, adviceFuncs)
 	base, err := template.New(layout).Funcs(funcs).ParseFS(templateFiles, "templates/"+layout, "templates/"+components)
 	if err != nil {
 		return nil, err

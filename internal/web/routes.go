@@ -106,6 +106,23 @@ var table = []Route{
 	{"GET /family/children/{id}/ehc/request", string(access.FamilyContribute), "Ask for an EHC needs assessment", (*server).ehcRequestForm},
 	{"POST /family/children/{id}/ehc/request", string(access.FamilyContribute), "Ask for an EHC needs assessment", (*server).ehcRequest},
 	{"GET /family/children/{id}/ehc/letters/{lid}", string(access.FamilyView), "Decision letter", (*server).ehcLetterPage},
+	// Staff: health advice for EHC needs assessments (issue 5): a coordinator asks a provider team;
+	// the team's queue; a request with its versions (the lead assigns, the coordinator withdraws);
+	// the team's advice; the DCO's quality assurance. The POSTs' titles are for forms shown again with errors.
+	{"GET /staff/children/{id}/advice/request", string(access.CaseEdit), "Request health advice", (*server).adviceAskForm},
+	{"POST /staff/children/{id}/advice/request", string(access.CaseEdit), "Request health advice", (*server).adviceAsk},
+	{"GET /staff/advice", string(access.AdviceSubmit), "Your team's requests for advice", (*server).adviceQueue},
+	{"GET /staff/advice/{rid}", string(access.CaseView), "Request for health advice", (*server).adviceRequest},
+	{"POST /staff/advice/{rid}/assign", string(access.AdviceAssign), "Request for health advice", (*server).adviceAssign},
+	{"POST /staff/advice/{rid}/withdraw", string(access.CaseEdit), "Request for health advice", (*server).adviceWithdraw},
+	{"GET /staff/advice/{rid}/answer", string(access.AdviceSubmit), "Give your advice", (*server).adviceAnswerForm},
+	{"POST /staff/advice/{rid}/answer", string(access.AdviceSubmit), "Give your advice", (*server).adviceAnswer},
+	{"GET /staff/advice/{rid}/attachments/{aid}", string(access.CaseView), "", (*server).adviceAttachment},
+	{"GET /staff/advice-dashboard", string(access.AdviceQA), "Health advice within 6 weeks", (*server).adviceDashboard},
+	{"GET /staff/advice-dashboard.csv", string(access.AdviceQA), "", (*server).adviceDashboardCSV},
+	{"GET /staff/advice-assurance", string(access.AdviceQA), "Health advice to quality-assure", (*server).adviceAssurance},
+	{"GET /staff/advice/{rid}/assure", string(access.AdviceQA), "Quality-assure health advice", (*server).adviceAssureForm},
+	{"POST /staff/advice/{rid}/assure", string(access.AdviceQA), "Quality-assure health advice", (*server).adviceAssure},
 
 	// Staff: subject access requests (UK GDPR Art. 15), answered with a download; the POST's
 	// title is for the form shown again with its errors.
