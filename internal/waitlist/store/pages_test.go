@@ -97,9 +97,9 @@ func TestRefer(t *testing.T) {
 		w := tinyDemo(t, d)
 		tom, amira, salt := w.persona("Tom Nguyen"), w.persona("Amira Hussain"), w.salt()
 		leo := w.one("SELECT id FROM children WHERE given_name = 'Leo' AND family_name = 'Bennett'")
-		// A child Tom's team may see (the family consented to share) but who is on none of its lists.
-		kid := w.one(`SELECT c.id FROM children c WHERE c.date_of_birth > $1 AND NOT EXISTS (SELECT 1 FROM waitlist_referrals r WHERE r.child_id = c.id AND r.pathway_id = $2)
-			AND NOT EXISTS (SELECT 1 FROM care_team ct WHERE ct.child_id = c.id AND ct.organisation_id = $3) ORDER BY c.id LIMIT 1`, census.AddDays(-15*365), salt, tom.TeamID)
+		// A child on no waiting list whom Tom's team may see once the family consents to share.
+		kid := w.one(`SELECT c.id FROM children c WHERE c.date_of_birth > $1 AND NOT EXISTS (SELECT 1 FROM waitlist_referrals r WHERE r.child_id = c.id)
+			AND NOT EXISTS (SELECT 1 FROM care_team ct WHERE ct.child_id = c.id AND ct.organisation_id = $2) ORDER BY c.id LIMIT 1`, census.AddDays(-15*365), tom.TeamID)
 		parent := w.one("SELECT person_id FROM family_links WHERE child_id = $1 ORDER BY person_id LIMIT 1", kid)
 		err := d.Transact(ctx, func(tx *sql.Tx) error {
 			_, err := access.RecordConsent(ctx, tx, access.Consent{ChildID: kid, GivenBy: parent, OrganisationID: tom.TeamID,
@@ -182,7 +182,8 @@ func TestBulkTransfer(t *testing.T) {
 		ids := []string{long[0].ReferralID, long[1].ReferralID, long[2].ReferralID}
 		events := func() int { return dbtest.Count(t, d, "SELECT COUNT(*) FROM waitlist_events WHERE type = 'transfer'") }
 		before := events()
-		autism := w.one("SELECT id FROM waitlist_referrals WHERE pathway_id = (SELECT id FROM waitlist_pathways WHERE service = 'autism') ORDER BY id LIMIT 1")
+		autism := w.one(`SELECT r.id FROM waitlist_referrals r WHERE r.pathway_id = (SELECT id FROM waitlist_pathways WHERE service = 'autism')
+			AND NOT EXISTS (SELECT 1 FROM care_team ct WHERE ct.child_id = r.child_id AND ct.organisation_id = $1) ORDER BY r.id LIMIT 1`, tom.TeamID)
 		for _, c := range []struct {
 			name  string
 			ids   []string
