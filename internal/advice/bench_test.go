@@ -15,8 +15,6 @@ import (
 	"joinedup/internal/db"
 	"joinedup/internal/db/dbtest"
 	"joinedup/internal/demo"
-	"joinedup/internal/loadgen"
-	"joinedup/internal/session"
 	"joinedup/internal/web/browsertest"
 )
 
@@ -34,22 +32,8 @@ const queueSize = 400
 func BenchmarkTeamQueuePage(b *testing.B) {
 	for _, kind := range []string{"sqlite", "postgres"} {
 		b.Run(kind, func(b *testing.B) {
-			var args []string
-			var dsn string
-			if kind == "postgres" {
-				dsn = dbtest.NewPostgresDatabase(b)
-				args = []string{"--db", dsn}
-			}
-			srv := browsertest.Start(b, append(args, "--demo", "--demo-scale", "county", "--demo-today", "2026-11-22")...)
-			if dsn == "" {
-				dsn = srv.DB
-			}
+			srv, d := browsertest.County(b, kind)
 			ctx := context.Background()
-			d, err := db.Open(ctx, dsn)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer d.Close()
 			var tom, team, coord string
 			for _, p := range demo.Personas() {
 				if p.Name == "Tom Nguyen" {
@@ -65,7 +49,7 @@ func BenchmarkTeamQueuePage(b *testing.B) {
 			}
 			open := dbtest.Count(b, d, "SELECT COUNT(*) FROM advice_requests WHERE team_id = $1 AND status = 'open'", team)
 			today := date.Of(2026, 11, 22)
-			err = d.Load(ctx, func(l *db.Loader) error {
+			err := d.Load(ctx, func(l *db.Loader) error {
 				rows, err := l.Tx().QueryContext(ctx, `SELECT c.id FROM children c WHERE NOT EXISTS (SELECT 1 FROM advice_requests r
 					WHERE r.child_id = c.id AND r.team_id = $1 AND r.status = 'open') ORDER BY c.id LIMIT $2`, team, queueSize-open)
 				if err != nil {
@@ -98,33 +82,12 @@ func BenchmarkTeamQueuePage(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			secret, _, err := session.Create(ctx, d, tom, "bench", "loadgen", session.StaffTimeouts)
-			if err != nil {
-				b.Fatal(err)
-			}
-			header := http.Header{"Cookie": {"joinedup=" + secret}}
+			header := browsertest.StaffSession(b, d, tom)
 			urls := []string{srv.URL + "/staff/advice"}
-			if r := loadgen.RunAs(ctx, urls, header, 32, 200); r.Failures > 0 { // warm up, and signed in
-				b.Fatalf("warm-up: %v (%s)", r, r.FirstError)
-			}
 			if body := get(b, urls[0], header); strings.Count(body, `href="/staff/advice/`) != queueSize {
 				b.Fatalf("the queue lists %d requests, want %d", strings.Count(body, `href="/staff/advice/`), queueSize)
 			}
-			b.ResetTimer()
-			var last loadgen.Result
-			cpu := loadgen.CPUTime()
-			for range b.N {
-				last = loadgen.RunAs(ctx, urls, header, 32, 2000)
-			}
-			cpu = loadgen.CPUTime() - cpu
-			b.StopTimer()
-			b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N*2000), "cpu-ms/req")
-			if last.Failures > 0 {
-				b.Fatalf("failures: %v (%s)", last, last.FirstError)
-			}
-			b.ReportMetric(float64(last.P99.Microseconds())/1000, "p99-ms")
-			b.ReportMetric(float64(last.P50.Microseconds())/1000, "p50-ms")
-			b.ReportMetric(last.PerSecond, "req/s")
+			last := browsertest.Measure(b, urls, header, 2000)
 			b.Logf("%s, %d open requests: %v", kind, queueSize, last)
 		})
 	}
