@@ -199,7 +199,7 @@ func apiFlowCases(ids apiFlowIDs, w matrixPeople, today date.Date) []apiTestCase
 		{name: "the same step twice", person: w.amira, method: "POST", late: step(map[string]any{"step": "adviser_contacted", "date": now, "outcome": "declined"}), want: 422, field: "step"},
 		{name: "the certificate is due in 3 working days", person: w.amira, method: "GET", late: letterPath(leo, ""), want: 200, action: "ehc.view",
 			check: func(t *testing.T, got map[string]any) {
-				// Within 3 working days of being told (CFA s55; SEND Regs reg 33): told on Sunday 22 November 2026, by Thursday 26 November.
+				// Within 3 working days of being told (CFA s55; SEND Regs reg 33): told on Sunday 22 November 2026, by Wednesday 25 November.
 				want, err := appeal.AddWorkingDays(today, 3)
 				due, _ := got["certificate_due"].(map[string]any)
 				if err != nil || due == nil || due["rule"] != "R22" || due["due"] != want.String() || len(list(got["steps"])) != 1 {
