@@ -131,14 +131,14 @@ type apiRequests struct {
 	Requests []apiRequest `json:"requests"`
 }
 
-var requestFields = map[string]apiFieldKind{"reasons": fieldText, "consent_given_by": fieldText, "consent_given_on": fieldDate}
+var apiRequestFields = map[string]apiFieldKind{"reasons": fieldText, "consent_given_by": fieldText, "consent_given_on": fieldDate}
 
 // apiEHCRequest asks for an EHC needs assessment (SEND Regs 2014 reg 3): a
 // family for their own child, or a professional or setting for a child they
 // can see. 201 with the request; 409 when one is already open.
 func (s *server) apiEHCRequest(w http.ResponseWriter, r *http.Request) {
 	a, _ := actorOf(r.Context())
-	b, ok := s.readBody(w, r, "the request", requestFields)
+	b, ok := s.readBody(w, r, "the request", apiRequestFields)
 	if !ok {
 		return
 	}
@@ -268,13 +268,13 @@ func toAPILetter(l casework.Letter, staff bool) apiLetter {
 	return out
 }
 
-var letterFields = map[string]apiFieldKind{"event": fieldText, "method": fieldText, "adviser": fieldText, "reasons": fieldText, "sent_at": fieldTime}
+var apiLetterFields = map[string]apiFieldKind{"event": fieldText, "method": fieldText, "adviser": fieldText, "reasons": fieldText, "sent_at": fieldTime}
 
 // apiEHCLetter issues a decision letter about one of the case's appealable
 // decisions: 201 with the letter, its deemed receipt and appeal deadline.
 func (s *server) apiEHCLetter(w http.ResponseWriter, r *http.Request) {
 	a, _ := actorOf(r.Context())
-	b, ok := s.readBody(w, r, "the letter", letterFields)
+	b, ok := s.readBody(w, r, "the letter", apiLetterFields)
 	if !ok {
 		return
 	}
@@ -312,12 +312,12 @@ func (s *server) apiLetterFor(w http.ResponseWriter, r *http.Request, p access.P
 	writeJSON(w, http.StatusOK, toAPILetter(l, p != access.FamilyView))
 }
 
-var stepFields = map[string]apiFieldKind{"step": fieldText, "date": fieldDate, "outcome": fieldText, "note": fieldText}
+var apiStepFields = map[string]apiFieldKind{"step": fieldText, "date": fieldDate, "outcome": fieldText, "note": fieldText}
 
 // apiEHCStep records a mediation or tribunal step after a letter: 201 with the step.
 func (s *server) apiEHCStep(w http.ResponseWriter, r *http.Request) {
 	a, _ := actorOf(r.Context())
-	b, ok := s.readBody(w, r, "the step", stepFields)
+	b, ok := s.readBody(w, r, "the step", apiStepFields)
 	if !ok {
 		return
 	}

@@ -8,7 +8,7 @@ import (
 // The OpenAPI description of api_flow.go's routes: requests made online,
 // decision letters, and mediation and tribunal steps.
 
-var letterID = apiParam{Name: "lid", In: "path", Required: true, Description: "The decision letter's id.", Schema: str()}
+var apiLetterParam = apiParam{Name: "lid", In: "path", Required: true, Description: "The decision letter's id.", Schema: str()}
 
 var flowOps = []apiOp{
 	{Pattern: "POST /api/v1/children/{id}/ehc/requests", Summary: "Ask for an EHC needs assessment, as a professional or setting",
@@ -34,14 +34,14 @@ var flowOps = []apiOp{
 		Params: []apiParam{childID}, Body: "NewLetter", Status: 201, Response: "Letter", Errors: []int{400, 401, 403, 404, 409, 413, 415, 422, 500}},
 	{Pattern: "GET /api/v1/children/{id}/ehc/letters/{lid}", Summary: "A decision letter",
 		Description: "The letter, its deemed receipt, the appeal deadline, the mediation certificate's deadline while one is due, a tribunal order's deadlines, and the steps recorded after it. Audited.",
-		Params:      []apiParam{childID, letterID}, Status: 200, Response: "Letter", Errors: []int{401, 403, 404, 500}},
+		Params:      []apiParam{childID, apiLetterParam}, Status: 200, Response: "Letter", Errors: []int{401, 403, 404, 500}},
 	{Pattern: "POST /api/v1/children/{id}/ehc/letters/{lid}/steps", Summary: "Record a mediation or tribunal step after a letter",
 		Description: "Steps come in order (CFA 2014 ss51-55; SEND Regs 2014 Part 3 and reg 44): mediation needs the adviser contacted first, a hearing or decision needs the appeal registered, " +
 			"and an appeal other than about the school named needs the mediation certificate. Each step once. Audited.",
-		Params: []apiParam{childID, letterID}, Body: "NewStep", Status: 201, Response: "Step", Errors: []int{400, 401, 403, 404, 413, 415, 422, 500}},
+		Params: []apiParam{childID, apiLetterParam}, Body: "NewStep", Status: 201, Response: "Step", Errors: []int{400, 401, 403, 404, 413, 415, 422, 500}},
 	{Pattern: "GET /api/v1/family/children/{id}/ehc/letters/{lid}", Summary: "A decision letter about your child",
 		Description: "For a parent, carer or young person: the letter, when it is deemed received, the last day to appeal and any deadlines a tribunal order sets. Staff's names and notes are left out. Audited.",
-		Params:      []apiParam{childID, letterID}, Status: 200, Response: "Letter", Errors: []int{401, 403, 404, 500}},
+		Params:      []apiParam{childID, apiLetterParam}, Status: 200, Response: "Letter", Errors: []int{401, 403, 404, 500}},
 }
 
 func init() {

@@ -34,7 +34,7 @@ func apiFlowWorld(t *testing.T, d *db.DB, w matrixPeople) apiFlowIDs {
 	}
 }
 
-func js(v map[string]any) string {
+func jsonBody(v map[string]any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
@@ -60,26 +60,26 @@ func apiFlowCases(ids apiFlowIDs, w matrixPeople, today date.Date) []apiTestCase
 					b[k] = v
 				}
 			}
-			return leo + "/letters", js(b)
+			return leo + "/letters", jsonBody(b)
 		}
 	}
 	letterPath := func(base, suffix string) func() (string, string) {
 		return func() (string, string) { return base + "/letters/" + ids.letter() + suffix, "" }
 	}
 	step := func(body map[string]any) func() (string, string) {
-		return func() (string, string) { return leo + "/letters/" + ids.letter() + "/steps", js(body) }
+		return func() (string, string) { return leo + "/letters/" + ids.letter() + "/steps", jsonBody(body) }
 	}
 	now := today.String()
 	return []apiTestCase{
 		// Requests: a professional other than the setting needs the family's consent (CFA s36(1)); a family asks in their own right.
 		{name: "a professional's request without the family's consent", person: w.amira, method: "POST", path: leo + "/requests",
-			body: js(map[string]any{"reasons": reasons}), want: 422, field: "consent_given_by"},
+			body: jsonBody(map[string]any{"reasons": reasons}), want: 422, field: "consent_given_by"},
 		{name: "a consent date that does not exist", person: w.amira, method: "POST", path: leo + "/requests",
-			body: js(map[string]any{"reasons": reasons, "consent_given_by": "Sarah Bennett", "consent_given_on": "2026-02-30"}), want: 422, field: "consent_given_on"},
+			body: jsonBody(map[string]any{"reasons": reasons, "consent_given_by": "Sarah Bennett", "consent_given_on": "2026-02-30"}), want: 422, field: "consent_given_on"},
 		{name: "a consent date in the future", person: w.amira, method: "POST", path: leo + "/requests",
-			body: js(map[string]any{"reasons": reasons, "consent_given_by": "Sarah Bennett", "consent_given_on": today.AddDays(1).String()}), want: 422, field: "consent_given_on"},
+			body: jsonBody(map[string]any{"reasons": reasons, "consent_given_by": "Sarah Bennett", "consent_given_on": today.AddDays(1).String()}), want: 422, field: "consent_given_on"},
 		{name: "a professional asks with the family's consent", person: w.amira, method: "POST", path: leo + "/requests",
-			body: js(map[string]any{"reasons": reasons, "consent_given_by": "Sarah Bennett", "consent_given_on": now}), want: 201, action: "ehc.request.submit", stores: true,
+			body: jsonBody(map[string]any{"reasons": reasons, "consent_given_by": "Sarah Bennett", "consent_given_on": now}), want: 201, action: "ehc.request.submit", stores: true,
 			check: func(t *testing.T, got map[string]any) {
 				if got["source"] != "other" || got["status"] != "waiting" || got["received_on"] != now || got["consent_given_by"] != "Sarah Bennett" {
 					t.Errorf("answer %v", got)
@@ -87,21 +87,21 @@ func apiFlowCases(ids apiFlowIDs, w matrixPeople, today date.Date) []apiTestCase
 			}},
 		{name: "reasons too short", person: w.sarah, method: "POST", path: familyLeo + "/requests", body: `{"reasons": "short"}`, want: 422, field: "reasons"},
 		{name: "a field the request does not have", person: w.sarah, method: "POST", path: familyLeo + "/requests",
-			body: js(map[string]any{"reasons": reasons, "urgent": "yes"}), want: 422, field: "urgent"},
+			body: jsonBody(map[string]any{"reasons": reasons, "urgent": "yes"}), want: 422, field: "urgent"},
 		{name: "the family asks while a request is waiting", person: w.sarah, method: "POST", path: familyLeo + "/requests",
-			body: js(map[string]any{"reasons": reasons}), want: 409},
+			body: jsonBody(map[string]any{"reasons": reasons}), want: 409},
 		{name: "a young person asks for themself", person: w.kai, method: "POST", path: "/api/v1/family/children/" + w.kaiChild + "/ehc/requests",
-			body: js(map[string]any{"reasons": "I find lessons very hard since moving to college and need more help to manage."}), want: 201, action: "ehc.request.submit", stores: true,
+			body: jsonBody(map[string]any{"reasons": "I find lessons very hard since moving to college and need more help to manage."}), want: 201, action: "ehc.request.submit", stores: true,
 			check: func(t *testing.T, got map[string]any) {
 				if got["source"] != "young_person" || got["consent_given_by"] != nil {
 					t.Errorf("answer %v", got)
 				}
 			}},
 		{name: "a parent cannot ask for another child", person: w.sarah, method: "POST", path: "/api/v1/family/children/" + w.stranger + "/ehc/requests",
-			body: js(map[string]any{"reasons": reasons}), want: 404},
-		{name: "a parent cannot use the staff address to ask", person: w.sarah, method: "POST", path: leo + "/requests", body: js(map[string]any{"reasons": reasons}), want: 403},
+			body: jsonBody(map[string]any{"reasons": reasons}), want: 404},
+		{name: "a parent cannot use the staff address to ask", person: w.sarah, method: "POST", path: leo + "/requests", body: jsonBody(map[string]any{"reasons": reasons}), want: 403},
 		{name: "staff out of reach cannot ask", person: w.amira, method: "POST", path: "/api/v1/children/" + w.stranger + "/ehc/requests",
-			body: js(map[string]any{"reasons": reasons, "consent_given_by": "A parent", "consent_given_on": now}), want: 404},
+			body: jsonBody(map[string]any{"reasons": reasons, "consent_given_by": "A parent", "consent_given_on": now}), want: 404},
 
 		// Requests waiting, and accepting one: it starts the clock with request_received, channel online.
 		{name: "requests waiting", person: w.amira, method: "GET", path: "/api/v1/ehc/requests", want: 200, action: "ehc.requests.view",
@@ -118,19 +118,19 @@ func apiFlowCases(ids apiFlowIDs, w matrixPeople, today date.Date) []apiTestCase
 		{name: "accepting no request", person: w.amira, method: "POST", path: leo + "/requests/accept", body: `{"request": "no-such-request"}`, want: 422, field: "request"},
 		{name: "accepting a request of a child out of reach", person: w.amira, method: "POST", path: "/api/v1/children/" + w.stranger + "/ehc/requests/accept",
 			late: func() (string, string) {
-				return "/api/v1/children/" + w.stranger + "/ehc/requests/accept", js(map[string]any{"request": ids.request()})
+				return "/api/v1/children/" + w.stranger + "/ehc/requests/accept", jsonBody(map[string]any{"request": ids.request()})
 			}, want: 404},
 		{name: "a parent cannot accept", person: w.sarah, method: "POST", want: 403,
-			late: func() (string, string) { return leo + "/requests/accept", js(map[string]any{"request": ids.request()}) }},
+			late: func() (string, string) { return leo + "/requests/accept", jsonBody(map[string]any{"request": ids.request()}) }},
 		{name: "the request is accepted", person: w.amira, method: "POST", want: 201, action: "ehc.request.accept", stores: true,
-			late: func() (string, string) { return leo + "/requests/accept", js(map[string]any{"request": ids.request()}) },
+			late: func() (string, string) { return leo + "/requests/accept", jsonBody(map[string]any{"request": ids.request()}) },
 			check: func(t *testing.T, got map[string]any) {
 				if got["type"] != "request_received" || got["channel"] != "online" || got["date"] != now || got["source"] != "other" {
 					t.Errorf("answer %v", got)
 				}
 			}},
 		{name: "the request accepted twice", person: w.amira, method: "POST", want: 409,
-			late: func() (string, string) { return leo + "/requests/accept", js(map[string]any{"request": ids.request()}) }},
+			late: func() (string, string) { return leo + "/requests/accept", jsonBody(map[string]any{"request": ids.request()}) }},
 
 		// Decision letters: refused naming the field, with no letter and no message.
 		{name: "a letter with no method", person: w.amira, method: "POST", late: letterBody(map[string]any{"method": nil}), want: 422, field: "method"},
@@ -187,7 +187,7 @@ func apiFlowCases(ids apiFlowIDs, w matrixPeople, today date.Date) []apiTestCase
 		{name: "a parent cannot record a step", person: w.sarah, method: "POST", late: step(map[string]any{"step": "adviser_contacted", "date": now, "outcome": "declined"}), want: 403},
 		{name: "a step for a letter out of reach", person: w.amira, method: "POST", want: 404,
 			late: func() (string, string) {
-				return "/api/v1/children/" + w.stranger + "/ehc/letters/" + ids.letter() + "/steps", js(map[string]any{"step": "adviser_contacted", "date": now, "outcome": "declined"})
+				return "/api/v1/children/" + w.stranger + "/ehc/letters/" + ids.letter() + "/steps", jsonBody(map[string]any{"step": "adviser_contacted", "date": now, "outcome": "declined"})
 			}},
 		{name: "the family declines mediation", person: w.amira, method: "POST", want: 201, action: "ehc.dispute.add", stores: true,
 			late: step(map[string]any{"step": "adviser_contacted", "date": now, "outcome": "declined", "note": "Phoned the adviser; they want to appeal about the school named."}),
