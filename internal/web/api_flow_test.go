@@ -121,16 +121,22 @@ func apiFlowCases(ids apiFlowIDs, w matrixPeople, today date.Date) []apiTestCase
 				return "/api/v1/children/" + w.stranger + "/ehc/requests/accept", jsonBody(map[string]any{"request": ids.request()})
 			}, want: 404},
 		{name: "a parent cannot accept", person: w.sarah, method: "POST", want: 403,
-			late: func() (string, string) { return leo + "/requests/accept", jsonBody(map[string]any{"request": ids.request()}) }},
+			late: func() (string, string) {
+				return leo + "/requests/accept", jsonBody(map[string]any{"request": ids.request()})
+			}},
 		{name: "the request is accepted", person: w.amira, method: "POST", want: 201, action: "ehc.request.accept", stores: true,
-			late: func() (string, string) { return leo + "/requests/accept", jsonBody(map[string]any{"request": ids.request()}) },
+			late: func() (string, string) {
+				return leo + "/requests/accept", jsonBody(map[string]any{"request": ids.request()})
+			},
 			check: func(t *testing.T, got map[string]any) {
 				if got["type"] != "request_received" || got["channel"] != "online" || got["date"] != now || got["source"] != "other" {
 					t.Errorf("answer %v", got)
 				}
 			}},
 		{name: "the request accepted twice", person: w.amira, method: "POST", want: 409,
-			late: func() (string, string) { return leo + "/requests/accept", jsonBody(map[string]any{"request": ids.request()}) }},
+			late: func() (string, string) {
+				return leo + "/requests/accept", jsonBody(map[string]any{"request": ids.request()})
+			}},
 
 		// Decision letters: refused naming the field, with no letter and no message.
 		{name: "a letter with no method", person: w.amira, method: "POST", late: letterBody(map[string]any{"method": nil}), want: 422, field: "method"},
