@@ -13,6 +13,7 @@ import (
 // apiFlowIDs finds the ids TestAPI's flow cases need once earlier cases have made them.
 type apiFlowIDs struct {
 	finalPlan, request, letter func() string
+	senco, pupil               string // Brookfield's SENCO, and a pupil of Brookfield's with no EHC case
 }
 
 func apiFlowWorld(t *testing.T, d *db.DB, w matrixPeople) apiFlowIDs {
@@ -26,7 +27,10 @@ func apiFlowWorld(t *testing.T, d *db.DB, w matrixPeople) apiFlowIDs {
 			return s
 		}
 	}
-	return apiFlowIDs{
+	senco := one("SELECT id FROM people WHERE given_name = 'Rachel' AND family_name = 'Evans'")()
+	pupil := one(`SELECT MIN(t.child_id) FROM care_team t JOIN people p ON p.organisation_id = t.organisation_id
+		WHERE p.id = $1 AND t.status = 'active' AND NOT EXISTS (SELECT 1 FROM ehc_cases k WHERE k.child_id = t.child_id)`, senco)()
+	return apiFlowIDs{senco: senco, pupil: pupil,
 		finalPlan: one(`SELECT e.id FROM ehc_events e JOIN ehc_cases k ON k.id = e.case_id WHERE k.child_id = $1 AND e.type = 'final_plan_issued'
 			ORDER BY e.event_date DESC LIMIT 1`, w.leo),
 		request: one("SELECT id FROM ehc_requests WHERE child_id = $1 ORDER BY made_at LIMIT 1", w.leo),
@@ -82,6 +86,13 @@ func apiFlowCases(ids apiFlowIDs, w matrixPeople, today date.Date) []apiTestCase
 			body: jsonBody(map[string]any{"reasons": reasons, "consent_given_by": "Sarah Bennett", "consent_given_on": now}), want: 201, action: "ehc.request.submit", stores: true,
 			check: func(t *testing.T, got map[string]any) {
 				if got["source"] != "other" || got["status"] != "waiting" || got["received_on"] != now || got["consent_given_by"] != "Sarah Bennett" {
+					t.Errorf("answer %v", got)
+				}
+			}},
+		{name: "a setting asks in its own right", person: ids.senco, method: "POST", path: "/api/v1/children/" + ids.pupil + "/ehc/requests",
+			body: jsonBody(map[string]any{"reasons": "Attainment has fallen well behind despite two terms of SEN support at school."}), want: 201, action: "ehc.request.submit", stores: true,
+			check: func(t *testing.T, got map[string]any) {
+				if got["source"] != "setting" || got["consent_given_by"] != nil || got["child_id"] != ids.pupil {
 					t.Errorf("answer %v", got)
 				}
 			}},
