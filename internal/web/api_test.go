@@ -121,6 +121,20 @@ func TestOpenAPIDocumentMatchesRoutes(t *testing.T) {
 	}
 }
 
+// apiTestCase is one row of TestAPI's table.
+type apiTestCase struct {
+	name               string
+	person             string
+	method, path, body string
+	header             []string
+	want               int
+	field              string // the field a 422 names
+	action             string // the audit action one row of which it writes ("" none)
+	stores             bool   // one row is stored (an event, a request, a letter or a step)
+	check              func(t *testing.T, got map[string]any)
+	late               func() (path, body string) // a path and body with ids known only once earlier cases have run
+}
+
 // The API on both databases: each endpoint's answer, refusals naming the
 // field with nothing stored, children out of reach as 404, a family reading
 // only their own child, an audit row for each read and change, and every
@@ -165,19 +179,14 @@ func TestAPI(t *testing.T) {
 		audited := func(actor, action string) int {
 			return dbtest.Count(t, d, "SELECT COUNT(*) FROM audit_events WHERE actor_id = $1 AND action = $2", actor, action)
 		}
-		stored := func() int { return dbtest.Count(t, d, "SELECT COUNT(*) FROM ehc_events") }
+		// stored counts the rows a change adds: events, online requests, letters and the steps after them.
+		stored := func() int {
+			return dbtest.Count(t, d, "SELECT (SELECT COUNT(*) FROM ehc_events) + (SELECT COUNT(*) FROM ehc_requests) + (SELECT COUNT(*) FROM ehc_letters) + (SELECT COUNT(*) FROM ehc_disputes)")
+		}
+		messages := func() int { return dbtest.Count(t, d, "SELECT COUNT(*) FROM outbox") }
+		flow := apiFlowWorld(t, d, w)
 
-		cases := []struct {
-			name               string
-			person             string
-			method, path, body string
-			header             []string
-			want               int
-			field              string // the field a 422 names
-			action             string // the audit action one row of which it writes ("" none)
-			stores             bool   // an event is stored
-			check              func(t *testing.T, got map[string]any)
-		}{
+		cases := []apiTestCase{
 			// The caseload (GET /staff/ehc's filters): a coordinator's own cases; a manager's teams'.
 			{name: "coordinator's caseload", person: w.amira, method: "GET", path: "/api/v1/ehc/cases", want: 200, action: "ehc.caseload.view",
 				check: func(t *testing.T, got map[string]any) {
@@ -278,13 +287,17 @@ func TestAPI(t *testing.T) {
 			{name: "a parent cannot record", person: w.sarah, method: "POST", path: events, body: `{"type": "review_meeting", "date": "` + past + `"}`, want: 403},
 			{name: "nobody signed in cannot record", method: "POST", path: events, body: `{"type": "review_meeting", "date": "` + past + `"}`, want: 401},
 
-			// Addresses and methods the API does not have: JSON too.
 			{name: "no such address", person: w.amira, method: "GET", path: "/api/v1/no-such-thing", want: 404},
 			{name: "a method the address does not take", person: w.amira, method: "DELETE", path: events, want: 405},
 		}
+		// Online requests, decision letters, mediation and appeal (api_flow_test.go).
+		cases = append(cases, apiFlowCases(flow, w, today)...)
 		for _, c := range cases {
+			if c.late != nil {
+				c.path, c.body = c.late()
+			}
 			t.Run(c.name, func(t *testing.T) {
-				before, beforeAudit := stored(), 0
+				before, beforeMessages, beforeAudit := stored(), messages(), 0
 				if c.action != "" {
 					beforeAudit = audited(c.person, c.action)
 				}
@@ -308,7 +321,10 @@ func TestAPI(t *testing.T) {
 					}
 				}
 				if n := stored() - before; (n == 1) != c.stores || n > 1 {
-					t.Errorf("%d events stored", n)
+					t.Errorf("%d rows stored", n)
+				}
+				if n := messages() - beforeMessages; c.want >= 400 && n != 0 {
+					t.Errorf("a refusal wrote %d messages", n)
 				}
 				if c.action != "" {
 					if n := audited(c.person, c.action) - beforeAudit; n != 1 {

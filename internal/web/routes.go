@@ -186,6 +186,15 @@ var table = []Route{
 	{"GET /api/v1/children/{id}/ehc/events", string(access.CaseView), "", (*server).apiEHCEvents},
 	{"POST /api/v1/children/{id}/ehc/events", string(access.CaseEdit), "", (*server).apiAddEHCEvent},
 	{"GET /api/v1/family/children/{id}/ehc", string(access.FamilyView), "", (*server).apiFamilyEHC},
+	// Online requests, decision letters, mediation and appeal (api_flow.go over ehc_flow.go's casework).
+	{"POST /api/v1/children/{id}/ehc/requests", string(access.CaseView), "", (*server).apiEHCRequest},
+	{"POST /api/v1/family/children/{id}/ehc/requests", string(access.FamilyContribute), "", (*server).apiEHCRequest},
+	{"GET /api/v1/ehc/requests", string(access.CaseEdit), "", (*server).apiEHCRequests},
+	{"POST /api/v1/children/{id}/ehc/requests/accept", string(access.CaseEdit), "", (*server).apiEHCAcceptRequest},
+	{"POST /api/v1/children/{id}/ehc/letters", string(access.CaseEdit), "", (*server).apiEHCLetter},
+	{"GET /api/v1/children/{id}/ehc/letters/{lid}", string(access.CaseView), "", (*server).apiEHCLetterGet},
+	{"POST /api/v1/children/{id}/ehc/letters/{lid}/steps", string(access.CaseEdit), "", (*server).apiEHCStep},
+	{"GET /api/v1/family/children/{id}/ehc/letters/{lid}", string(access.FamilyView), "", (*server).apiFamilyEHCLetter},
 
 	// About this service.
 	{"GET /accessibility", PermPublic, "Accessibility statement", (*server).accessibility},
