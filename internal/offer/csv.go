@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 
 	"joinedup/internal/apperr"
+	"joinedup/internal/csvsafe"
 )
 
 // The CSV layout a council officer can fill in a spreadsheet: one row per
@@ -30,24 +31,6 @@ import (
 var csvColumns = []string{"id", "name", "organisation", "description", "status", "url", "email", "contact_name", "phone",
 	"minimum_age", "maximum_age", "fees", "cost_amount", "categories", "venue", "address_1", "address_2", "town", "county",
 	"postcode", "schedule"}
-
-// neutralise stops a spreadsheet reading a cell as a formula (CSV injection):
-// a cell starting with = + - @ tab or CR gets a ' in front, which
-// spreadsheets hide and an import takes off again.
-func neutralise(cell string) string {
-	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
-		return "'" + cell
-	}
-	return cell
-}
-
-// unneutralise takes off the ' neutralise put on.
-func unneutralise(cell string) string {
-	if len(cell) > 1 && cell[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(cell[1])) {
-		return cell[1:]
-	}
-	return cell
-}
 
 // termNames names each term as the categories column writes it: its name,
 // or "Taxonomy: name" where two taxonomies have a term of that name.
@@ -198,7 +181,7 @@ func ReadCSV(ctx context.Context, st *Store, r io.Reader, now time.Time) ([]Feed
 		blank := true
 		for name, i := range col {
 			if i-1 < len(rec) {
-				cells[name] = strings.Trim(unneutralise(rec[i-1]), " ") // a leading tab or CR is kept as text
+				cells[name] = strings.Trim(csvsafe.Undo(rec[i-1]), " ") // a leading tab or CR is kept as text
 				blank = blank && cells[name] == ""
 			}
 		}

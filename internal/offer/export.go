@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"io"
+	"joinedup/internal/csvsafe"
 )
 
 // ExportNDJSON writes every service, fully nested, one JSON object a line:
@@ -44,7 +45,7 @@ func (st *Store) ExportCSV(ctx context.Context, w io.Writer) (int, error) {
 		n++
 		row := csvRowOf(s, names)
 		for i := range row {
-			row[i] = neutralise(row[i])
+			row[i] = csvsafe.Cell(row[i])
 		}
 		return cw.Write(row)
 	})

@@ -15,6 +15,7 @@ import (
 	"joinedup/internal/advice"
 	"joinedup/internal/apperr"
 	"joinedup/internal/casework"
+	"joinedup/internal/csvsafe"
 	"joinedup/internal/date"
 )
 
@@ -460,19 +461,11 @@ func (s *server) adviceDashboardCSV(w http.ResponseWriter, r *http.Request) {
 	cw.Write([]string{"month_received", "team", "received", "returned", "returned_within_6_weeks", "percent_within_6_weeks",
 		"average_days_to_return", "awaited", "overdue", "withdrawn"})
 	for _, m := range ds.Months {
-		cw.Write([]string{m.Month, csvSafe(m.Team), strconv.Itoa(m.Received), strconv.Itoa(m.Returned), strconv.Itoa(m.OnTime),
+		cw.Write([]string{m.Month, csvsafe.Cell(m.Team), strconv.Itoa(m.Received), strconv.Itoa(m.Returned), strconv.Itoa(m.OnTime),
 			strconv.Itoa(m.OnTimePercent()), strconv.FormatFloat(m.AverageDays(), 'f', 1, 64), strconv.Itoa(m.Open),
 			strconv.Itoa(m.Overdue), strconv.Itoa(m.Withdrawn)})
 	}
 	cw.Flush()
-}
-
-// csvSafe keeps a spreadsheet from reading a cell as a formula (CWE-1236).
-func csvSafe(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
-	}
-	return v
 }
 
 // adviceFuncs are the template functions the advice pages use.
@@ -481,16 +474,7 @@ var adviceFuncs = map[string]any{
 	"adviceText": func(errs []apperr.Field, name, label, hint, value string) input {
 		return input{Name: name, Label: label, Hint: hint, Value: value, Error: fieldError(errs, name)}
 	},
-	"adviceDate": func(errs []apperr.Field, name, legend, hint string, d dateParts) adviceDateInput {
-		return adviceDateInput{Name: name, Legend: legend, Hint: hint, dateParts: d, Error: fieldError(errs, name)}
-	},
 	"adviceSection": func(key string) string { return adviceHeadings[key][0] },
 	"adviceRatings": func() []string { return advice.Ratings },
 	"adviceDays":    func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) },
-}
-
-// adviceDateInput is what the adviceDate component draws: a GOV.UK date input.
-type adviceDateInput struct {
-	Name, Legend, Hint, Error string
-	dateParts
 }

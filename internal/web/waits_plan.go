@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"joinedup/internal/apperr"
+	"joinedup/internal/csvsafe"
 	"joinedup/internal/date"
 	"joinedup/internal/waitlist"
 	"joinedup/internal/waitlist/store"
@@ -105,18 +106,9 @@ func (s *server) waitsProjectionCSV(w http.ResponseWriter, r *http.Request) {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"waiting_list", "month", "month_ending", "waiting", "over_52_weeks", "over_104_weeks"})
 	for _, m := range p.Projection.Months {
-		cw.Write([]string{neutraliseCell(p.Pathway.Name), m.Month, m.Ending.String(), strconv.Itoa(m.Waiting), strconv.Itoa(m.Over52), strconv.Itoa(m.Over104)})
+		cw.Write([]string{csvsafe.Cell(p.Pathway.Name), m.Month, m.Ending.String(), strconv.Itoa(m.Waiting), strconv.Itoa(m.Over52), strconv.Itoa(m.Over104)})
 	}
 	cw.Flush()
-}
-
-// neutraliseCell stops a spreadsheet reading a cell as a formula (CSV
-// injection), as the Local Offer's export does: a ' before = + - @ tab or CR.
-func neutraliseCell(cell string) string {
-	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
-		return "'" + cell
-	}
-	return cell
 }
 
 // projection reads the inputs and, when there are any, projects the list.

@@ -269,15 +269,6 @@ func TestWaitsProjectionPage(t *testing.T) {
 	}
 }
 
-// A formula in a cell is neutralised, as the Local Offer's export does.
-func TestNeutraliseCell(t *testing.T) {
-	for in, want := range map[string]string{"=HYPERLINK(\"x\")": "'=HYPERLINK(\"x\")", "+1": "'+1", "-1": "'-1", "@A1": "'@A1", "Autism assessment": "Autism assessment", "": ""} {
-		if got := neutraliseCell(in); got != want {
-			t.Errorf("%q: %q, want %q", in, got, want)
-		}
-	}
-}
-
 // Waits in words, as families read them (issue 7: "1 year and 7 weeks").
 func TestWaitWords(t *testing.T) {
 	for _, c := range []struct {
