@@ -157,3 +157,9 @@ type YouSaid struct {
 	Answered int // those addressed with a response
 	Months   []Month
 }
+
+// KindWords is the kind as people read it.
+func (c Item) KindWords() string { return KindLabel(c.Kind) }
+
+// KindWords is the kind as people read it.
+func (p Public) KindWords() string { return KindLabel(p.Kind) }
