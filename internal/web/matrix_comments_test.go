@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -125,4 +126,30 @@ func TestCommentsAccess(t *testing.T) {
 			}
 		}
 	})
+}
+
+// The thank-you page's way back goes only to our own search or a service
+// page: anything else (another site, a path made to look like one) is /services.
+func TestCommentThanksStaysOnSite(t *testing.T) {
+	h, err := New(Config{DB: dbtest.SQLite(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const svc = "827f3971-0000-83ab-8b65-faf033ab1272"
+	for back, want := range map[string]string{
+		"/services/" + svc:                          "/services/" + svc,
+		"/services":                                 "/services",
+		"https://evil.example/":                     "/services",
+		"//evil.example/" + svc:                     "/services",
+		"//evil.co/" + svc:                          "/services", // as long as a service's path
+		"/services/" + svc + "/../../sign-out":      "/services",
+		"/services/not-a-service-but-36-characters": "/services",
+	} {
+		r := httptest.NewRequest("GET", "/tell-us/thank-you?back="+url.QueryEscape(back), nil)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if body := w.Body.String(); w.Code != 200 || !strings.Contains(body, `href="`+want+`">Go back`) {
+			t.Errorf("back=%s: %d, want a link to %s", back, w.Code, want)
+		}
+	}
 }

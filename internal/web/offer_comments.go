@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"joinedup/internal/account"
 	"joinedup/internal/apperr"
@@ -114,7 +115,7 @@ type thankYouPage struct{ Back string }
 
 func (s *server) tellUsThanks(w http.ResponseWriter, r *http.Request) {
 	back := r.URL.Query().Get("back")
-	if back != "/services" && !(len(back) == len("/services/")+36 && uuidShape(back[len("/services/"):])) {
+	if id, ok := strings.CutPrefix(back, "/services/"); back != "/services" && !(ok && uuidShape(id)) {
 		back = "/services" // only our own pages: never an open redirect
 	}
 	s.page(w, r, "offer-comment-thanks.html", thankYouPage{Back: back})
