@@ -17,6 +17,7 @@
 //	waiting lists  health pathways, ~3,500 referrals with DNAs, transfers, Right to Choose   (waitlists.go)
 //	ehc cases      every plan's history, and requests in progress for some on SEN support    (ehc.go)
 //	local offer edits  schools' SENCOs as their services' providers; pending and returned edits (offer_edits.go)
+//	local offer comments  families' comments on entries, most answered, some waiting (offer_comments.go)
 //
 // A later capability (EHC requests, advice, Local Offer services, waiting
 // lists) adds one file with a func(*area) error and one line at the end of
@@ -113,6 +114,7 @@ var stages = []struct {
 	{"ehc cases", ehcCases},
 	{"ehc requests, letters and appeals", ehcFlow},
 	{"local offer edits", offerEdits},
+	{"local offer comments", offerComments},
 }
 
 // Generate loads a demo partnership into d in one transaction: all of it or none.

@@ -17,6 +17,13 @@ var offerMatrix = map[string]int{
 	"GET /shortlist/print":   200,
 	"POST /shortlist/add":    303,
 	"POST /shortlist/remove": 303,
+	// Families' comments (matrix_comments_test.go): an empty form is refused with 422 for everyone.
+	"GET /tell-us":                200,
+	"POST /tell-us":               422,
+	"GET /services/{id}/tell-us":  200,
+	"POST /services/{id}/tell-us": 422,
+	"GET /tell-us/thank-you":      200,
+	"GET /you-said-we-did":        200,
 }
 
 // offerPath is the address to request for a Local Offer route pattern.

@@ -47,6 +47,13 @@ var table = []Route{
 	{"GET /shortlist/print", PermPublic, "Shortlist to print", (*server).shortlistPrint},
 	{"POST /shortlist/add", PermPublic, "", (*server).shortlistAdd},
 	{"POST /shortlist/remove", PermPublic, "", (*server).shortlistRemove},
+	// Families' comments on the Local Offer and the published answers (SEND Regulations 2014 reg 56, Schedule 2).
+	{"GET /tell-us", PermPublic, "Tell us about the Local Offer", (*server).tellUsForm},
+	{"POST /tell-us", PermPublic, "Tell us about the Local Offer", (*server).tellUs},
+	{"GET /services/{id}/tell-us", PermPublic, "Tell us about this service", (*server).tellUsForm},
+	{"POST /services/{id}/tell-us", PermPublic, "Tell us about this service", (*server).tellUs},
+	{"GET /tell-us/thank-you", PermPublic, "Thank you for telling us", (*server).tellUsThanks},
+	{"GET /you-said-we-did", PermPublic, "You said, we did", (*server).youSaidWeDid},
 
 	// Front doors for families and for staff.
 	{"GET /family", PermPublic, "For parents, carers and young people", (*server).family},
@@ -169,6 +176,10 @@ var table = []Route{
 	{"POST /staff/offer/edits/{eid}/return", string(access.OfferModerate), "Check an edit to the Local Offer", (*server).returnEdit},
 	{"GET /staff/offer/history/{sid}", string(access.OfferModerate), "Changes to a Local Offer entry", (*server).editorHistory},
 	{"GET /staff/offer/stale", string(access.OfferModerate), "Local Offer entries not checked for 3 months", (*server).staleEntries},
+	{"GET /staff/offer/comments", string(access.OfferModerate), "Families' comments on the Local Offer", (*server).commentQueue},
+	{"GET /staff/offer/comments/{cid}", string(access.OfferModerate), "Answer a comment on the Local Offer", (*server).commentReview},
+	{"POST /staff/offer/comments/{cid}/respond", string(access.OfferModerate), "Answer a comment on the Local Offer", (*server).commentRespond},
+	{"POST /staff/offer/comments/{cid}/close", string(access.OfferModerate), "Answer a comment on the Local Offer", (*server).commentClose},
 
 	// Families: their own children's records, and who has looked at them.
 	{"GET /family/children", string(access.FamilyView), "Your children", (*server).familyChildren},
