@@ -111,13 +111,16 @@ func (w matrixPeople) freshAdvice(t *testing.T, d *db.DB, path string) string {
 	if !strings.Contains(path, "{rid}") {
 		return path
 	}
+	// Amira's own open request to Tom's team: the matrix's expectations are
+	// those of the coordinator who asked and of the team asked.
+	ctx := context.Background()
+	tom, _ := access.LoadActor(ctx, d, w.tom)
 	var rid string
-	err := d.QueryRow("SELECT id FROM advice_requests WHERE status = 'open' ORDER BY requested_at, id LIMIT 1").Scan(&rid)
+	err := d.QueryRow("SELECT id FROM advice_requests WHERE status = 'open' AND requested_by = $1 AND team_id = $2 ORDER BY requested_at, id LIMIT 1",
+		w.amira, tom.TeamID).Scan(&rid)
 	if errors.Is(err, sql.ErrNoRows) {
-		ctx := context.Background()
 		child := adviceChild(t, d, w.amira)
 		amira, _ := access.LoadActor(ctx, d, w.amira)
-		tom, _ := access.LoadActor(ctx, d, w.tom)
 		r, err2 := advice.Ask(ctx, d, amira, child, advice.RequestInput{TeamID: tom.TeamID, Question: "Advice on communication needs",
 			Consent: "Mother agreed by phone", Sent: date.Of(2026, 10, 22)})
 		rid, err = r.ID, err2

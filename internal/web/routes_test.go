@@ -65,7 +65,7 @@ func TestEveryPageAnswers(t *testing.T) {
 	if len(pages) < 7 {
 		t.Fatalf("only %d pages in the route table", len(pages))
 	}
-	h1 := regexp.MustCompile(`(?s)<h1 class="govuk-heading-[a-z]+">\s*(.*?)\s*</h1>`)
+	h1 := regexp.MustCompile(`(?s)<h1 class="(?:govuk-heading-[a-z]+|govuk-panel__title)">\s*(.*?)\s*</h1>`) // a heading, or a confirmation panel's title
 	title := regexp.MustCompile(`<title>(.*?)</title>`)
 	for _, setup := range []string{"empty database", "with a partnership"} {
 		t.Run(setup, func(t *testing.T) {
