@@ -41,6 +41,12 @@ func Retry(ctx context.Context, fn func() error) error {
 func (d *DB) transactOnce(ctx context.Context, fn func(*sql.Tx) error) (err error) {
 	pool := d.DB
 	if d.writer != nil {
+		select {
+		case d.writeTurn <- struct{}{}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		defer func() { <-d.writeTurn }()
 		pool = d.writer
 	}
 	tx, err := pool.BeginTx(ctx, nil)
