@@ -1,14 +1,11 @@
 package web_test
 
 import (
-	"context"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"joinedup/internal/db"
-	"joinedup/internal/demo"
 	"joinedup/internal/web/browsertest"
 )
 
@@ -18,20 +15,7 @@ import (
 // (a final plan before its draft, reg 13), and seen by the parent; the
 // manager sees it in the team view. Every page is checked with axe-core.
 func TestEHCLifecycleInABrowser(t *testing.T) {
-	srv := browsertest.Start(t, "--demo", "--demo-scale", "tiny")
-	d, err := db.Open(context.Background(), srv.DB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	email := map[string]string{}
-	for _, p := range demo.Personas() {
-		email[p.Name] = p.Email
-	}
-	var leo string
-	if err := d.QueryRow("SELECT id FROM children WHERE given_name = 'Leo' AND family_name = 'Bennett'").Scan(&leo); err != nil {
-		t.Fatal(err)
-	}
+	srv, d, email, leo := startTinyDemo(t)
 	// Start Leo afresh: whatever history the demo gave him, this test records its own.
 	for _, q := range []string{"DELETE FROM ehc_events WHERE case_id IN (SELECT id FROM ehc_cases WHERE child_id = $1)", "DELETE FROM ehc_cases WHERE child_id = $1"} {
 		if _, err := d.Exec(q, leo); err != nil {

@@ -1,14 +1,11 @@
 package web_test
 
 import (
-	"context"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"joinedup/internal/db"
-	"joinedup/internal/demo"
 	"joinedup/internal/web/browsertest"
 )
 
@@ -18,20 +15,7 @@ import (
 // the family declined mediation, and the parent reads the letter. Every page
 // is checked with axe-core, with its errors shown where a form has them.
 func TestEHCFlowInABrowser(t *testing.T) {
-	srv := browsertest.Start(t, "--demo", "--demo-scale", "tiny")
-	d, err := db.Open(context.Background(), srv.DB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	email := map[string]string{}
-	for _, p := range demo.Personas() {
-		email[p.Name] = p.Email
-	}
-	var leo string
-	if err := d.QueryRow("SELECT id FROM children WHERE given_name = 'Leo' AND family_name = 'Bennett'").Scan(&leo); err != nil {
-		t.Fatal(err)
-	}
+	srv, _, email, leo := startTinyDemo(t)
 	axe := func(tab *browsertest.Tab, what string, status int) {
 		t.Helper()
 		if tab.Status != status {

@@ -1,15 +1,12 @@
 package web_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
-	"joinedup/internal/db"
-	"joinedup/internal/demo"
 	"joinedup/internal/web"
 	"joinedup/internal/web/browsertest"
 )
@@ -18,24 +15,12 @@ import (
 // who uses it: axe-core, CSP, h1, no-JavaScript, as for public pages. The
 // test fails if a page in the route table is behind sign-in and nobody visits it.
 func TestSignedInPagesInABrowser(t *testing.T) {
-	srv := browsertest.Start(t, "--demo", "--demo-scale", "tiny")
-	d, err := db.Open(context.Background(), srv.DB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	var leo, stranger string
-	if err := d.QueryRow("SELECT id FROM children WHERE given_name = 'Leo' AND family_name = 'Bennett'").Scan(&leo); err != nil {
-		t.Fatal(err)
-	}
+	srv, d, email, leo := startTinyDemo(t)
+	var stranger string
 	// A child with an NHS number on nobody's care team but the school's: break-glass material.
 	if err := d.QueryRow(`SELECT nhs_number FROM children c WHERE nhs_number IS NOT NULL AND sen_provision = 'sen_support'
 		ORDER BY id LIMIT 1`).Scan(&stranger); err != nil {
 		t.Fatal(err)
-	}
-	email := map[string]string{}
-	for _, p := range demo.Personas() {
-		email[p.Name] = p.Email
 	}
 	visits := []struct {
 		who, landing string
@@ -156,20 +141,7 @@ func TestSignedInPagesInABrowser(t *testing.T) {
 // accessibly, makes her account and lands on her children. The sign-in
 // page's error state is checked with axe too.
 func TestFamilyAccountInABrowser(t *testing.T) {
-	srv := browsertest.Start(t, "--demo", "--demo-scale", "tiny")
-	d, err := db.Open(context.Background(), srv.DB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	email := map[string]string{}
-	for _, p := range demo.Personas() {
-		email[p.Name] = p.Email
-	}
-	var leo string
-	if err := d.QueryRow("SELECT id FROM children WHERE given_name = 'Leo' AND family_name = 'Bennett'").Scan(&leo); err != nil {
-		t.Fatal(err)
-	}
+	srv, d, email, leo := startTinyDemo(t)
 	staff := browsertest.NewBrowser(t)
 	staff.SignInAsDemo(t, srv.URL, email["Amira Hussain"])
 	tab := staff.Open(t, srv.URL+"/staff/children/"+leo)
