@@ -44,7 +44,7 @@ func (f *font) unit(b byte) int {
 // glyph is one character of the original text and the WinAnsi bytes drawn for it.
 type glyph struct {
 	r     rune
-	drawn []byte
+	drawn string // WinAnsi bytes; a one-byte string costs no allocation
 }
 
 // substituted says whether what is drawn is not the character itself.
@@ -99,12 +99,12 @@ var similar = map[rune]string{
 
 // draw returns the WinAnsi bytes to draw for r: r itself if WinAnsi has it, else its
 // closest form (compatibility decomposition without accents, or a small table), else '?'.
-func draw(r rune) []byte {
+func draw(r rune) string {
 	if isWinAnsi(r) {
-		return []byte{encode(r)}
+		return string([]byte{encode(r)}) // not string(byte), which would be UTF-8
 	}
 	if s, ok := similar[r]; ok {
-		return []byte(s) // ASCII only, or a WinAnsi character handled above
+		return s // ASCII only
 	}
 	var out []byte
 	for _, d := range norm.NFKD.String(string(r)) {
@@ -112,14 +112,14 @@ func draw(r rune) []byte {
 			continue // a combining accent
 		}
 		if !isWinAnsi(d) {
-			return []byte{'?'}
+			return "?"
 		}
 		out = append(out, encode(d))
 	}
 	if len(out) == 0 {
-		return []byte{'?'}
+		return "?"
 	}
-	return out
+	return string(out)
 }
 
 // isSpace says whether r separates words. A no-break space does not.
@@ -134,8 +134,8 @@ func isSpace(r rune) bool {
 // is what screen readers and copy and paste get. Blank text gives no lines.
 func wrap(s string, f *font, size, max float64) []line {
 	var lines []line
-	space := glyph{r: ' ', drawn: []byte{' '}}
-	spaceW := f.width(space.drawn, size)
+	space := glyph{r: ' ', drawn: " "}
+	spaceW := f.width([]byte{' '}, size)
 	for _, para := range strings.Split(s, "\n") {
 		words := splitWords(toGlyphs(para))
 		if len(words) == 0 {
@@ -183,8 +183,8 @@ func wrap(s string, f *font, size, max float64) []line {
 // fit returns how many glyphs of w fit in max (at least one, so a line always advances) and their width.
 func fit(w []glyph, f *font, size, max float64) (int, float64) {
 	total := 0.0
-	for i, g := range w {
-		gw := f.width(g.drawn, size)
+	for i := range w {
+		gw := glyphsWidth(w[i:i+1], f, size)
 		if i > 0 && total+gw > max {
 			return i, total
 		}
@@ -215,8 +215,8 @@ func splitWords(gs []glyph) [][]glyph {
 func glyphsWidth(gs []glyph, f *font, size float64) float64 {
 	units := 0
 	for _, g := range gs {
-		for _, b := range g.drawn {
-			units += f.unit(b)
+		for i := 0; i < len(g.drawn); i++ {
+			units += f.unit(g.drawn[i])
 		}
 	}
 	return float64(units) * size / 1000

@@ -130,12 +130,14 @@ func serialize(buf *bytes.Buffer, d Document, doc *elem, pages []*page) error {
 	o.dict(objStructRoot, "<</Type /StructTreeRoot /K %s /ParentTree <</Nums [%s]>> /ParentTreeNextKey %d>>",
 		ref(doc.obj), strings.TrimSpace(nums.String()), len(pages))
 
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z) // one compressor for every page: each costs about a megabyte
 	for i, p := range pages {
 		o.dict(pageObj(i), "<</Type /Page /Parent %s /MediaBox [0 0 %s %s] /Resources <</Font <</F1 %s /F2 %s>>>>"+
 			" /Contents %s /StructParents %d /Tabs /S>>",
 			ref(objPages), num(pageW), num(pageH), ref(objRegular), ref(objBold), ref(pageObj(i)+1), i)
-		var z bytes.Buffer
-		zw := zlib.NewWriter(&z)
+		z.Reset()
+		zw.Reset(&z)
 		if _, err := zw.Write(p.content.Bytes()); err != nil {
 			return err
 		}
