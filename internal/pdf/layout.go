@@ -82,6 +82,9 @@ type layout struct {
 	pages []*page
 	y     float64 // the top of the next thing placed
 	fresh bool    // nothing placed on this page yet
+	// glued: the last thing placed is a heading, which made room for the start of
+	// what follows; that start must not move to the next page without it.
+	glued bool
 }
 
 // layOut lays blocks out and returns the structure tree's Document element and the pages.
@@ -146,6 +149,7 @@ func (l *layout) text(e *elem, s style, x, top float64, ln line) {
 	showText(&p.content, s, x, baseline(s, top), ln.drawn)
 	p.content.WriteString("EMC\n")
 	l.fresh = false
+	l.glued = false
 }
 
 // artifactText draws text that is page furniture, not content.
@@ -169,8 +173,11 @@ func (l *layout) heading(doc *elem, h Heading, rest []Block) {
 	s := headStyles[h.Level]
 	lines := wrap(h.Text, s.f, s.size, textW)
 	height := float64(len(lines))*s.lead + headAfter
-	// Never leave a heading alone at the foot of a page: it goes with the start of what follows.
-	l.ensure(headBefore[h.Level] + height + firstHeight(rest))
+	// Never leave a heading alone at the foot of a page: it goes with the start of what
+	// follows (unless a heading just before it already made room for both).
+	if !l.glued {
+		l.ensure(headBefore[h.Level] + height + firstHeight(rest))
+	}
 	if !l.fresh {
 		l.y -= headBefore[h.Level]
 	}
@@ -180,27 +187,27 @@ func (l *layout) heading(doc *elem, h Heading, rest []Block) {
 		l.y -= s.lead
 	}
 	l.y -= headAfter
+	l.glued = true
 }
 
 // firstHeight is the height of the first piece of what follows a heading, which must
-// share the heading's page: a line, or a table's caption, header and first row.
+// share the heading's page: a line, a table's start, or a heading and what follows it.
 func firstHeight(rest []Block) float64 {
-	if len(rest) == 0 {
-		return 0
-	}
-	switch b := rest[0].(type) {
-	case Heading:
-		s := headStyles[b.Level]
-		return headBefore[b.Level] + float64(len(wrap(b.Text, s.f, s.size, textW)))*s.lead + headAfter
-	case Paragraph, List:
-		return bodyStyle.lead
-	case Table:
-		t := prepareTable(b)
-		h := t.captionHeight() + t.rowHeight(t.header)
-		if len(t.rows) > 0 {
-			h += t.rowHeight(t.rows[0])
+	for i, b := range rest {
+		switch b := b.(type) {
+		case Heading:
+			s := headStyles[b.Level]
+			return headBefore[b.Level] + float64(len(wrap(b.Text, s.f, s.size, textW)))*s.lead + headAfter + firstHeight(rest[i+1:])
+		case Paragraph:
+			if blank(b.Text) {
+				continue // not drawn
+			}
+			return bodyStyle.lead
+		case List:
+			return bodyStyle.lead
+		case Table:
+			return prepareTable(b).startHeight()
 		}
-		return math.Min(h, bodyH/2)
 	}
 	return 0
 }
@@ -282,6 +289,19 @@ func (t *table) captionHeight() float64 {
 	return float64(len(t.caption))*captionStyle.lead + captionGap
 }
 
+// startHeight is what a table needs on the page it starts on: caption, header and
+// first row, or only the first row's first line when the three are taller than a page.
+func (t *table) startHeight() float64 {
+	h := t.captionHeight() + t.rowHeight(t.header)
+	if len(t.rows) == 0 {
+		return h
+	}
+	if r := t.rowHeight(t.rows[0]); h+r <= bodyH {
+		return h + r
+	}
+	return h + tdStyle.lead + 2*cellPadY
+}
+
 func (t *table) rowHeight(row [][]line) float64 {
 	n := 1
 	for _, c := range row {
@@ -346,11 +366,12 @@ func (l *layout) table(doc *elem, tb Table) {
 	t := prepareTable(tb)
 	e := doc.add("Table")
 	headerH := t.rowHeight(t.header)
-	first := t.captionHeight() + headerH
-	if len(t.rows) > 0 {
-		first += t.rowHeight(t.rows[0])
+	// The caption, header and first row start together: on this page, or the next. After a
+	// heading that made room for them they stay here, and an oversized first row is split.
+	glued := l.glued
+	if !glued {
+		l.ensure(t.startHeight())
 	}
-	l.ensure(math.Min(first, bodyH))
 	if len(t.caption) > 0 {
 		c := e.add("Caption")
 		l.lines(c, captionStyle, marginLeft, t.caption)
@@ -366,14 +387,17 @@ func (l *layout) table(doc *elem, tb Table) {
 	// A header taller than a third of the page is not repeated: it would crowd out the rows.
 	repeat := headerH <= bodyH/3
 	l.row(t, t.header, ths, thStyle, 0.75, false)
-	for _, r := range t.rows {
+	for i, r := range t.rows {
 		tr := e.add("TR")
 		tds := make([]*elem, len(r))
 		for i := range tds {
 			tds[i] = tr.add("TD")
 		}
 		h := t.rowHeight(r)
-		if !l.room(h) && (!repeat && h <= bodyH || repeat && h <= bodyH-headerH) {
+		// A row that does not fit goes to the next page whole, if it fits there, unless it is
+		// the first row, which never leaves its header (and heading) behind.
+		first := i == 0 && (glued || t.startHeight() < t.captionHeight()+headerH+h)
+		if !first && !l.room(h) && (!repeat && h <= bodyH || repeat && h <= bodyH-headerH) {
 			l.newTablePage(t, repeat)
 		}
 		l.row(t, r, tds, tdStyle, 0.25, repeat)

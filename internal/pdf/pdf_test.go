@@ -336,6 +336,38 @@ func check(t *testing.T, d Document) *parsed {
 		}
 	}
 
+	// A table's caption and header row are on the page where its first row starts.
+	for _, tbl := range p.root.kids {
+		if tbl.tag != "Table" || len(tbl.kids) < 2 || tbl.kids[len(tbl.kids)-1].kids[0].tag == "TH" {
+			continue // no rows
+		}
+		var head, first []mcr
+		for _, k := range tbl.kids {
+			for _, c := range k.kids {
+				if c.tag == "TH" {
+					head = append(head, c.mcrs...)
+				}
+			}
+			if k.tag == "Caption" {
+				head = append(head, k.mcrs...)
+			}
+			if len(k.kids) > 0 && k.kids[0].tag == "TD" && first == nil {
+				for _, c := range k.kids {
+					if len(c.mcrs) > 0 {
+						first = append(first, c.mcrs[0])
+					}
+				}
+			}
+		}
+		for _, h := range head {
+			for _, f := range first {
+				if h.page != f.page {
+					t.Errorf("table %q: its caption or header is on page obj %d, its first row starts on %d", p.text(t, tbl)[:20], h.page, f.page)
+				}
+			}
+		}
+	}
+
 	// A heading is followed on its page by the start of what follows it.
 	pageIndex := map[int]int{}
 	for i, pg := range p.pages {
@@ -544,6 +576,25 @@ func TestHeadingKeptWithNext(t *testing.T) {
 		}
 		d.Blocks = append(d.Blocks, Heading{2, "Section"}, Heading{3, "Subsection"}, Table{Caption: "c", Header: []string{"a"}, Rows: [][]string{{"1"}}}, Heading{2, "Section"}, Paragraph{"Text."})
 		check(t, d)
+	}
+	// A table whose first row is most of a page, after a heading and without one; a
+	// heading followed by a blank paragraph; a table whose first row is taller than a page.
+	tallRow := strings.TrimSpace(strings.Repeat("Observed in class over several weeks. ", 120))
+	huge := strings.TrimSpace(strings.Repeat("Observed in class over several weeks. ", 400))
+	for n := 0; n < 50; n += 7 {
+		for _, tail := range [][]Block{
+			{Heading{2, "Provision"}, Table{Caption: "Provision in detail", Header: []string{"Need", "Provision"}, Rows: [][]string{{"Communication", tallRow}, {"b", "c"}}}},
+			{Table{Caption: "Provision in detail", Header: []string{"Need", "Provision"}, Rows: [][]string{{"Communication", tallRow}}}},
+			{Heading{2, "Views"}, Paragraph{"  "}, Heading{3, "Amira's views"}, Paragraph{"She likes school."}},
+			{Heading{2, "History"}, Table{Header: []string{"Notes"}, Rows: [][]string{{huge}, {"after"}}}},
+		} {
+			d := Document{Title: "Keep"}
+			for i := range n {
+				d.Blocks = append(d.Blocks, Paragraph{fmt.Sprintf("Line %d.", i)})
+			}
+			d.Blocks = append(d.Blocks, tail...)
+			check(t, d)
+		}
 	}
 }
 
