@@ -85,10 +85,20 @@ type layout struct {
 	// glued: the last thing placed is a heading, which made room for the start of
 	// what follows; that start must not move to the next page without it.
 	glued bool
+	marks []mark
 }
 
-// layOut lays blocks out and returns the structure tree's Document element and the pages.
-func layOut(blocks []Block) (*elem, []*page) {
+// mark is a heading's place, for the document outline (bookmarks).
+type mark struct {
+	level int
+	title string
+	page  int
+	top   float64
+}
+
+// layOut lays blocks out and returns the structure tree's Document element, the pages
+// and the headings' places.
+func layOut(blocks []Block) (*elem, []*page, []mark) {
 	l := &layout{}
 	l.newPage()
 	doc := &elem{tag: "Document"}
@@ -109,7 +119,7 @@ func layOut(blocks []Block) (*elem, []*page) {
 		x := pageW - marginRight - footerStyle.f.width([]byte(s), footerStyle.size)
 		artifactText(&p.content, "/Type /Pagination /Subtype /Footer", footerStyle, x, footerY, []byte(s))
 	}
-	return doc, l.pages
+	return doc, l.pages, l.marks
 }
 
 func (l *layout) newPage() {
@@ -182,6 +192,7 @@ func (l *layout) heading(doc *elem, h Heading, rest []Block) {
 		l.y -= headBefore[h.Level]
 	}
 	e := doc.add("H" + strconv.Itoa(h.Level))
+	l.marks = append(l.marks, mark{h.Level, strings.Join(strings.Fields(h.Text), " "), len(l.pages) - 1, l.y})
 	for _, ln := range lines {
 		l.text(e, s, marginLeft, l.y, ln)
 		l.y -= s.lead

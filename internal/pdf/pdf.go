@@ -74,9 +74,9 @@ func Write(w io.Writer, d Document) error {
 	if err := validate(&d); err != nil {
 		return err
 	}
-	doc, pages := layOut(d.Blocks)
+	doc, pages, marks := layOut(d.Blocks)
 	var buf bytes.Buffer
-	if err := serialize(&buf, d, doc, pages); err != nil {
+	if err := serialize(&buf, d, doc, pages, marks); err != nil {
 		return err
 	}
 	_, err := w.Write(buf.Bytes())

@@ -158,6 +158,9 @@ func wantOutline(d Document) string {
 	return "Document(" + strings.Join(parts, " ") + ")"
 }
 
+// posEps allows for positions being written to 1/1000 pt.
+const posEps = 0.001
+
 // check writes d, reads it back and checks everything that must hold of any document:
 // strict validity, the catalog's tagging entries, the structure tree against the
 // blocks, the ParentTree against the content, ActualText, the margins, page numbers
@@ -294,7 +297,7 @@ func check(t *testing.T, d Document) *parsed {
 				}
 				// A line ending at a space keeps it, for readers; it is not seen.
 				w := f.width(bytes.TrimRight(sh.text, " "), sh.size)
-				if sh.x < marginLeft-1e-6 || sh.x+w > pageW-marginRight+1e-6 {
+				if sh.x < marginLeft-posEps || sh.x+w > pageW-marginRight+posEps {
 					t.Errorf("page %d: %q at x %g, width %g, leaves the text box", i+1, sh.text, sh.x, w)
 				}
 				if s.artifact != "Pagination/Footer" && sh.y < marginBottom {
@@ -328,7 +331,7 @@ func check(t *testing.T, d Document) *parsed {
 				for _, m := range cell.mcrs {
 					sh := p.spanAt(m.page, m.mcid).shows[0]
 					f := map[string]*font{"F1": regular, "F2": bold}[sh.font]
-					if w := f.width(bytes.TrimRight(sh.text, " "), sh.size); sh.x+w > right+1e-6 {
+					if w := f.width(bytes.TrimRight(sh.text, " "), sh.size); sh.x+w > right+posEps {
 						t.Errorf("%s %q ends at %g, past its column's edge %g", cell.tag, sh.text, sh.x+w, right)
 					}
 				}
@@ -364,6 +367,57 @@ func check(t *testing.T, d Document) *parsed {
 				if h.page != f.page {
 					t.Errorf("table %q: its caption or header is on page obj %d, its first row starts on %d", p.text(t, tbl)[:20], h.page, f.page)
 				}
+			}
+		}
+	}
+
+	// The outline has a bookmark for each heading, in order, under the nearest heading
+	// before it of a higher level, going to the heading's page.
+	var headings []*node
+	for _, n := range p.root.kids {
+		if strings.HasPrefix(n.tag, "H") {
+			headings = append(headings, n)
+		}
+	}
+	type bookmark struct {
+		title       string
+		parent, obj int
+		page        int
+	}
+	var marks []bookmark
+	if o, ok := cat["Outlines"]; ok {
+		var walk func(first types.Object, parent int)
+		walk = func(first types.Object, parent int) {
+			for it := first; it != nil; {
+				d := dict(t, xt, it)
+				title, _ := xt.DereferenceText(d["Title"])
+				dest, _ := xt.DereferenceArray(d["Dest"])
+				marks = append(marks, bookmark{title, parent, objNr(it), objNr(dest[0])})
+				if objNr(d["Parent"]) != parent {
+					t.Errorf("bookmark %q: /Parent %v, want %d", title, d["Parent"], parent)
+				}
+				if k, ok := d["First"]; ok {
+					walk(k, objNr(it))
+				}
+				it = d["Next"]
+			}
+		}
+		walk(dict(t, xt, o)["First"], objNr(o))
+	}
+	if len(marks) != len(headings) {
+		t.Errorf("%d bookmarks for %d headings", len(marks), len(headings))
+	} else {
+		for i, h := range headings {
+			want := p.text(t, h)
+			parent := objNr(cat["Outlines"])
+			for j := i - 1; j >= 0; j-- {
+				if headings[j].tag < h.tag { // H1 < H2 < H3
+					parent = marks[j].obj
+					break
+				}
+			}
+			if m := marks[i]; m.title != want || m.parent != parent || m.page != h.mcrs[0].page {
+				t.Errorf("bookmark %d: %q under %d to page obj %d, want %q under %d to %d", i, m.title, m.parent, m.page, want, parent, h.mcrs[0].page)
 			}
 		}
 	}

@@ -169,7 +169,7 @@ func wrap(s string, f *font, size, max float64) []line {
 				curW = nw
 				flush()
 				w = w[n:]
-				ww = glyphsWidth(w, f, size)
+				ww -= nw
 			}
 			cur, curW = append([]glyph(nil), w...), ww
 		}

@@ -57,7 +57,7 @@ func (o *objects) stream(n int, extra string, data []byte) {
 func ref(n int) string { return fmt.Sprintf("%d 0 R", n) }
 
 // serialize writes the whole file: objects, cross-reference table and trailer.
-func serialize(buf *bytes.Buffer, d Document, doc *elem, pages []*page) error {
+func serialize(buf *bytes.Buffer, d Document, doc *elem, pages []*page, marks []mark) error {
 	buf.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 	o := &objects{buf: buf, offsets: map[int]int{}}
 	pageObj := func(i int) int { return objFirstPage + 2*i }
@@ -75,11 +75,18 @@ func serialize(buf *bytes.Buffer, d Document, doc *elem, pages []*page) error {
 		}
 	}
 	number(doc)
-	size := objFirstPage + 2*len(pages) + len(elems)
+	// The outline's root and items, one for each heading, come last.
+	objOutlines := objFirstPage + 2*len(pages) + len(elems)
+	size := objOutlines
+	outline := ""
+	if len(marks) > 0 {
+		size += 1 + len(marks)
+		outline = fmt.Sprintf(" /Outlines %s /PageMode /UseOutlines", ref(objOutlines))
+	}
 
 	o.dict(objCatalog, "<</Type /Catalog /Pages %s /MarkInfo <</Marked true>> /StructTreeRoot %s /Lang %s"+
-		" /ViewerPreferences <</DisplayDocTitle true>> /Metadata %s>>",
-		ref(objPages), ref(objStructRoot), textString(d.Lang), ref(objMetadata))
+		" /ViewerPreferences <</DisplayDocTitle true>> /Metadata %s%s>>",
+		ref(objPages), ref(objStructRoot), textString(d.Lang), ref(objMetadata), outline)
 
 	kids := make([]string, len(pages))
 	for i := range pages {
@@ -175,6 +182,10 @@ func serialize(buf *bytes.Buffer, d Document, doc *elem, pages []*page) error {
 		o.dict(e.obj, "%s /K [%s]>>", s, strings.Join(k, " "))
 	}
 
+	if len(marks) > 0 {
+		writeOutline(o, objOutlines, marks, pageObj)
+	}
+
 	// The file identifier is a hash of everything before it: the same content, the same ID.
 	id := sha256.Sum256(buf.Bytes())
 	xref := buf.Len()
@@ -261,4 +272,61 @@ func xmp(d Document) []byte {
 	}
 	b.WriteString("</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>")
 	return []byte(b.String())
+}
+
+// writeOutline writes the document outline (ISO 32000-1 §12.3.3): a bookmark for each
+// heading, nested by level, all open, each going to the heading on its page.
+func writeOutline(o *objects, root int, marks []mark, pageObj func(int) int) {
+	type item struct {
+		mark
+		obj, parent int
+		kids        []*item
+	}
+	top := &item{obj: root}
+	stack := []*item{top}
+	all := make([]*item, len(marks))
+	for i, m := range marks {
+		for len(stack) > 1 && stack[len(stack)-1].level >= m.level {
+			stack = stack[:len(stack)-1]
+		}
+		it := &item{mark: m, obj: root + 1 + i, parent: stack[len(stack)-1].obj}
+		stack[len(stack)-1].kids = append(stack[len(stack)-1].kids, it)
+		stack = append(stack, it)
+		all[i] = it
+	}
+	var count func(it *item) int // open items: every descendant is visible
+	count = func(it *item) int {
+		n := len(it.kids)
+		for _, k := range it.kids {
+			n += count(k)
+		}
+		return n
+	}
+	family := func(it *item) string {
+		if len(it.kids) == 0 {
+			return ""
+		}
+		return fmt.Sprintf(" /First %s /Last %s /Count %d", ref(it.kids[0].obj), ref(it.kids[len(it.kids)-1].obj), count(it))
+	}
+	o.dict(root, "<</Type /Outlines%s>>", family(top))
+	siblings := map[int][]*item{root: top.kids}
+	for _, it := range all {
+		siblings[it.obj] = it.kids
+	}
+	for _, it := range all {
+		s := fmt.Sprintf("<</Title %s /Parent %s", textString(it.title), ref(it.parent))
+		sib := siblings[it.parent]
+		for j, x := range sib {
+			if x != it {
+				continue
+			}
+			if j > 0 {
+				s += " /Prev " + ref(sib[j-1].obj)
+			}
+			if j+1 < len(sib) {
+				s += " /Next " + ref(sib[j+1].obj)
+			}
+		}
+		o.dict(it.obj, "%s%s /Dest [%s /XYZ %s %s null]>>", s, family(it), ref(pageObj(it.page)), num(marginLeft), num(it.top))
+	}
 }
