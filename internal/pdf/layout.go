@@ -39,16 +39,22 @@ var (
 )
 
 const (
-	headAfter   = 6
-	paraAfter   = 8
-	itemGap     = 3
-	listIndent  = 18 // the item's text starts this far in; the bullet sits before it
-	cellPadX    = 4
+	headAfter  = 6
+	paraAfter  = 8
+	itemGap    = 3
+	listIndent = 18 // the item's text starts this far in; the bullet sits before it
+	cellPadX   = 4
+	// minCell is the narrowest column's text: room for the widest thing drawn for one
+	// character at the table's 10 pt (an em, or the 11.7 pt of "<=" drawn for "≤").
+	minCell     = 12
 	cellPadY    = 3
 	captionGap  = 4
 	tableAfter  = 12
 	bulletShift = 4
 )
+
+// maxColumns is how many columns of at least minCell fit across the page (24).
+var maxColumns = int(math.Floor(textW / (minCell + 2*cellPadX)))
 
 // elem is a structure element: a tag, its attributes, and kids in reading order.
 type elem struct {
@@ -352,9 +358,9 @@ func columnWidths(t Table) []float64 {
 		}
 	}
 	sumMin, sumMax := 0.0, 0.0
+	floor := minCell + 2.0*cellPadX
 	for c := range n {
-		// An empty column still gets room for a few characters.
-		minW[c] = max(minW[c], 2*cellPadX+tdStyle.size)
+		minW[c] = max(minW[c], floor)
 		maxW[c] = max(maxW[c], minW[c])
 		sumMin += minW[c]
 		sumMax += maxW[c]
@@ -366,8 +372,8 @@ func columnWidths(t Table) []float64 {
 			w[c] = maxW[c] * textW / sumMax
 		case sumMin <= textW && sumMax > sumMin:
 			w[c] = minW[c] + (textW-sumMin)*(maxW[c]-minW[c])/(sumMax-sumMin)
-		default:
-			w[c] = textW * minW[c] / sumMin
+		default: // words will be broken; every column keeps at least floor
+			w[c] = floor + (textW-float64(n)*floor)*(minW[c]-floor)/(sumMin-float64(n)*floor)
 		}
 	}
 	return w

@@ -112,6 +112,9 @@ func validate(d *Document) error {
 			if len(b.Header) == 0 {
 				return fmt.Errorf("pdf: block %d (Table): Header is empty: every column needs a header cell", i)
 			}
+			if len(b.Header) > maxColumns {
+				return fmt.Errorf("pdf: block %d (Table): Header has %d columns; at most %d fit across an A4 page", i, len(b.Header), maxColumns)
+			}
 			for r, row := range b.Rows {
 				if len(row) != len(b.Header) {
 					return fmt.Errorf("pdf: block %d (Table): Rows[%d] has %d cells but Header has %d", i, r, len(row), len(b.Header))

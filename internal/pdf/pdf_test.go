@@ -91,6 +91,7 @@ func TestBadInput(t *testing.T) {
 		{"short row", Document{Title: "T", Blocks: []Block{good, good, Table{Header: []string{"a", "b"}, Rows: [][]string{{"1", "2"}, {"3"}}}}}, "block 2 (Table): Rows[1] has 1 cells but Header has 2"},
 		{"long row", Document{Title: "T", Blocks: []Block{Table{Header: []string{"a"}, Rows: [][]string{{"1", "2"}}}}}, "block 0 (Table): Rows[0] has 2 cells"},
 		{"no header", Document{Title: "T", Blocks: []Block{Table{Rows: [][]string{{"1"}}}}}, "block 0 (Table): Header is empty"},
+		{"too many columns", Document{Title: "T", Blocks: []Block{Table{Header: make([]string, 25)}}}, "block 0 (Table): Header has 25 columns; at most 24 fit"},
 		{"empty list", Document{Title: "T", Blocks: []Block{List{}}}, "block 0 (List): Items is empty"},
 		{"nil block", Document{Title: "T", Blocks: []Block{good, nil}}, "block 1 is nil"},
 	}
@@ -618,6 +619,18 @@ func TestLongWordsAndTallCells(t *testing.T) {
 	if len(p.pages) < 3 {
 		t.Errorf("a 400-sentence cell fits on %d pages", len(p.pages))
 	}
+}
+
+// The most columns that fit, with long words and wide substitutions in them, stay inside their columns.
+func TestWidestTable(t *testing.T) {
+	header := make([]string, maxColumns)
+	row := make([]string, maxColumns)
+	for i := range header {
+		header[i] = fmt.Sprintf("WWW%d", i)
+		row[i] = "≤≥≠ Mmmmmmmmmmm ——— x"
+	}
+	row[0] = strings.Repeat("Wide", 30)
+	check(t, Document{Title: "Wide", Blocks: []Block{Table{Caption: "Every column", Header: header, Rows: [][]string{row, row}}}})
 }
 
 // A heading that would fall at the foot of a page moves to the next with what follows it.
