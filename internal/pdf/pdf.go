@@ -4,9 +4,15 @@
 // L/LI/Lbl/LBody, Table/Caption/TR/TH/TD) in the order of the blocks, every piece of
 // text in marked content with an MCID reachable from the ParentTree, page furniture
 // (page numbers, repeated table headers, rules) as Artifacts, /Lang, a title shown by
-// viewers and XMP metadata. It is not PDF/UA and does not claim to be (no pdfuaid in the
+// viewers, XMP metadata, and bookmarks for the headings. It is not PDF/UA and does not claim to be (no pdfuaid in the
 // XMP): the text uses the standard 14 fonts Helvetica and Helvetica-Bold, which are not
 // embedded, and PDF/UA requires embedded fonts.
+//
+// Layout: A4, Helvetica 11 pt body text wrapped with the fonts' AFM widths (widths.go,
+// generated from Adobe's Core 14 AFM files by gen_widths.go); a word wider than a line
+// is broken. A heading never ends a page: it moves with the start of what follows. A
+// table row that does not fit moves whole to the next page under a repeat of the header
+// row; a row taller than a page is split. Tables have at most 24 columns.
 //
 // Text is Unicode. What WinAnsiEncoding cannot draw is drawn in its closest form
 // (accents stripped, compatibility forms such as ligatures decomposed, '?' otherwise)
