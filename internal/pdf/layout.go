@@ -157,12 +157,16 @@ func (l *layout) text(e *elem, s style, x, top float64, ln line) {
 	mcid := len(p.parents)
 	p.parents = append(p.parents, e)
 	e.kids = append(e.kids, kid{page: len(l.pages) - 1, mcid: mcid})
-	fmt.Fprintf(&p.content, "/%s <</MCID %d", e.tag, mcid)
+	fmt.Fprintf(&p.content, "/%s <</MCID %d>> BDC\n", e.tag, mcid)
 	if ln.actual != "" {
-		fmt.Fprintf(&p.content, " /ActualText %s", textString(ln.actual))
+		// ActualText in marked content goes on a Span (ISO 32000-1 §14.9.4), which is
+		// also the only place some readers (poppler) look for it.
+		fmt.Fprintf(&p.content, "/Span <</ActualText %s>> BDC\n", textString(ln.actual))
 	}
-	p.content.WriteString(">> BDC\n")
 	showText(&p.content, s, x, baseline(s, top), ln.drawn)
+	if ln.actual != "" {
+		p.content.WriteString("EMC\n")
+	}
 	p.content.WriteString("EMC\n")
 	l.fresh = false
 	l.glued = false

@@ -273,7 +273,16 @@ func parseContent(b []byte) ([]span, error) {
 		switch op {
 		case "BDC", "BMC":
 			if depth > 0 {
-				return nil, fmt.Errorf("nested marked content")
+				// Only a Span with ActualText may be nested, inside text with an MCID.
+				props, ok := stack[len(stack)-1].(tDict)
+				a, has := props["ActualText"]
+				if !ok || depth > 1 || stack[0] != tName("Span") || !has || spans[cur].mcid < 0 {
+					return nil, fmt.Errorf("nested marked content %v", stack)
+				}
+				txt := textFromPDF(a.(tStr))
+				spans[cur].actual = &txt
+				depth++
+				break
 			}
 			depth++
 			s := span{tag: string(stack[0].(tName)), mcid: -1}
@@ -298,7 +307,9 @@ func parseContent(b []byte) ([]span, error) {
 			cur = len(spans) - 1
 		case "EMC":
 			depth--
-			cur = -1
+			if depth == 0 {
+				cur = -1
+			}
 		case "Tf":
 			font, size = string(stack[0].(tName)), stack[1].(float64)
 		case "Tm":
