@@ -516,9 +516,10 @@ func TestUnicodeAndActualText(t *testing.T) {
 		{"Nguyễn Thị", "Nguyen Thi", true},             // two stacked accents (NFKD)
 		{"ﬁle", "file", true},                          // a ligature decomposed
 		{"x ≤ y", "x <= y", true},
-		{"smile 🙂", "smile ?", true},      // nothing close: '?'
-		{"Ἀθῆναι", "??????", true},        // Greek: no WinAnsi form, so one ? a letter
-		{"(a) \\ b)", "(a) \\ b)", false}, // escaped in the content stream
+		{"⅓ of ｔｈｅ time", "1/3 of the time", true}, // NFKD, then the fraction slash by table
+		{"smile 🙂", "smile ?", true},               // nothing close: '?'
+		{"Ἀθῆναι", "??????", true},                 // Greek: no WinAnsi form, so one ? a letter
+		{"(a) \\ b)", "(a) \\ b)", false},          // escaped in the content stream
 	}
 	d := Document{Title: "Unicode"}
 	for _, c := range cases {

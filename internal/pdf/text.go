@@ -111,10 +111,14 @@ func draw(r rune) string {
 		if unicode.Is(unicode.Mn, d) {
 			continue // a combining accent
 		}
-		if !isWinAnsi(d) {
+		switch {
+		case isWinAnsi(d):
+			out = append(out, encode(d))
+		case similar[d] != "":
+			out = append(out, similar[d]...) // e.g. the fraction slash of ⅓
+		default:
 			return "?"
 		}
-		out = append(out, encode(d))
 	}
 	if len(out) == 0 {
 		return "?"
