@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	_ "embed"
-		"fmt"
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -252,4 +252,3 @@ func validateValue(v any) (Problems, error) {
 	}
 	return out, nil
 }
-
