@@ -113,7 +113,12 @@ func AdviceBundle(r advice.Request, in advice.SubmissionInput, author string, at
 	if author != "" {
 		qr.Author = &Reference{Display: author}
 	}
-	text := func(link, s string) Item { return Item{LinkID: link, Answer: []Answer{{ValueString: &s}}} }
+	text := func(link, s string) Item {
+		if s == "" { // FHIR has no empty strings: a blank is an item without an answer
+			return Item{LinkID: link}
+		}
+		return Item{LinkID: link, Answer: []Answer{{ValueString: &s}}}
+	}
 	for _, st := range in.Statements {
 		body := ".text"
 		if st.Section == advice.Provision {
