@@ -19,8 +19,8 @@ import (
 	"joinedup/internal/casework"
 	"joinedup/internal/date"
 	"joinedup/internal/db"
-	"joinedup/internal/fhir"
 	"joinedup/internal/demo"
+	"joinedup/internal/fhir"
 	"joinedup/internal/people"
 	"joinedup/internal/web"
 )
