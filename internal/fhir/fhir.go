@@ -28,28 +28,29 @@
 // (version 1), whose items map one to one onto advice.SubmissionInput, in the
 // order the statements are given. Every text answer is a valueString.
 //
-//	linkId              item        repeats  advice.SubmissionInput
-//	need                group       yes      a Statement with Section need (section C)
-//	  need.text         string      no         Body: the health need, in plain language
-//	  need.source       string      no         Source: where it comes from
-//	provision           group       yes      a Statement with Section provision (section G)
-//	  provision.what    string      no         Body: what the provision is
-//	  provision.who     string      no         Who provides it
-//	  provision.how-often string    no         HowOften
-//	  provision.how-long  string    no         HowLong
-//	  provision.source  string      no         Source
-//	outcome             group       yes      a Statement with Section outcome
-//	  outcome.text      string      no         Body
-//	  outcome.source    string      no         Source
-//	view                group       yes      a Statement with Section view (the child's and family's views)
-//	  view.text         string      no         Body
-//	  view.source       string      no         Source
-//	reused              boolean     no       Reused: advice already held is sufficient (reg 6(4))
-//	reuse-agreement     string      no       ReuseAgreement: how the family, council and body agreed
+//	linkId                  item     repeats  advice.SubmissionInput
+//	need                    group    yes      a Statement with Section need (section C)
+//	  need.text             string   no         Body: the health need, in plain language
+//	  need.source           string   no         Source: where it comes from
+//	provision               group    yes      a Statement with Section provision (section G)
+//	  provision.what        string   no         Body: what the provision is
+//	  provision.who         string   no         Who: who provides it
+//	  provision.how-often   string   no         HowOften
+//	  provision.how-long    string   no         HowLong
+//	  provision.source      string   no         Source
+//	outcome                 group    yes      a Statement with Section outcome
+//	  outcome.text          string   no         Body
+//	  outcome.source        string   no         Source
+//	view                    group    yes      a Statement with Section view (the child's and family's views)
+//	  view.text             string   no         Body
+//	  view.source           string   no         Source
+//	reused                  boolean  no       Reused: advice already held is sufficient (reg 6(4))
+//	reuse-agreement         string   no       ReuseAgreement: how the family, council and body agreed
 //
-// Each DocumentReference (status current) is one Attachment: its
-// content[0].attachment with contentType application/pdf, the PDF inline as
-// base64 data (a url is not fetched), and its title as the file's name.
+// Each content of a DocumentReference (status current) is one
+// advice.Attachment: its attachment with contentType application/pdf, the PDF
+// inline as base64 data (a url is not fetched), and its title as the file's
+// name. At most advice.MaxAttachments in all, each within advice.MaxAttachmentSize.
 package fhir
 
 import (

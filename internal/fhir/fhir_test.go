@@ -246,6 +246,26 @@ func TestParseAdvice(t *testing.T) {
 	}
 }
 
+// A child with no NHS number on our record: a Patient without one is
+// accepted (the export sends none), and one with a number is not the child's.
+func TestParseAdviceForAChildWithoutAnNHSNumber(t *testing.T) {
+	none := alex
+	none.NHSNumber = ""
+	doc, err := AdviceBundle(none, alexAdvice, "", time.Date(2026, 11, 10, 15, 30, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ParseAdvice(doc, none); err != nil {
+		t.Errorf("no NHS number on either side: %v", err)
+	}
+	file, _ := os.ReadFile("testdata/advice-bundle.json")
+	_, err = ParseAdvice(file, none)
+	var e *apperr.Error
+	if !errors.As(err, &e) || e.Fields[0].Name != "/entry/0/resource/identifier/0/value" || !strings.Contains(e.Fields[0].Message, "is not the NHS number") {
+		t.Errorf("an NHS number for a child we hold none for: %v", err)
+	}
+}
+
 // Not JSON, or too large to read, is refused before anything else.
 func TestParseAdviceRefusesWhatIsNotABundle(t *testing.T) {
 	for _, c := range []struct {

@@ -2,6 +2,7 @@ package fhir
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -207,17 +208,10 @@ func (adv *Advice) response(qr *QuestionnaireResponse, r advice.Request, patient
 		}
 	}
 	for _, s := range advice.Sections {
-		adv.paths[s+"-1-body"] = cmpOr(adv.paths[s+"-1-body"], at+"/item")
+		adv.paths[s+"-1-body"] = cmp.Or(adv.paths[s+"-1-body"], at+"/item")
 	}
-	adv.paths["reuse-agreement"] = cmpOr(adv.paths["reuse-agreement"], at+"/item")
+	adv.paths["reuse-agreement"] = cmp.Or(adv.paths["reuse-agreement"], at+"/item")
 	return ps
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // field is advice's name for a part of a statement (Submit's field suffix).
