@@ -20,6 +20,7 @@ import (
 	"joinedup/internal/date"
 	"joinedup/internal/db"
 	"joinedup/internal/demo"
+	"joinedup/internal/fhir"
 	"joinedup/internal/people"
 	"joinedup/internal/web"
 )
@@ -266,6 +267,12 @@ func serve(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// The FHIR R4 schema takes a second or two to compile: now, not on the first advice bundle.
+	go func() {
+		if err := fhir.Compile(); err != nil {
+			logger.Error("the FHIR R4 schema does not compile: advice bundles will be refused", "error", err)
+		}
+	}()
 
 	// Timeouts bound what a slow or idle client can hold; no page takes a minute.
 	servers := []*http.Server{{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,

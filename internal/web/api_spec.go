@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -28,6 +29,7 @@ type apiOp struct {
 	Response    string // the success body's schema
 	Errors      []int  // the error statuses it can answer with
 	Public      bool   // no session needed
+	Media       string // the request body's media type, or for a route without one the answer's; "" is application/json
 }
 
 type apiParam struct {
@@ -129,14 +131,17 @@ func openAPIDocument(cookie string) map[string]any {
 		if params != nil {
 			o["parameters"] = params
 		}
+		media, answer := cmp.Or(op.Media, "application/json"), "application/json"
 		if op.Body != "" {
-			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": ref(op.Body)}}}
+			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{media: map[string]any{"schema": ref(op.Body)}}}
+		} else {
+			answer = media
 		}
 		success := map[string]any{"description": "Success."}
 		if op.Response != "" {
-			success["content"] = map[string]any{"application/json": map[string]any{"schema": ref(op.Response)}}
+			success["content"] = map[string]any{answer: map[string]any{"schema": ref(op.Response)}}
 		} else {
-			success["content"] = map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}}
+			success["content"] = map[string]any{answer: map[string]any{"schema": map[string]any{"type": "object"}}}
 		}
 		responses := map[string]any{strconv.Itoa(op.Status): success}
 		for _, code := range op.Errors {
@@ -226,6 +231,7 @@ func apiSchemas() map[string]any {
 		"Events": object([]string{"events"}, map[string]any{"events": arrayOf("Event")}),
 	}
 	flowSchemas(s) // api_flow_spec.go
+	fhirSchemas(s) // below
 	// A recorded event, and a new one: their fields come from the clock's table.
 	event := map[string]any{"id": str(), "seq": map[string]any{"type": "integer", "minimum": 1}, "type": enum(typeNames...),
 		"channel": enum(casework.Channels...), "note": str(), "recorded_by": str(), "recorded_at": map[string]any{"type": "string", "format": "date-time"}}
@@ -287,4 +293,40 @@ func openAPIJSON(cookie string) []byte {
 func (s *server) apiServeOpenAPI(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Write(openAPIJSON(s.cookieName()))
+}
+
+// Health advice as FHIR R4 (advice_fhir.go). The bundles are FHIR's own
+// documents, described here by their outline; the R4 JSON Schema and the
+// package documentation of internal/fhir say the rest.
+
+var adviceRequestParam = apiParam{Name: "rid", In: "path", Required: true, Description: "The request for advice's id.", Schema: str()}
+
+var fhirOps = []apiOp{
+	{Pattern: "GET /api/v1/advice/{rid}/fhir", Summary: "A request for health advice as FHIR R4",
+		Description: "A collection Bundle (application/fhir+json) holding the child as a UK Core-style Patient with the NHS number, the ServiceRequest " +
+			"(the question, the 6-week date of SEND Regulations 2014 reg 8, the council as requester, the team as performer, our request id as identifier) " +
+			"and, when the family's agreement is recorded, a Consent. Whoever may read the request may export it; audited as reading it.",
+		Params: []apiParam{adviceRequestParam}, Status: 200, Response: "FHIRBundle", Media: "application/fhir+json", Errors: []int{401, 403, 404, 409, 500}},
+	{Pattern: "POST /api/v1/advice/{rid}/fhir", Summary: "Give health advice as FHIR R4",
+		Description: "A collection Bundle holding the Patient (the child's NHS number), one QuestionnaireResponse (the advice; its items are listed in `go doc joinedup/internal/fhir`) " +
+			"based on the request's ServiceRequest, and up to 3 DocumentReferences with PDF reports inline as base64. It is checked against the FHIR R4 JSON Schema and the NHS number rules " +
+			"and submitted as the advice form is, in one transaction: each problem's field is the JSON pointer into the bundle, and nothing is kept. " +
+			"Send it as application/fhir+json (or application/json), at most about 41 MB. Each import is a new version. Audited.",
+		Params: []apiParam{adviceRequestParam}, Body: "FHIRBundle", Status: 201, Response: "AdviceVersion", Media: "application/fhir+json",
+		Errors: []int{401, 403, 404, 409, 413, 415, 422, 500}},
+}
+
+func init() { apiOps = append(apiOps, fhirOps...) }
+
+func fhirSchemas(s map[string]any) {
+	s["FHIRBundle"] = map[string]any{"type": "object", "required": []string{"resourceType", "type"},
+		"description": "A FHIR R4 Bundle of type collection (http://hl7.org/fhir/R4/bundle.html).",
+		"properties":  map[string]any{"resourceType": enum("Bundle"), "type": enum("collection"), "entry": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}}}
+	s["AdviceVersion"] = object([]string{"request_id", "version", "status", "statements", "attachments", "submitted_at", "reused"}, map[string]any{
+		"request_id": str(), "version": map[string]any{"type": "integer", "minimum": 1}, "status": enum("awaiting_qa", "reviewed"),
+		"statements": map[string]any{"type": "integer", "minimum": 0}, "reused": map[string]any{"type": "boolean"},
+		"submitted_at": map[string]any{"type": "string", "format": "date-time"},
+		"attachments": map[string]any{"type": "array", "items": object([]string{"id", "name", "size", "sha256"}, map[string]any{
+			"id": str(), "name": str(), "size": map[string]any{"type": "integer", "minimum": 0}, "sha256": str()})},
+	})
 }

@@ -130,6 +130,10 @@ var table = []Route{
 	{"GET /staff/advice-assurance", string(access.AdviceQA), "Health advice to quality-assure", (*server).adviceAssurance},
 	{"GET /staff/advice/{rid}/assure", string(access.AdviceQA), "Quality-assure health advice", (*server).adviceAssureForm},
 	{"POST /staff/advice/{rid}/assure", string(access.AdviceQA), "Quality-assure health advice", (*server).adviceAssure},
+	// Health advice as FHIR R4 (advice_fhir.go): the request out as a Bundle, the advice back in as one.
+	{"GET /api/v1/advice/{rid}/fhir", string(access.CaseView), "", (*server).apiAdviceFHIR},
+	{"POST /api/v1/advice/{rid}/fhir", string(access.AdviceSubmit), "", (*server).apiAdviceFHIRImport},
+	{"POST /staff/advice/{rid}/fhir", string(access.AdviceSubmit), "Give your advice", (*server).adviceFHIRUpload},
 
 	// Staff: subject access requests (UK GDPR Art. 15), answered with a download; the POST's
 	// title is for the form shown again with its errors.
