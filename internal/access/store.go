@@ -81,6 +81,20 @@ func (a *args) add(v any) string {
 // numbered from $first. Every query that returns a child's data includes it,
 // so a child out of reach is never read at all; Decide then gives the reason.
 func Predicate(a Actor, p Permission, childCol string, now time.Time, first int) (string, []any) {
+	return predicate(a, p, childCol, now, first, false)
+}
+
+// PredicateEach is Predicate written as a test of each row (a correlated
+// EXISTS through the care team's child index) rather than a list of every
+// child the actor may reach: for reads that stop after a few rows, such as a
+// page of a long list read in index order, where building the list would cost
+// more than the page (a 3,000-child waiting list: 0.6 ms of CPU a page against
+// 9 ms on SQLite).
+func PredicateEach(a Actor, p Permission, childCol string, now time.Time, first int) (string, []any) {
+	return predicate(a, p, childCol, now, first, true)
+}
+
+func predicate(a Actor, p Permission, childCol string, now time.Time, first int, each bool) (string, []any) {
 	ar := &args{next: first}
 	if a.Disabled || a.PersonID == "" {
 		return "1 = 0", nil
@@ -112,6 +126,11 @@ func Predicate(a Actor, p Permission, childCol string, now time.Time, first int)
 	reasons := make([]string, 0, 6)
 	for _, r := range reasonsAllowing(p) {
 		reasons = append(reasons, ar.add(r))
+	}
+	if each {
+		return fmt.Sprintf(`EXISTS (SELECT 1 FROM care_team ct LEFT JOIN consents cs ON cs.id = ct.consent_id
+			WHERE ct.child_id = %s AND (%s) AND ct.reason IN (%s) AND %s)`,
+			childCol, strings.Join(member, " OR "), strings.Join(reasons, ", "), live(ar, now)), ar.vals
 	}
 	// IN (subquery) rather than EXISTS: both planners then read the actor's
 	// few links through the person and organisation indexes once, instead of

@@ -3,6 +3,7 @@ package access_test
 import (
 	"context"
 	"database/sql"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -108,19 +109,28 @@ func tx(t *testing.T, d *db.DB, fn func(*sql.Tx) error) {
 }
 
 // visible lists, by SQL predicate, the children the actor may do p to.
+// Predicate's two forms, the list and the test of each row, must choose the same children.
 func visible(t *testing.T, d *db.DB, a access.Actor, p access.Permission, at time.Time) map[string]bool {
 	t.Helper()
-	cond, args := access.Predicate(a, p, "c.id", at, 1)
-	rows, err := d.Query("SELECT c.id FROM children c WHERE "+cond, args...)
-	must(t, err)
-	defer rows.Close()
-	out := map[string]bool{}
-	for rows.Next() {
-		var id string
-		must(t, rows.Scan(&id))
-		out[id] = true
+	read := func(predicate func(access.Actor, access.Permission, string, time.Time, int) (string, []any)) map[string]bool {
+		cond, args := predicate(a, p, "c.id", at, 1)
+		rows, err := d.Query("SELECT c.id FROM children c WHERE "+cond, args...)
+		must(t, err)
+		defer rows.Close()
+		out := map[string]bool{}
+		for rows.Next() {
+			var id string
+			must(t, rows.Scan(&id))
+			out[id] = true
+		}
+		must(t, rows.Err())
+		return out
 	}
-	return out
+	list, each := read(access.Predicate), read(access.PredicateEach)
+	if !maps.Equal(list, each) {
+		t.Errorf("%s %s at %s: the list predicate chooses %v, the row test %v", a.Name, p, at, keys(list), keys(each))
+	}
+	return list
 }
 
 // The SQL predicate and Decide must agree for every actor, child and

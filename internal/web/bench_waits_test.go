@@ -1,34 +1,42 @@
 package web_test
 
 import (
+	"fmt"
 	"testing"
 
+	"joinedup/internal/date"
+	"joinedup/internal/waitlist/store/storetest"
 	"joinedup/internal/web/browsertest"
 )
 
-// BenchmarkWaitingListPage: the first page (50 children) of the largest
-// waiting list of the county demo (autism assessment), as a health
-// professional of its team reads it: 32 concurrent clients on loopback, the
-// real `joinedup serve`, every request audited. Target (issue 7): p99 under
-// 50 ms on SQLite and PostgreSQL.
+// BenchmarkWaitingListPage: the first page (50 children) of a 3,000-child
+// waiting list added to the county demo (issue 7 measures the page at that
+// size), as a health professional of its team reads it: the real `joinedup
+// serve`, every request audited, from 1, 8 and 32 concurrent clients on
+// loopback (32 is the caseload's convention; issue 7 names no concurrency).
+// Target (issue 7): p99 under 50 ms on SQLite and PostgreSQL.
 func BenchmarkWaitingListPage(b *testing.B) {
 	for _, kind := range []string{"sqlite", "postgres"} {
 		b.Run(kind, func(b *testing.B) {
 			srv, d := browsertest.County(b, kind)
-			var id, pathway string
-			var referrals int
-			if err := d.QueryRow(`SELECT p.id, COUNT(*) FROM waitlist_pathways p JOIN waitlist_referrals r ON r.pathway_id = p.id
-				GROUP BY p.id ORDER BY COUNT(*) DESC, p.id LIMIT 1`).Scan(&pathway, &referrals); err != nil {
-				b.Fatal(err)
+			pathway, team := storetest.AddList(b, d, 3000, date.Of(2026, 11, 22))
+			if kind == "postgres" {
+				// The list was loaded after the demo's own statistics were gathered.
+				if _, err := d.Exec("ANALYZE"); err != nil {
+					b.Fatal(err)
+				}
 			}
+			var id string
 			if err := d.QueryRow(`SELECT g.person_id FROM role_grants g JOIN people s ON s.id = g.person_id
-				JOIN waitlist_pathways p ON p.team_id = s.organisation_id WHERE p.id = $1 AND g.role = 'health_professional'
-				ORDER BY g.person_id LIMIT 1`, pathway).Scan(&id); err != nil {
+				WHERE s.organisation_id = $1 AND g.role = 'health_professional' ORDER BY g.person_id LIMIT 1`, team).Scan(&id); err != nil {
 				b.Fatal(err)
 			}
-			last := browsertest.Measure(b, []string{srv.URL + "/staff/waits?pathway=" + pathway}, browsertest.StaffSession(b, d, id), 2000)
-			b.ReportMetric(float64(referrals), "referrals")
-			b.Logf("%s: %v", kind, last)
+			urls, h := []string{srv.URL + "/staff/waits?pathway=" + pathway}, browsertest.StaffSession(b, d, id)
+			for _, clients := range []int{1, 8, 32} {
+				b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
+					b.Logf("%s, %d clients: %v", kind, clients, browsertest.MeasureAt(b, clients, urls, h, 2000))
+				})
+			}
 		})
 	}
 }

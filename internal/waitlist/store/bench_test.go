@@ -2,9 +2,6 @@ package store_test
 
 import (
 	"context"
-	"fmt"
-	"math"
-	"math/rand/v2"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -15,8 +12,8 @@ import (
 	"joinedup/internal/db/dbtest"
 	"joinedup/internal/demo"
 	"joinedup/internal/loadgen"
-	"joinedup/internal/waitlist"
 	"joinedup/internal/waitlist/store"
+	"joinedup/internal/waitlist/store/storetest"
 )
 
 // BenchmarkList3000: the first page (50) of a 3,000-child waiting list on county
@@ -55,7 +52,7 @@ func bench3000(b *testing.B, read func(context.Context, *db.DB, access.Actor, st
 			if _, err := demo.Generate(ctx, d, demo.Options{Scale: demo.County, Seed: 1, Today: census}); err != nil {
 				b.Fatal(err)
 			}
-			pathway, team := addList(b, d, 3000)
+			pathway, team := storetest.AddList(b, d, 3000, census)
 			if kind == "postgres" {
 				// Statistics, as autovacuum would have gathered on a live database: rows just
 				// COPYed have none, and the planner then expects one row of everything.
@@ -91,57 +88,4 @@ func bench3000(b *testing.B, read func(context.Context, *db.DB, access.Actor, st
 			b.ReportMetric(float64(loadgen.Percentile(times, 99).Microseconds())/1000, "p99-ms")
 		})
 	}
-}
-
-// addList gives the neurodevelopmental team a combined pathway with n children
-// on it (their team may read each), and returns the pathway and the team.
-func addList(b *testing.B, d *db.DB, n int) (pathway, team string) {
-	ctx := context.Background()
-	if err := d.QueryRow("SELECT team_id FROM waitlist_pathways WHERE service = 'autism'").Scan(&team); err != nil {
-		b.Fatal(err)
-	}
-	rows, err := d.Query("SELECT id FROM children WHERE date_of_birth > $1 ORDER BY id LIMIT $2", census.AddDays(-17*365), n)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var kids []string
-	for rows.Next() {
-		var id string
-		rows.Scan(&id)
-		kids = append(kids, id)
-	}
-	rows.Close()
-	if len(kids) != n {
-		b.Fatalf("%d children under 17", len(kids))
-	}
-	pathway = "00000000-0000-4000-8000-00000000c0de"
-	r := rand.New(rand.NewPCG(7, 3000))
-	now := db.Now()
-	err = d.Load(ctx, func(ld *db.Loader) error {
-		if err := store.LoadPathway(ld, store.Pathway{ID: pathway, TeamID: team, Service: "neurodevelopmental", Regime: waitlist.CHS, Name: "Neurodevelopmental assessment (combined)"}, now); err != nil {
-			return err
-		}
-		for i, c := range kids {
-			received := census.AddDays(-1 - int(1100*math.Pow(r.Float64(), 1.2)))
-			ref := store.Referral{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i), PathwayID: pathway, ChildID: c, Source: "school",
-				Received: received, Priority: "routine", PriorityReason: "meets the referral criteria"}
-			if span := census.DaysSince(received); span > 60 && i%3 == 0 {
-				ref.Events = append(ref.Events, waitlist.Event{Kind: waitlist.AppointmentAttended, Date: received.AddDays(30)})
-				if i%9 == 0 {
-					ref.Events = append(ref.Events, waitlist.Event{Kind: waitlist.Transfer, Date: received.AddDays(60), Transfer: waitlist.Commissioned, Provider: "Brightpath Assessment Services Ltd"})
-				}
-			}
-			if err := store.LoadReferral(ld, ref, waitlist.CHS, census, "bench", now); err != nil {
-				return err
-			}
-			if err := access.LoadLink(ld, access.Link{ChildID: c, OrganisationID: team, Reason: access.Referral, Purpose: "waiting list", GrantedBy: "bench", StartsAt: received.Time()}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	return pathway, team
 }

@@ -36,28 +36,23 @@ func Page(ctx context.Context, d *db.DB, a access.Actor, pathwayID string, censu
 	var p Pathway
 	var out []Entry
 	total := 0
-	err := d.Transact(ctx, func(tx *sql.Tx) error {
+	err := audit.Read(ctx, d, func(tx *sql.Tx) (audit.Event, error) {
 		var err error
 		if p, err = pathway(ctx, tx, pathwayID); err != nil {
-			return err
+			return audit.Event{}, err
 		}
 		var ok bool
-		if out, total, ok, err = indexedPage(ctx, tx, a, p, census, f, offset, limit, now); err != nil {
-			return err
+		if out, total, ok, err = indexedPage(ctx, tx, a, p, census, f, offset, limit, now); err != nil || ok {
+			return viewed(a, p, now), err
 		}
-		if !ok {
-			all, err := measured(ctx, tx, a, p, census, f, status, now)
-			if err != nil {
-				return err
-			}
-			total = len(all)
-			out = longest(all, min(len(all), offset+limit))
-			out = out[min(offset, len(out)):]
+		all, err := measured(ctx, tx, a, p, census, f, status, now)
+		if err != nil {
+			return audit.Event{}, err
 		}
-		if err := named(ctx, tx, a, out, now); err != nil {
-			return err
-		}
-		return appendAudit(ctx, d, tx, a, "waitlist.view", "waitlist_pathway", p.ID, "", "the children on the "+p.Name+" list you may see", now)
+		total = len(all)
+		out = longest(all, min(len(all), offset+limit))
+		out = out[min(offset, len(out)):]
+		return viewed(a, p, now), named(ctx, tx, a, out, now)
 	})
 	if err != nil {
 		return Pathway{}, nil, 0, err

@@ -34,7 +34,8 @@ func (r *Referral) queue(regime waitlist.Regime) (string, any, error) {
 
 // indexedPage is one page of the children still waiting, read in the order of
 // waitlist_referrals_queue: the filters and the order in SQL, the count from
-// the index, and only the page's referrals measured by the engine. ok is false
+// the index, the children's names with the page, and only the page's
+// referrals measured by the engine. ok is false
 // when it cannot answer (a referral from before migration 00018, or a filter
 // on a status other than waiting); the caller then measures the whole list.
 func indexedPage(ctx context.Context, tx *sql.Tx, a access.Actor, p Pathway, census date.Date, f Filter, offset, limit int, now time.Time) ([]Entry, int, bool, error) {
@@ -81,15 +82,20 @@ func indexedPage(ctx context.Context, tx *sql.Tx, a access.Actor, p Pathway, cen
 			add("r.clock_start >= $%d", census.AddDays(-7*h))
 		}
 	}
+	from := " FROM waitlist_referrals r WHERE " + strings.Join(where, " AND ") + " AND "
+	// The count builds the list of children the actor may reach once; the
+	// page tests each row it reads in index order and stops at the page's end.
 	cond, args := access.Predicate(a, access.CaseView, "r.child_id", now, len(vals)+1)
-	from := " FROM waitlist_referrals r WHERE " + strings.Join(where, " AND ") + " AND " + cond
-	all := append(vals, args...)
 	var total int
-	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*)"+from, all...).Scan(&total); err != nil {
+	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*)"+from+cond, append(vals, args...)...).Scan(&total); err != nil {
 		return nil, 0, false, err
 	}
-	rows, err := tx.QueryContext(ctx, fmt.Sprintf("SELECT r.id, r.priority, r.received_on, r.clock_start%s ORDER BY r.clock_start, r.received_on, r.id LIMIT %d OFFSET %d",
-		from, limit, offset), all...)
+	cond, args = access.PredicateEach(a, access.CaseView, "r.child_id", now, len(vals)+1)
+	rows, err := tx.QueryContext(ctx, fmt.Sprintf(`SELECT r.id, r.priority, r.received_on, r.clock_start, r.child_id,
+		c.given_name || ' ' || c.family_name, c.date_of_birth, COALESCE(s.name, '')
+		FROM (SELECT r.id%s ORDER BY r.clock_start, r.received_on, r.id LIMIT %d OFFSET %d) n
+		JOIN waitlist_referrals r ON r.id = n.id JOIN children c ON c.id = r.child_id LEFT JOIN organisations s ON s.id = c.setting_id
+		ORDER BY r.clock_start, r.received_on, r.id`, from+cond, limit, offset), append(vals, args...)...)
 	if err != nil {
 		return nil, 0, false, err
 	}
@@ -98,7 +104,7 @@ func indexedPage(ctx context.Context, tx *sql.Tx, a access.Actor, p Pathway, cen
 	for rows.Next() {
 		var e Entry
 		var start date.Date
-		if err := rows.Scan(&e.ReferralID, &e.Priority, &e.Received, &start); err != nil {
+		if err := rows.Scan(&e.ReferralID, &e.Priority, &e.Received, &start, &e.ChildID, &e.Name, &e.DateOfBirth, &e.Setting); err != nil {
 			rows.Close()
 			return nil, 0, false, err
 		}

@@ -100,21 +100,17 @@ func List(ctx context.Context, d *db.DB, a access.Actor, pathwayID string, censu
 	var p Pathway
 	var out []Entry
 	total := 0
-	err := d.Transact(ctx, func(tx *sql.Tx) error {
-		out, total = nil, 0
+	err := audit.Read(ctx, d, func(tx *sql.Tx) (audit.Event, error) {
 		var err error
 		if p, err = pathway(ctx, tx, pathwayID); err != nil {
-			return err
+			return audit.Event{}, err
 		}
 		if out, err = measured(ctx, tx, a, p, census, f, status, now); err != nil {
-			return err
+			return audit.Event{}, err
 		}
 		total = len(out)
 		out = longest(out, limit)
-		if err := named(ctx, tx, a, out, now); err != nil {
-			return err
-		}
-		return appendAudit(ctx, d, tx, a, "waitlist.view", "waitlist_pathway", p.ID, "", "the children on the "+p.Name+" list you may see", now)
+		return viewed(a, p, now), named(ctx, tx, a, out, now)
 	})
 	if err != nil {
 		return Pathway{}, nil, 0, err
@@ -407,11 +403,21 @@ func (c *eventColumns) event() (waitlist.Event, error) {
 
 // appendAudit writes the audit row of a read, or with its changes a change, by a.
 func appendAudit(ctx context.Context, d *db.DB, tx *sql.Tx, a access.Actor, action, recordType, recordID, childID, reason string, now time.Time, changes ...audit.Change) error {
+	_, err := audit.Append(ctx, d, tx, event(a, action, recordType, recordID, childID, reason, now, changes...))
+	return err
+}
+
+// event is the audit row of a read or change by a.
+func event(a access.Actor, action, recordType, recordID, childID, reason string, now time.Time, changes ...audit.Change) audit.Event {
 	org := a.OrganisationID
 	if org == "" {
 		org = a.Kind
 	}
-	_, err := audit.Append(ctx, d, tx, audit.Event{At: now, RequestID: a.RequestID, ActorID: a.PersonID, ActorOrg: org,
-		ActorRole: a.RoleTitle(), Action: action, RecordType: recordType, RecordID: recordID, ChildID: childID, Reason: reason, Changes: changes})
-	return err
+	return audit.Event{At: now, RequestID: a.RequestID, ActorID: a.PersonID, ActorOrg: org,
+		ActorRole: a.RoleTitle(), Action: action, RecordType: recordType, RecordID: recordID, ChildID: childID, Reason: reason, Changes: changes}
+}
+
+// viewed is the audit row of a's reading a page of p's list.
+func viewed(a access.Actor, p Pathway, now time.Time) audit.Event {
+	return event(a, "waitlist.view", "waitlist_pathway", p.ID, "", "the children on the "+p.Name+" list you may see", now)
 }

@@ -52,7 +52,13 @@ func StaffSession(b *testing.B, d *db.DB, personID string) http.Header {
 // (with SQLite's, without a PostgreSQL server's).
 func Measure(b *testing.B, urls []string, h http.Header, requests int) loadgen.Result {
 	b.Helper()
-	const clients = 32
+	return MeasureAt(b, 32, urls, h, requests)
+}
+
+// MeasureAt is Measure from the given number of concurrent clients: a page's
+// latency against load, where an issue names no concurrency.
+func MeasureAt(b *testing.B, clients int, urls []string, h http.Header, requests int) loadgen.Result {
+	b.Helper()
 	ctx := context.Background()
 	if r := loadgen.RunAs(ctx, urls, h, clients, 200); r.Failures > 0 {
 		b.Fatalf("warm-up: %v (%s)", r, r.FirstError)
