@@ -139,12 +139,16 @@ func earlyYears(a *area) error {
 			}
 			continue
 		}
-		some := false
+		var did []string
 		for _, o := range earlyyears.Outcomes[:3] {
-			if !r.chance(earlyYearsOutcomeShare[o]) && (some || o != earlyyears.AssessmentRequested) {
-				continue
+			if r.chance(earlyYearsOutcomeShare[o]) {
+				did = append(did, o)
 			}
-			some = true
+		}
+		if len(did) == 0 {
+			did = []string{earlyyears.AdviceGiven} // the least the council does
+		}
+		for _, o := range did {
 			var note any
 			switch o {
 			case earlyyears.AdviceGiven:
