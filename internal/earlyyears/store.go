@@ -277,34 +277,41 @@ func scan(s interface{ Scan(...any) error }, n *Notification) error {
 	return nil
 }
 
-// outcomes fills in what the council did for each of ns.
+// outcomes fills in what the council did for each of ns, in one query.
 func outcomes(ctx context.Context, tx *sql.Tx, ns []Notification) error {
+	at := map[string]int{}
+	var marks []string
+	var args []any
+	for i, n := range ns {
+		if n.Status == Closed {
+			at[n.ID] = i
+			args = append(args, n.ID)
+			marks = append(marks, fmt.Sprintf("$%d", len(args)))
+		}
+	}
+	if len(args) == 0 {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT notification_id, outcome, COALESCE(note, ''), COALESCE(ehc_request_id, '') FROM early_years_outcomes
+		WHERE notification_id IN (`+strings.Join(marks, ", ")+`)`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var o Outcome
+		if err := rows.Scan(&id, &o.Outcome, &o.Note, &o.EHCRequestID); err != nil {
+			return err
+		}
+		ns[at[id]].Outcomes = append(ns[at[id]].Outcomes, o)
+	}
 	for i := range ns {
-		if ns[i].Status != Closed {
-			continue
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT outcome, COALESCE(note, ''), COALESCE(ehc_request_id, '') FROM early_years_outcomes
-			WHERE notification_id = $1`, ns[i].ID)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var o Outcome
-			if err := rows.Scan(&o.Outcome, &o.Note, &o.EHCRequestID); err != nil {
-				rows.Close()
-				return err
-			}
-			ns[i].Outcomes = append(ns[i].Outcomes, o)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
 		slices.SortFunc(ns[i].Outcomes, func(x, y Outcome) int {
 			return slices.Index(Outcomes, x.Outcome) - slices.Index(Outcomes, y.Outcome)
 		})
 	}
-	return nil
+	return rows.Err()
 }
 
 // Get reads one notification with what the council did; the read is audited.
@@ -334,7 +341,8 @@ func Get(ctx context.Context, d *db.DB, a access.Actor, id string) (Notification
 const PageSize = 50
 
 // Queue is one page of the notifications addressed to the actor's council:
-// those not yet acknowledged first, then newest first. It returns the page,
+// those not yet acknowledged first, then newest first, without what the
+// council did (the notification's own page reads that). It returns the page,
 // the total and how many are unacknowledged; reading it is audited once.
 func Queue(ctx context.Context, d *db.DB, a access.Actor, page int) (ns []Notification, total, unacknowledged int, err error) {
 	now := db.Now()
@@ -362,9 +370,6 @@ func Queue(ctx context.Context, d *db.DB, a access.Actor, page int) (ns []Notifi
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return err
-		}
-		if err := outcomes(ctx, tx, ns); err != nil {
 			return err
 		}
 		_, err = audit.Append(ctx, d, tx, audit.Event{At: now, RequestID: a.RequestID, ActorID: a.PersonID, ActorOrg: a.OrganisationID,
