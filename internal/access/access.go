@@ -50,6 +50,14 @@ const (
 	// AdviceAssign gives a request for advice in a health team's queue to one
 	// of the team, or to another: the team lead's part (issue 5).
 	AdviceAssign Permission = "advice.assign"
+	// EarlyYearsNotify tells the council about a child under compulsory
+	// school age who probably has SEN: an NHS body's duty (CFA 2014 s23).
+	EarlyYearsNotify Permission = "earlyyears.notify"
+	// EarlyYearsManage is the council SEND team's part: the queue of
+	// notifications addressed to its council, acknowledging and recording what it did.
+	EarlyYearsManage Permission = "earlyyears.manage"
+	// EarlyYearsReport is the totals of early-years notifications, naming no child.
+	EarlyYearsReport Permission = "earlyyears.report"
 )
 
 // Scope is how far a staff role reaches.
@@ -78,13 +86,13 @@ type Role struct {
 // Roles are the staff roles a partnership grants. They are code, not data:
 // a change to what a role may do is reviewed like any other change.
 var Roles = []Role{
-	{"ehcp_coordinator", "EHCP coordinator", []Permission{CaseView, CaseEdit, CaseCreate, PlanIssue, ConsentRecord, BreakGlass}, ScopeOwn},
-	{"send_manager", "SEND team manager", []Permission{CaseView, CaseEdit, CaseCreate, CaseReassign, PlanIssue, ConsentRecord, AuditView, BreakGlass, SARExport}, ScopeOrganisation},
+	{"ehcp_coordinator", "EHCP coordinator", []Permission{CaseView, CaseEdit, CaseCreate, PlanIssue, ConsentRecord, BreakGlass, EarlyYearsManage}, ScopeOwn},
+	{"send_manager", "SEND team manager", []Permission{CaseView, CaseEdit, CaseCreate, CaseReassign, PlanIssue, ConsentRecord, AuditView, BreakGlass, SARExport, EarlyYearsManage, EarlyYearsReport}, ScopeOrganisation},
 	{"educational_psychologist", "Educational psychologist", []Permission{CaseView, AdviceSubmit}, ScopeOwn},
 	{"social_worker", "Social worker", []Permission{CaseView, AdviceSubmit, Safeguard, BreakGlass}, ScopeTeam},
-	{"health_professional", "Health professional", []Permission{CaseView, AdviceSubmit, WaitlistManage, BreakGlass}, ScopeTeam},
-	{"health_team_lead", "Health team lead", []Permission{CaseView, AdviceSubmit, AdviceAssign, WaitlistManage, BreakGlass}, ScopeTeam},
-	{"designated_clinical_officer", "Designated Clinical Officer", []Permission{CaseView, AdviceQA, AuditView}, ScopeOrganisation},
+	{"health_professional", "Health professional", []Permission{CaseView, AdviceSubmit, WaitlistManage, BreakGlass, EarlyYearsNotify}, ScopeTeam},
+	{"health_team_lead", "Health team lead", []Permission{CaseView, AdviceSubmit, AdviceAssign, WaitlistManage, BreakGlass, EarlyYearsNotify}, ScopeTeam},
+	{"designated_clinical_officer", "Designated Clinical Officer", []Permission{CaseView, AdviceQA, AuditView, EarlyYearsReport}, ScopeOrganisation},
 	{"senco", "SENCO", []Permission{CaseView, CaseCreate, AdviceSubmit}, ScopeOrganisation},
 	{"local_offer_editor", "Local Offer editor", []Permission{OfferEdit, OfferModerate}, ScopeOrganisation},
 	{"offer_provider", "Local Offer provider", []Permission{OfferProvide}, ScopeOrganisation},
@@ -196,8 +204,8 @@ type Relationship struct {
 // limited lists what each purpose-limited reason allows; reasons not listed
 // allow whatever the actor's roles allow.
 var limited = map[string][]Permission{
-	Referral:     {CaseView, AdviceSubmit, WaitlistManage}, // the team the child was referred to keeps its waiting list
-	ConsentShare: {CaseView, AdviceSubmit},
+	Referral:     {CaseView, AdviceSubmit, WaitlistManage, EarlyYearsNotify}, // the team the child was referred to keeps its waiting list; may tell the council (s23)
+	ConsentShare: {CaseView, AdviceSubmit, EarlyYearsNotify},
 	Safeguarding: {CaseView},
 	BreakGlassed: {CaseView},
 }

@@ -18,6 +18,7 @@
 //	ehc cases      every plan's history, and requests in progress for some on SEN support    (ehc.go)
 //	local offer edits  schools' SENCOs as their services' providers; pending and returned edits (offer_edits.go)
 //	local offer comments  families' comments on entries, most answered, some waiting (offer_comments.go)
+//	early-years notifications  health bodies' s23 notifications about under-fives, and what the council did (earlyyears.go)
 //
 // A later capability (EHC requests, advice, Local Offer services, waiting
 // lists) adds one file with a func(*area) error and one line at the end of
@@ -115,6 +116,7 @@ var stages = []struct {
 	{"ehc requests, letters and appeals", ehcFlow},
 	{"local offer edits", offerEdits},
 	{"local offer comments", offerComments},
+	{"early-years notifications", earlyYears},
 }
 
 // Generate loads a demo partnership into d in one transaction: all of it or none.

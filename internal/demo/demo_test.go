@@ -413,6 +413,7 @@ func TestCountyMatchesWorcestershire(t *testing.T) {
 	}
 
 	checkWaitingLists(t, d) // issue 7's backlog (waitlists_test.go)
+	checkEarlyYears(t, d)   // issue 5's early-years notifications (earlyyears_test.go)
 
 	// Nobody generated shares a persona's name, so a demo search finds the persona.
 	for _, p := range demo.Personas() {

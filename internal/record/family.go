@@ -130,6 +130,12 @@ var actionWords = map[string]string{
 	"waitlist.view":          "Looked at a health waiting list",
 	"waitlist.referral.view": "Looked at the child's referral to a health waiting list",
 	"waitlist.event.add":     "Recorded what happened on a health waiting list",
+	// Early-years notifications (internal/earlyyears, CFA 2014 s23).
+	"earlyyears.notify":      "Told the council about the child's needs before school age",
+	"earlyyears.view":        "Looked at what health told the council about the child",
+	"earlyyears.acknowledge": "Acknowledged what health told the council",
+	"earlyyears.record":      "Recorded what the council did after health told it",
+	"earlyyears.family.view": "Looked at what health told the council",
 }
 
 // Describe says what an audited action was, in words; an action without

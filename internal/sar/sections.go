@@ -44,6 +44,8 @@ var Sections = []Section{
 	{"health_advice", "Health advice requested", "Each request to a health team for advice for an EHC needs assessment: the team, the question, the family's consent, when it was sent, received and due, and whether it was answered or withdrawn.", adviceRequests},
 	{"health_advice_statements", "Health advice given", "Each version of a health team's advice: the needs, provision, outcomes and views it records, and the source of each statement.", adviceStatements},
 	{"health_advice_reviews", "Quality assurance of health advice", "The Designated Clinical Officer's rating of each version of health advice against each criterion, with the feedback given to its author.", adviceReviews},
+	{"early_years_notifications", "Health bodies telling the council about a young child's needs", "Each time an NHS body told the council it thought the child, before school age, had or probably had special educational needs (Children and Families Act 2014 section 23): who, when, what they said, when and how the parent was told, and when the council acknowledged it.", earlyYearsNotifications},
+	{"early_years_outcomes", "What the council did after being told", "For each of those notifications, what the council did: advice, early years support, a request for an EHC needs assessment, or no action and why.", earlyYearsOutcomes},
 	{"access_alerts", "Alerts about access to the record", "Alerts raised for managers when the record was opened in an emergency or shared without consent.", accessAlerts},
 	{"messages", "Messages sent", "Emails joinedup wrote about the child or to the person, and whether they were sent. Links in them are removed.", messages},
 	{"access_log", "Who has looked at or changed the record", "Every time someone read or changed the child's record: who (organisation, role, name), what, when and why they were allowed.", accessLog},
@@ -308,5 +310,38 @@ func ehcEvents(ctx context.Context, r *Reader) (*Table, error) {
 			e.note AS note, ` + name("p") + ` AS recorded_by, e.recorded_at AS recorded_at`,
 		From:  "ehc_events e JOIN ehc_cases k ON k.id = e.case_id JOIN organisations o ON o.id = k.team_id JOIN people p ON p.id = e.recorded_by",
 		Where: "k.child_id = $1", OrderBy: "e.event_date, e.seq", Child: "k.child_id",
+	}, r.Subject.ChildID)
+}
+
+// Early-years notifications (internal/earlyyears, migration 00022): what a
+// health body told the council about the child under CFA 2014 s23, and what
+// the council did.
+const earlyYearsFrom = `early_years_notifications n JOIN organisations t ON t.id = n.team_id JOIN organisations pr ON pr.id = n.provider_id
+	JOIN organisations k ON k.id = n.council_id JOIN people nb ON nb.id = n.notified_by LEFT JOIN people ab ON ab.id = n.acknowledged_by`
+
+func earlyYearsNotifications(ctx context.Context, r *Reader) (*Table, error) {
+	if r.Subject.ChildID == "" {
+		return nil, nil
+	}
+	return r.Read(ctx, Query{
+		Select: `n.id AS notification_id, n.child_id AS child_id, pr.name AS health_body, t.name AS team, ` + name("nb") + ` AS notified_by,
+			n.notified_on AS notified_on, k.name AS council, n.needs AS needs, n.parent_informed_on AS parent_told_on,
+			n.parent_informed_how AS parent_told_how, n.parent_wants_discussion AS parent_wants_to_discuss,
+			n.voluntary_suggested AS voluntary_organisations_suggested, n.status AS status, n.acknowledged_on AS acknowledged_on,
+			` + name("ab") + ` AS acknowledged_by, n.closed_at AS council_recorded_what_it_did_at`,
+		From:  earlyYearsFrom,
+		Where: "n.child_id = $1", OrderBy: "n.notified_on, n.id", Child: "n.child_id",
+	}, r.Subject.ChildID)
+}
+
+func earlyYearsOutcomes(ctx context.Context, r *Reader) (*Table, error) {
+	if r.Subject.ChildID == "" {
+		return nil, nil
+	}
+	return r.Read(ctx, Query{
+		Select: `n.id AS notification_id, n.child_id AS child_id, pr.name AS health_body, n.notified_on AS notified_on, o.outcome AS outcome,
+			o.note AS note, o.ehc_request_id AS ehc_request_id`,
+		From:  earlyYearsFrom + ` JOIN early_years_outcomes o ON o.notification_id = n.id`,
+		Where: "n.child_id = $1", OrderBy: "n.notified_on, n.id, o.outcome", Child: "n.child_id",
 	}, r.Subject.ChildID)
 }

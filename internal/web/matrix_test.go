@@ -185,6 +185,9 @@ func TestAccessMatrix(t *testing.T) {
 		for pattern, states := range commentsMatrix {
 			want[pattern] = expect{0, states}
 		}
+		for pattern, states := range earlyYearsMatrix {
+			want[pattern] = expect{states[""], states}
+		}
 		assetURL, _ := url.Parse((&site{}).assetURL(t, "app.css"))
 		for _, rt := range Routes() {
 			exp, ok := want[rt.Pattern]
@@ -209,6 +212,7 @@ func TestAccessMatrix(t *testing.T) {
 				path = w.fresh(t, d, path)
 				path = w.leoLetter(t, d, path)
 				path = w.freshAdvice(t, d, path)
+				path = w.freshEarlyYears(t, d, path)
 				if _, ok := orukMatrix[rt.Pattern]; ok {
 					path = orukPath(t, d, pattern)
 				}

@@ -185,6 +185,19 @@ var table = []Route{
 	{"POST /staff/offer/comments/{cid}/respond", string(access.OfferModerate), "Answer a comment on the Local Offer", (*server).commentRespond},
 	{"POST /staff/offer/comments/{cid}/close", string(access.OfferModerate), "Answer a comment on the Local Offer", (*server).commentClose},
 
+	// Early-years notifications (issue 5, point 6; CFA 2014 s23, earlyyears.go): a health professional
+	// tells the council; the council's queue, acknowledgement and record of what it did; the totals;
+	// the family's page. The POSTs' titles are for the forms shown again with their errors.
+	{"GET /staff/early-years/notify", string(access.EarlyYearsNotify), "Tell the council about a young child's needs", (*server).eyNotifyForm},
+	{"POST /staff/early-years/notify", string(access.EarlyYearsNotify), "Tell the council about a young child's needs", (*server).eyNotify},
+	{"GET /staff/early-years", string(access.EarlyYearsManage), "Early-years notifications", (*server).eyQueue},
+	{"GET /staff/early-years/summary", string(access.EarlyYearsReport), "Early-years notifications: totals", (*server).eySummary},
+	{"GET /staff/early-years/summary.csv", string(access.EarlyYearsReport), "", (*server).eySummaryCSV},
+	{"GET /staff/early-years/{nid}", string(access.CaseView), "Early-years notification", (*server).eyNotification},
+	{"POST /staff/early-years/{nid}/acknowledge", string(access.EarlyYearsManage), "Early-years notification", (*server).eyAcknowledge},
+	{"POST /staff/early-years/{nid}/record", string(access.EarlyYearsManage), "Early-years notification", (*server).eyRecord},
+	{"GET /family/children/{id}/early-years", string(access.FamilyView), "What health told the council", (*server).eyFamily},
+
 	// Families: their own children's records, and who has looked at them.
 	{"GET /family/children", string(access.FamilyView), "Your children", (*server).familyChildren},
 	{"GET /family/children/{id}", string(access.FamilyView), "Your child's record", (*server).familyChild},
