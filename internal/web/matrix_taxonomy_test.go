@@ -108,6 +108,9 @@ func TestTaxonomyAccess(t *testing.T) {
 			{marcus, "POST", add, good, 303},
 			{marcus, "POST", "/staff/offer/terms/" + send + "/retire", nil, 422}, // has narrower terms
 			{marcus, "POST", "/staff/offer/terms/" + send + "/edit", url.Values{"name": {"SEND"}, "description": {"x"}, "parent": {health}}, 422},
+			// The short breaks page finds its collection by its code: renaming is fine, a new code is not.
+			{marcus, "POST", "/staff/offer/terms/" + short + "/edit", url.Values{"name": {"Short breaks"}, "code": {"breaks"}, "description": {"Breaks."}}, 422},
+			{marcus, "POST", "/staff/offer/terms/" + short + "/edit", url.Values{"name": {"Short breaks for disabled children"}, "code": {"short-breaks"}, "description": {"Breaks."}}, 303},
 			{marcus, "POST", "/staff/offer/terms/" + short + "/retire", nil, 303},
 			{marcus, "POST", "/staff/offer/terms/" + short + "/retire", nil, 409},
 			{marcus, "GET", "/staff/offer/terms/" + short + "/edit", nil, 303}, // retired: back to its page
@@ -125,8 +128,11 @@ func TestTaxonomyAccess(t *testing.T) {
 		if got := one("SELECT code FROM offer_taxonomy_terms WHERE name = 'Sensory rooms'"); got != "sensory-rooms" {
 			t.Errorf("the new term's code is %q", got)
 		}
-		if n := dbtest.Count(t, d, "SELECT COUNT(*) FROM offer_taxonomy_term_changes"); n != 3 {
-			t.Errorf("%d history rows, want 3 (added, retired, brought back)", n)
+		if n := dbtest.Count(t, d, "SELECT COUNT(*) FROM offer_taxonomy_term_changes"); n != 4 {
+			t.Errorf("%d history rows, want 4 (added, renamed, retired, brought back)", n)
+		}
+		if got := one("SELECT code FROM offer_taxonomy_terms WHERE id = $1", short); got != "short-breaks" {
+			t.Errorf("the short breaks collection's code is %q", got)
 		}
 	})
 }

@@ -16,6 +16,9 @@ import (
 
 func (s *server) taxonomies() *taxonomy.Store { return &taxonomy.Store{DB: s.db} }
 
+// pageCodes are the codes of the collections with pages of their own.
+var pageCodes = map[string]bool{collectionAutism: true, collectionTherapy: true, collectionBreaks: true}
+
 // forget empties the cache, so the next page reads the taxonomies afresh.
 func (c *facetCache) forget() {
 	c.mu.Lock()
@@ -153,7 +156,14 @@ func (s *server) termEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := formOf(r)
-	err := s.taxonomies().Update(r.Context(), a, t.ID, f)
+	var err error
+	if pageCodes[t.Code] && f.Tidy().Code != t.Code {
+		// The collections' own pages find their terms by these codes.
+		err = &apperr.Error{Code: apperr.Invalid, Message: "The code is in use", Fields: []apperr.Field{{Name: "code",
+			Message: "Keep the code " + t.Code + ": the public pages of this collection find it by that code"}}}
+	} else {
+		err = s.taxonomies().Update(r.Context(), a, t.ID, f)
+	}
 	if fs := invalidFields(err); fs != nil {
 		s.termForm(w, r, termFormPage{Taxonomy: x, Term: t, Form: f, Action: r.URL.Path, Errors: fs})
 		return

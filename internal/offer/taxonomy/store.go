@@ -191,7 +191,7 @@ func (st *Store) Add(ctx context.Context, a access.Actor, taxonomyID string, f F
 	if !a.May(access.OfferEdit) {
 		return "", noTaxonomy
 	}
-	f = f.tidy()
+	f = f.Tidy()
 	id := uuid.NewString()
 	err := st.DB.Transact(ctx, func(tx *sql.Tx) error {
 		if err := lockTaxonomy(ctx, tx, taxonomyID); err != nil {
@@ -218,7 +218,7 @@ func (st *Store) Update(ctx context.Context, a access.Actor, id string, f Form) 
 	if !a.May(access.OfferEdit) {
 		return notFound
 	}
-	f = f.tidy()
+	f = f.Tidy()
 	return st.DB.Transact(ctx, func(tx *sql.Tx) error {
 		before, err := lockedTerm(ctx, tx, id)
 		if err != nil {

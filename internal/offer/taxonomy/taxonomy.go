@@ -48,8 +48,9 @@ const (
 
 var codePattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
-// tidy trims spaces and fills the code from the name when it is blank.
-func (f Form) tidy() Form {
+// Tidy trims spaces and fills the code from the name when it is blank: the
+// form as it is checked and stored.
+func (f Form) Tidy() Form {
 	f.Code = strings.ToLower(strings.TrimSpace(f.Code))
 	f.Name = strings.Join(strings.Fields(f.Name), " ")
 	f.Description = strings.TrimSpace(f.Description)
