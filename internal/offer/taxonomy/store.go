@@ -191,7 +191,7 @@ func (st *Store) Add(ctx context.Context, a access.Actor, taxonomyID string, f F
 	if !a.May(access.OfferEdit) {
 		return "", noTaxonomy
 	}
-	f = f.Tidy()
+	f, taxonomyID = f.Tidy(), strings.ToLower(taxonomyID)
 	id := uuid.NewString()
 	err := st.DB.Transact(ctx, func(tx *sql.Tx) error {
 		if err := lockTaxonomy(ctx, tx, taxonomyID); err != nil {
@@ -369,14 +369,14 @@ func checkForm(ctx context.Context, tx *sql.Tx, taxonomyID, self string, f Form,
 		err := sql.ErrNoRows
 		if uuid.Validate(f.ParentID) == nil {
 			err = tx.QueryRowContext(ctx, `SELECT taxonomy_id, COALESCE(parent_id, ''), retired_at IS NOT NULL
-				FROM offer_taxonomy_terms WHERE id = $1`, strings.ToLower(f.ParentID)).Scan(&p.taxonomy, &p.parent, &p.retired)
+				FROM offer_taxonomy_terms WHERE id = $1`, f.ParentID).Scan(&p.taxonomy, &p.parent, &p.retired)
 		}
 		switch {
 		case errors.Is(err, sql.ErrNoRows), err == nil && p.taxonomy != taxonomyID:
 			fs.Add("parent", "Choose a broader term from this taxonomy's list")
 		case err != nil:
 			return err
-		case strings.EqualFold(f.ParentID, self):
+		case f.ParentID == self:
 			fs.Add("parent", "A term cannot be under itself: choose another broader term, or none")
 		case p.parent != "":
 			fs.Add("parent", "Choose a top term: terms go only two levels deep, as the search filters show them")

@@ -54,7 +54,7 @@ func (f Form) Tidy() Form {
 	f.Code = strings.ToLower(strings.TrimSpace(f.Code))
 	f.Name = strings.Join(strings.Fields(f.Name), " ")
 	f.Description = strings.TrimSpace(f.Description)
-	f.ParentID = strings.TrimSpace(f.ParentID)
+	f.ParentID = strings.ToLower(strings.TrimSpace(f.ParentID))
 	if f.Code == "" {
 		f.Code = Slug(f.Name)
 		if len(f.Code) > MaxCode { // a long name's code is cut at a word
