@@ -190,7 +190,7 @@ func Version() string {
 func serve(ctx context.Context, env Env, args []string) error {
 	fs := newFlags("serve", env)
 	var dsn, addr, metricsAddr, baseURL, providersFile, proxies string
-	var loadDemo, secure, showStaffNames bool
+	var loadDemo, secure, showStaffNames, reminders bool
 	var df demoFlags
 	var nf notifyFlags
 	dbFlag(fs, &dsn)
@@ -203,6 +203,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	fs.StringVar(&providersFile, "oidc-providers", "", "a JSON file listing each organisation's OpenID Connect identity provider for staff sign-in (see docs/security.md)")
 	fs.StringVar(&proxies, "trusted-proxies", "", "comma-separated addresses or CIDR ranges of the proxies in front of joinedup, whose X-Forwarded-For gives the client's address for rate limits")
 	fs.BoolVar(&showStaffNames, "show-staff-names", false, "show families the names, not only the roles, of staff who looked at their child's record")
+	fs.BoolVar(&reminders, "offer-reminders", true, "email Local Offer providers when an entry is due for review (at start and every 6 hours; each reminder once)")
 	df.register(fs, "demo-")
 	if err := parse(fs, env, args); err != nil {
 		return err
@@ -260,6 +261,9 @@ func serve(ctx context.Context, env Env, args []string) error {
 		collectors.NewDBStatsCollector(d.DB, string(d.Dialect)))
 	if err := startOutbox(ctx, d, &nf, logger); err != nil {
 		return err
+	}
+	if reminders {
+		defer startReminders(ctx, d, env, logger)() // before the database closes
 	}
 	sweepSignIns(ctx, d, providers, logger)
 	handler, err := web.New(web.Config{DB: d, People: store, Logger: logger, Version: Version(), Metrics: registry, Demo: loadDemo,

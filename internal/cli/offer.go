@@ -52,6 +52,7 @@ func init() {
 		"import":           {"import: FILE|URL: an ORUK 3.0 feed or a CSV in the documented layout; a dry run unless --apply", offerImport},
 		"export":           {"export: every service as CSV (the import layout) or ORUK ndjson", offerExport},
 		"import-postcodes": {"import-postcodes FILE: postcode centroids for distance search, from an ONS Postcode Directory CSV (pcds, lat, long)", offerImportPostcodes},
+		"remind":           {"remind: email providers whose entries are due for review (2 weeks before) or overdue, once each per review cycle", offerRemind},
 	}
 }
 

@@ -196,6 +196,9 @@ type TaxonomyTerm struct {
 	TaxonomyID  string `json:"taxonomy_id,omitempty"`
 	TermURI     string `json:"term_uri,omitempty"`
 	Code        string `json:"term,omitempty"`
+	// Retired is kept for services already tagged but offered for no new
+	// tagging or filter (internal/offer/taxonomy); not part of ORUK.
+	Retired bool `json:"-"`
 }
 
 // Attribute links a service to a taxonomy term.

@@ -139,7 +139,8 @@ func hitDest(s *Service) []any {
 // Facet is a taxonomy families filter by, with its terms.
 type Facet struct {
 	Taxonomy
-	// Terms are the taxonomy's top terms in name order, each followed by its children.
+	// Terms are the taxonomy's top terms in name order, each followed by its
+	// children; retired ones too (Retired), to name the services they tag.
 	Terms []TaxonomyTerm
 }
 
@@ -147,11 +148,11 @@ type Facet struct {
 func (st *Store) Facets(ctx context.Context) (map[string]*Facet, error) {
 	out := map[string]*Facet{}
 	var terms []TaxonomyTerm
-	err := st.each(ctx, `SELECT x.id, x.name, x.description, `+termSelect+` FROM offer_taxonomy_terms t
+	err := st.each(ctx, `SELECT x.id, x.name, x.description, t.retired_at IS NOT NULL, `+termSelect+` FROM offer_taxonomy_terms t
 		JOIN offer_taxonomies x ON x.id = t.taxonomy_id ORDER BY x.name, t.name, t.id`, nil, func(scan scanner) error {
 		var x Taxonomy
 		var t TaxonomyTerm
-		if err := scan(append([]any{&x.ID, &x.Name, &x.Description}, termDest(&t)...)...); err != nil {
+		if err := scan(append([]any{&x.ID, &x.Name, &x.Description, &t.Retired}, termDest(&t)...)...); err != nil {
 			return err
 		}
 		if out[x.Name] == nil {
@@ -178,14 +179,15 @@ func (st *Store) Facets(ctx context.Context) (map[string]*Facet, error) {
 	return out, nil
 }
 
-// Term finds a term of the facet by its code (HSDS "term"), or nil.
+// Term finds a current term of the facet by its code (HSDS "term"), or nil:
+// a retired term is no filter.
 func (f *Facet) Term(code string) *TaxonomyTerm {
 	if f == nil {
 		return nil
 	}
 	code = strings.ToLower(strings.TrimSpace(code))
 	for i := range f.Terms {
-		if f.Terms[i].Code == code {
+		if f.Terms[i].Code == code && !f.Terms[i].Retired {
 			return &f.Terms[i]
 		}
 	}

@@ -13,6 +13,9 @@ type TermFilter struct {
 	TaxonomyID string
 	ParentID   string
 	TopOnly    bool // only terms with no parent
+	// Current leaves out retired terms: the ORUK lists do, while a retired
+	// term stays readable by its id and on the services it tags.
+	Current bool
 }
 
 // Taxonomies lists the taxonomies by name.
@@ -27,7 +30,8 @@ func (st *Store) Taxonomies(ctx context.Context, p Page) (List[Taxonomy], error)
 	})
 }
 
-// Taxonomy returns the taxonomy with id and all its terms; NotFound if there is none.
+// Taxonomy returns the taxonomy with id and its current (not retired) terms;
+// NotFound if there is none.
 func (st *Store) Taxonomy(ctx context.Context, id string) (Taxonomy, error) {
 	var t Taxonomy
 	err := st.DB.QueryRowContext(ctx, "SELECT id, name, description, uri, version FROM offer_taxonomies WHERE id = $1", id).
@@ -38,7 +42,7 @@ func (st *Store) Taxonomy(ctx context.Context, id string) (Taxonomy, error) {
 	if err != nil {
 		return Taxonomy{}, err
 	}
-	terms, err := st.TaxonomyTerms(ctx, TermFilter{TaxonomyID: id}, Page{Number: 1, Size: 10000})
+	terms, err := st.TaxonomyTerms(ctx, TermFilter{TaxonomyID: id, Current: true}, Page{Number: 1, Size: 10000})
 	t.TaxonomyTerms = terms.Items
 	return t, err
 }
@@ -54,6 +58,9 @@ func (st *Store) TaxonomyTerms(ctx context.Context, f TermFilter, p Page) (List[
 	}
 	if f.TopOnly {
 		q.where("t.parent_id IS NULL")
+	}
+	if f.Current {
+		q.where("t.retired_at IS NULL")
 	}
 	from := "FROM offer_taxonomy_terms t JOIN offer_taxonomies x ON x.id = t.taxonomy_id" + q.clauses(true)
 	stmt := "SELECT " + termSelect + " " + from + " ORDER BY x.name, t.name, t.id" + q.limit(p)

@@ -74,6 +74,7 @@ func (a *API) parse(ctx context.Context, q url.Values, what accepts) (params, er
 		}
 	}
 	if what&termFilters != 0 {
+		p.terms.Current = true // a retired term is left out of lists, still found by its id
 		id("taxonomy_id", &p.terms.TaxonomyID)
 		id("parent_id", &p.terms.ParentID)
 		switch q.Get("top_only") {

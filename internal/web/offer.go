@@ -868,11 +868,14 @@ func newControls(f searchForm, errs []apperr.Field, facets map[string]*offer.Fac
 	withTerms := func(x control, taxonomy string, selected ...string) control {
 		if fc := facets[taxonomy]; fc != nil {
 			for i, t := range fc.Terms {
+				if t.Retired {
+					continue // kept to name services already tagged, offered for no search
+				}
 				o := option{ID: x.Name + "-" + strconv.Itoa(i), Value: t.Code, Label: t.Name, Selected: slices.Contains(selected, t.Code)}
 				if long, ok := acronyms[t.Name]; ok {
 					o.Label = long
 				}
-				if i == 0 && x.Any == "" {
+				if len(x.Options) == 0 && x.Any == "" {
 					o.ID = x.Name // the first box is what the error summary links to
 				}
 				x.Options = append(x.Options, o)

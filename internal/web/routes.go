@@ -184,6 +184,16 @@ var table = []Route{
 	{"GET /staff/offer/comments/{cid}", string(access.OfferModerate), "Answer a comment on the Local Offer", (*server).commentReview},
 	{"POST /staff/offer/comments/{cid}/respond", string(access.OfferModerate), "Answer a comment on the Local Offer", (*server).commentRespond},
 	{"POST /staff/offer/comments/{cid}/close", string(access.OfferModerate), "Answer a comment on the Local Offer", (*server).commentClose},
+	// Local Offer editors keep the taxonomies (issue 6, point 8: offer_taxonomy.go); the POSTs'
+	// titles are for the forms shown again with their errors.
+	{"GET /staff/offer/taxonomies", string(access.OfferEdit), "Local Offer taxonomies", (*server).taxonomyList},
+	{"GET /staff/offer/taxonomies/{xid}/add", string(access.OfferEdit), "Add a taxonomy term", (*server).termAddForm},
+	{"POST /staff/offer/taxonomies/{xid}/add", string(access.OfferEdit), "Add a taxonomy term", (*server).termAdd},
+	{"GET /staff/offer/terms/{term}", string(access.OfferEdit), "Taxonomy term", (*server).taxonomyTerm},
+	{"GET /staff/offer/terms/{term}/edit", string(access.OfferEdit), "Change a taxonomy term", (*server).termEditForm},
+	{"POST /staff/offer/terms/{term}/edit", string(access.OfferEdit), "Change a taxonomy term", (*server).termEdit},
+	{"POST /staff/offer/terms/{term}/retire", string(access.OfferEdit), "Taxonomy term", (*server).termRetirePost},
+	{"POST /staff/offer/terms/{term}/restore", string(access.OfferEdit), "Taxonomy term", (*server).termRestorePost},
 
 	// Early-years notifications (issue 5, point 6; CFA 2014 s23, earlyyears.go): a health professional
 	// tells the council; the council's queue, acknowledgement and record of what it did; the totals;
