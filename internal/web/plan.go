@@ -65,7 +65,7 @@ func (s *server) planRender(w http.ResponseWriter, r *http.Request, p planPage) 
 	}
 	if p.Staff {
 		p.CanEdit, p.CanIssue = a.May(access.CaseEdit), a.May(access.PlanIssue)
-	} else if p.View.OpenDraft() != nil && a.May(access.FamilyContribute) {
+	} else if p.View.OpenDraft() != nil { // the family may still ask for a setting
 		if p.Settings, err = plan.Settings(r.Context(), s.db); err != nil {
 			s.fail(w, r, err)
 			return
