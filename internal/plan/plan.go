@@ -135,6 +135,7 @@ type SettingRequest struct {
 // View is a child's plans as one reader may see them.
 type View struct {
 	ChildID, ChildName, Stage string
+	Team                      string // the coordinating team
 	CaseExists                bool
 	Versions                  []Plan // oldest first; families see issued versions only
 	Comments                  []Comment

@@ -54,7 +54,7 @@ func read(ctx context.Context, tx *sql.Tx, a access.Actor, p access.Permission, 
 	if err != nil {
 		return v, err
 	}
-	v.ChildName, v.Stage, v.CaseExists = c.ChildName, c.Stage, c.Exists()
+	v.ChildName, v.Stage, v.Team, v.CaseExists = c.ChildName, c.Stage, c.Team, c.Exists()
 	for _, dl := range c.Deadlines {
 		if dl.Rule == "R5" {
 			v.FinalNotBefore = dl.NotBefore // the latest draft's, as the clock orders them
