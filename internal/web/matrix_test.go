@@ -143,6 +143,9 @@ func TestAccessMatrix(t *testing.T) {
 			"GET /family/children/{id}/ehc/request":             {403, familyRecord},
 			"POST /family/children/{id}/ehc/request":            {403, map[string]int{"parent of the child": 422, "parent, another child": 404, "young person, own record": 422, "young person, another child": 404}},
 			"GET /family/children/{id}/ehc/letters/{lid}":       {403, map[string]int{"anonymous": 303, "disabled account": 303, "parent of the child": 200, "parent, another child": 404, "young person, own record": 404, "young person, another child": 404}},
+			// The letters as PDF (letter_pdf.go): exactly as the HTML letters.
+			"GET /staff/children/{id}/ehc/letters/{lid}/letter.pdf":  {403, map[string]int{"anonymous": 303, "disabled account": 303, "allocated coordinator": 200, "manager, owning team": 200, "therapist, referral accepted": 200, "coordinator, no relationship": 404, "therapist, referral revoked": 404, "therapist, consent withdrawn": 404, "coordinator, break-glass": 404}},
+			"GET /family/children/{id}/ehc/letters/{lid}/letter.pdf": {403, map[string]int{"anonymous": 303, "disabled account": 303, "parent of the child": 200, "parent, another child": 404, "young person, own record": 404, "young person, another child": 404}},
 			// Subject access requests: managers only; the POST names each state's child and downloads the archive.
 			"GET /staff/sar":  {403, map[string]int{"anonymous": 303, "disabled account": 303, "manager, owning team": 200}},
 			"POST /staff/sar": {403, map[string]int{"manager, owning team": 200}},

@@ -244,6 +244,11 @@ var table = []Route{
 	{"GET /healthz", PermHealth, "", (*server).healthz},
 	{"GET /readyz", PermHealth, "", (*server).readyz},
 	{"GET /static/{hash}/{name}", PermPublic, "", (*server).static},
+
+	// Decision letters as tagged PDF to keep or print (issue 4, letter_pdf.go): the same permission and
+	// audit as the HTML letter. A ServeMux wildcard is a whole segment, so the file is below the letter.
+	{"GET /staff/children/{id}/ehc/letters/{lid}/letter.pdf", string(access.CaseView), "", (*server).ehcLetterPDF},
+	{"GET /family/children/{id}/ehc/letters/{lid}/letter.pdf", string(access.FamilyView), "", (*server).ehcLetterPDF},
 }
 
 // Routes returns the route table, for tests and tools that walk every page.
