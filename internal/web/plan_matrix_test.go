@@ -21,6 +21,11 @@ var planMatrix = func() map[string]map[string]int {
 		"young person, own record": 409, "young person, another child": 404}
 	sectionForm := change(409)
 	sectionForm["anonymous"], sectionForm["disabled account"] = 303, 303
+	staffPDF := map[string]int{}
+	for k, v := range staffRead {
+		staffPDF[k] = v
+	}
+	staffPDF["coordinator, break-glass"] = 404 // that child has no plan: nothing to download
 	return map[string]map[string]int{
 		"GET /staff/children/{id}/ehc/plan":                     staffRead,
 		"POST /staff/children/{id}/ehc/plan/start":              change(422), // no kind chosen
@@ -29,6 +34,8 @@ var planMatrix = func() map[string]map[string]int {
 		"POST /staff/children/{id}/ehc/plan/issue":              change(409),
 		"POST /staff/children/{id}/ehc/plan/settings/{sid}":     change(404), // no such request for a setting
 		"GET /family/children/{id}/ehc/plan":                    familyRead,
+		"GET /staff/children/{id}/ehc/plan.pdf":                 staffPDF, // the demo's final plan for Leo
+		"GET /family/children/{id}/ehc/plan.pdf":                familyRead,
 		"POST /family/children/{id}/ehc/plan/comments":          familyChange,
 		"POST /family/children/{id}/ehc/plan/settings":          familyChange,
 	}

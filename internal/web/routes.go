@@ -201,6 +201,8 @@ var table = []Route{
 	{"GET /family/children/{id}/ehc/plan", string(access.FamilyView), "EHC plan", (*server).planFamily},
 	{"POST /family/children/{id}/ehc/plan/comments", string(access.FamilyContribute), "EHC plan", (*server).planComment},
 	{"POST /family/children/{id}/ehc/plan/settings", string(access.FamilyContribute), "EHC plan", (*server).planSetting},
+	{"GET /staff/children/{id}/ehc/plan.pdf", string(access.CaseView), "", (*server).planPDF},
+	{"GET /family/children/{id}/ehc/plan.pdf", string(access.FamilyView), "", (*server).planPDF},
 
 	// The JSON API (issue 4, point 8): the EHC pages' work for programs, with the same
 	// session, permissions and audit; its OpenAPI document is built from api_spec.go.
