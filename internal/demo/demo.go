@@ -114,6 +114,7 @@ var stages = []struct {
 	{"waiting lists", waitingLists},
 	{"ehc cases", ehcCases},
 	{"ehc requests, letters and appeals", ehcFlow},
+	{"ehc plan documents", ehcPlans},
 	{"local offer edits", offerEdits},
 	{"local offer comments", offerComments},
 	{"early-years notifications", earlyYears},

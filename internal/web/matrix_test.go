@@ -191,6 +191,9 @@ func TestAccessMatrix(t *testing.T) {
 		for pattern, states := range taxonomyMatrix {
 			want[pattern] = expect{0, states}
 		}
+		for pattern, states := range planMatrix {
+			want[pattern] = expect{states[""], states}
+		}
 		assetURL, _ := url.Parse((&site{}).assetURL(t, "app.css"))
 		for _, rt := range Routes() {
 			exp, ok := want[rt.Pattern]
@@ -216,6 +219,7 @@ func TestAccessMatrix(t *testing.T) {
 				path = w.leoLetter(t, d, path)
 				path = w.freshAdvice(t, d, path)
 				path = w.freshEarlyYears(t, d, path)
+				path = planPath(path)
 				if _, ok := orukMatrix[rt.Pattern]; ok {
 					path = orukPath(t, d, pattern)
 				}

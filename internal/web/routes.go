@@ -216,6 +216,21 @@ var table = []Route{
 	{"GET /family/children/{id}/waits", string(access.FamilyView), "Your child's waiting lists", (*server).familyWaits},
 	{"POST /family/children/{id}/waits/changed", string(access.FamilyContribute), "Your child's waiting lists", (*server).familyWaitsChanged},
 
+	// EHC plan documents (issue 4, point 3; plan.go over package plan): the coordinator writes a
+	// version section by section, issues the draft and then the final plan (plan.issue); the family
+	// reads it, comments on the draft and asks for a setting; the council records consulting it.
+	{"GET /staff/children/{id}/ehc/plan", string(access.CaseView), "EHC plan", (*server).planStaff},
+	{"POST /staff/children/{id}/ehc/plan/start", string(access.CaseEdit), "", (*server).planStart},
+	{"GET /staff/children/{id}/ehc/plan/sections/{section}", string(access.CaseEdit), "Change a section of the plan", (*server).planSectionForm},
+	{"POST /staff/children/{id}/ehc/plan/sections/{section}", string(access.CaseEdit), "Change a section of the plan", (*server).planSection},
+	{"POST /staff/children/{id}/ehc/plan/issue", string(access.PlanIssue), "EHC plan", (*server).planIssue},
+	{"POST /staff/children/{id}/ehc/plan/settings/{sid}", string(access.CaseEdit), "EHC plan", (*server).planConsult},
+	{"GET /family/children/{id}/ehc/plan", string(access.FamilyView), "EHC plan", (*server).planFamily},
+	{"POST /family/children/{id}/ehc/plan/comments", string(access.FamilyContribute), "EHC plan", (*server).planComment},
+	{"POST /family/children/{id}/ehc/plan/settings", string(access.FamilyContribute), "EHC plan", (*server).planSetting},
+	{"GET /staff/children/{id}/ehc/plan.pdf", string(access.CaseView), "", (*server).planPDF},
+	{"GET /family/children/{id}/ehc/plan.pdf", string(access.FamilyView), "", (*server).planPDF},
+
 	// The JSON API (issue 4, point 8): the EHC pages' work for programs, with the same
 	// session, permissions and audit; its OpenAPI document is built from api_spec.go.
 	{"GET /api/v1/openapi.json", PermPublic, "", (*server).apiServeOpenAPI},
