@@ -94,25 +94,75 @@ func (s *server) adviceAsk(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/staff/advice/"+url.PathEscape(req.ID), http.StatusSeeOther)
 }
 
-// adviceQueue is the signed-in clinician's team's open requests, soonest due first.
+// adviceQueuePerPage is how many requests one page of a team's queue lists.
+const adviceQueuePerPage = 50
+
+// adviceQueuePage is a page of the team's open requests, soonest due first.
+type adviceQueuePage struct {
+	Rows            []adviceQueueRow
+	Total, Overdue  int
+	Assigned        string // "", advice.AssignedToMe or advice.NotAssigned
+	OverdueOnly     bool
+	All, Mine, None string // the filters' links, keeping the other filter
+	OverdueLink     string // the link turning "overdue only" on or off
+	Today           string
+	pager
+}
+
+// adviceQueueRow is a request in words, worked out before the template runs
+// (no template function calls per row).
+type adviceQueueRow struct {
+	ID, ChildName, DateOfBirth, NHSNumber, Received, Due, Assignee string
+	Overdue                                                        bool
+}
+
+// adviceQueue is the signed-in clinician's team's open requests, soonest due
+// first, 50 a page; assigned=me or none and overdue=yes narrow it.
 func (s *server) adviceQueue(w http.ResponseWriter, r *http.Request) {
 	a, _ := actorOf(r.Context())
-	q, err := advice.Queue(r.Context(), s.db, a)
+	q := r.URL.Query()
+	p := adviceQueuePage{Assigned: q.Get("assigned"), OverdueOnly: q.Get("overdue") == "yes"}
+	page, ok := pageNumber(q.Get("page"), 1_000_000)
+	if !ok {
+		s.fail(w, r, apperr.Errorf(apperr.Invalid, "There is no page %q of your team's queue: pages are numbered from 1", q.Get("page")))
+		return
+	}
+	got, err := advice.Queue(r.Context(), s.db, a, advice.QueueFilter{Assigned: p.Assigned, Overdue: p.OverdueOnly,
+		Offset: (page - 1) * adviceQueuePerPage}, adviceQueuePerPage)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	overdue := 0
-	for _, x := range q {
-		if x.Overdue() {
-			overdue++
+	p.Total, p.Overdue, p.Today = got.Total, got.Overdue, dateWords(got.Today)
+	p.Rows = make([]adviceQueueRow, len(got.Requests))
+	for i, x := range got.Requests {
+		row := adviceQueueRow{ID: x.ID, ChildName: x.ChildName, DateOfBirth: dateWords(x.DateOfBirth), NHSNumber: x.NHSNumber,
+			Received: dateWords(x.Received), Due: dateWords(x.Due) + " (" + whenWords(x.Due, got.Today) + ")", Assignee: x.Assignee, Overdue: x.Overdue}
+		if row.Assignee == "" {
+			row.Assignee = "Not assigned"
 		}
+		p.Rows[i] = row
 	}
-	s.page(w, r, "advice-queue.html", struct {
-		Requests []advice.Request
-		Overdue  int
-		Today    date.Date
-	}{q, overdue, todayOf()})
+	link := func(assigned string, overdue bool, n int) string {
+		v := url.Values{}
+		if assigned != "" {
+			v.Set("assigned", assigned)
+		}
+		if overdue {
+			v.Set("overdue", "yes")
+		}
+		if n > 1 {
+			v.Set("page", strconv.Itoa(n))
+		}
+		if len(v) == 0 {
+			return "/staff/advice"
+		}
+		return "/staff/advice?" + v.Encode()
+	}
+	p.All, p.Mine, p.None = link("", p.OverdueOnly, 1), link(advice.AssignedToMe, p.OverdueOnly, 1), link(advice.NotAssigned, p.OverdueOnly, 1)
+	p.OverdueLink = link(p.Assigned, !p.OverdueOnly, 1)
+	p.pager = newPager(page, adviceQueuePerPage, got.Total, len(got.Requests), func(n int) string { return link(p.Assigned, p.OverdueOnly, n) })
+	s.page(w, r, "advice-queue.html", p)
 }
 
 // adviceRequestPage is one request with its versions, and what the reader may do to it.

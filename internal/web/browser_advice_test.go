@@ -106,6 +106,7 @@ func visitAdvice(t *testing.T, srv *browsertest.Server, d *db.DB, email map[stri
 	tom := browsertest.NewBrowser(t)
 	tom.SignInAsDemo(t, srv.URL, email["Tom Nguyen"])
 	tom.CheckPage(t, srv.URL+"/staff/advice", 200)
+	tom.CheckPage(t, srv.URL+"/staff/advice?assigned=none&overdue=yes", 200) // the queue filtered
 	if text, _ := tom.Open(t, srv.URL+"/staff/advice").Text(t, "main"); !strings.Contains(text, "Not assigned") {
 		t.Errorf("Tom's queue: %s", text)
 	}
