@@ -600,15 +600,15 @@ func TestDashboardCountsTimeliness(t *testing.T) {
 		}
 		month := func(ds advice.Dashboard, team, m string) advice.Month {
 			for _, x := range ds.Months {
-				if x.Team == team && x.Month == m {
+				if x.TeamID == team && x.Month == m {
 					return x
 				}
 			}
-			return advice.Month{Team: team, Month: m}
+			return advice.Month{TeamID: team, Month: m}
 		}
 		overdue := func(ds advice.Dashboard, team string) int {
 			for _, x := range ds.OverdueNow {
-				if x.Team == team {
+				if x.TeamID == team {
 					return x.Overdue
 				}
 			}
@@ -646,15 +646,15 @@ func TestDashboardCountsTimeliness(t *testing.T) {
 			team string
 			want advice.Month
 		}{
-			{salt.Team, advice.Month{Received: 1, Returned: 1, OnTime: 1, DaysTotal: 30}},
-			{ot.Team, advice.Month{Received: 1, Open: 1, Overdue: 1}},
-			{ph.Team, advice.Month{Received: 1, Withdrawn: 1}},
+			{salt.TeamID, advice.Month{Received: 1, Returned: 1, OnTime: 1, DaysTotal: 30}},
+			{ot.TeamID, advice.Month{Received: 1, Open: 1, Overdue: 1}},
+			{ph.TeamID, advice.Month{Received: 1, Withdrawn: 1}},
 		} {
 			if got := diff(c.team); got != c.want {
 				t.Errorf("%s, October 2026: our requests changed the figures by %+v, want %+v", c.team, got, c.want)
 			}
 		}
-		if got := overdue(after, ot.Team) - overdue(before, ot.Team); got != 1 {
+		if got := overdue(after, ot.TeamID) - overdue(before, ot.TeamID); got != 1 {
 			t.Errorf("overdue now for %s: +%d, want +1", ot.Team, got)
 		}
 		if _, err := advice.Timeliness(ctx, dbx, w.tom); apperr.CodeOf(err) != apperr.Forbidden {

@@ -486,7 +486,14 @@ func (s *server) adviceAssure(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/staff/advice-assurance", http.StatusSeeOther)
 }
 
-// adviceDashboard is health advice timeliness for the DCO, month by month by team.
+// adviceDashboardPage is health advice timeliness and the DCO's ratings over time.
+type adviceDashboardPage struct {
+	advice.Dashboard
+	Quality advice.QualityFigures
+}
+
+// adviceDashboard is health advice timeliness for the DCO, month by month by
+// provider and team, and the quality assurance ratings over time.
 func (s *server) adviceDashboard(w http.ResponseWriter, r *http.Request) {
 	a, _ := actorOf(r.Context())
 	ds, err := advice.Timeliness(r.Context(), s.db, a)
@@ -494,7 +501,12 @@ func (s *server) adviceDashboard(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.page(w, r, "advice-dashboard.html", ds)
+	qs, err := advice.QualityByMonth(r.Context(), s.db, a)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.page(w, r, "advice-dashboard.html", adviceDashboardPage{ds, qs})
 }
 
 // adviceDashboardCSV is the same figures as a spreadsheet.
@@ -508,12 +520,39 @@ func (s *server) adviceDashboardCSV(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="health-advice-`+ds.Today.String()+`.csv"`)
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"month_received", "team", "received", "returned", "returned_within_6_weeks", "percent_within_6_weeks",
+	cw.Write([]string{"month_received", "provider", "team", "received", "returned", "returned_within_6_weeks", "percent_within_6_weeks",
 		"average_days_to_return", "awaited", "overdue", "withdrawn"})
 	for _, m := range ds.Months {
-		cw.Write([]string{m.Month, csvsafe.Cell(m.Team), strconv.Itoa(m.Received), strconv.Itoa(m.Returned), strconv.Itoa(m.OnTime),
-			strconv.Itoa(m.OnTimePercent()), strconv.FormatFloat(m.AverageDays(), 'f', 1, 64), strconv.Itoa(m.Open),
+		cw.Write([]string{m.Month, csvsafe.Cell(m.Provider), csvsafe.Cell(m.Team), strconv.Itoa(m.Received), strconv.Itoa(m.Returned),
+			strconv.Itoa(m.OnTime), strconv.Itoa(m.OnTimePercent()), strconv.FormatFloat(m.AverageDays(), 'f', 1, 64), strconv.Itoa(m.Open),
 			strconv.Itoa(m.Overdue), strconv.Itoa(m.Withdrawn)})
+	}
+	cw.Flush()
+}
+
+// adviceQualityCSV is the DCO's ratings over time as a spreadsheet: a row
+// for each month and team, with red, amber and green for each criterion.
+func (s *server) adviceQualityCSV(w http.ResponseWriter, r *http.Request) {
+	a, _ := actorOf(r.Context())
+	qs, err := advice.QualityByMonth(r.Context(), s.db, a)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="health-advice-quality-`+qs.Today.String()+`.csv"`)
+	cw := csv.NewWriter(w)
+	head := []string{"month", "provider", "team", "reviews", "resubmissions", "resubmissions_after_red"}
+	for _, c := range qs.Rubric {
+		head = append(head, csvsafe.Cell(c.ID+"_red"), csvsafe.Cell(c.ID+"_amber"), csvsafe.Cell(c.ID+"_green"))
+	}
+	cw.Write(head)
+	for _, q := range qs.ByTeam {
+		row := []string{q.Month, csvsafe.Cell(q.Provider), csvsafe.Cell(q.Team), strconv.Itoa(q.Reviews), strconv.Itoa(q.Resubmitted), strconv.Itoa(q.AfterRed)}
+		for _, t := range q.Ratings {
+			row = append(row, strconv.Itoa(t.Red), strconv.Itoa(t.Amber), strconv.Itoa(t.Green))
+		}
+		cw.Write(row)
 	}
 	cw.Flush()
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/csv"
 	"errors"
 	"mime/multipart"
 	"net/http"
@@ -60,6 +61,7 @@ var adviceMatrix = func() map[string]map[string]int {
 		"GET /staff/advice/{rid}/attachments/{aid}": m(403, true, amira, 404, daniel, 404, tom, 404), // {aid} is none of its attachments
 		"GET /staff/advice-dashboard":               m(403, true),
 		"GET /staff/advice-dashboard.csv":           m(403, true),
+		"GET /staff/advice-quality.csv":             m(403, true),
 		"GET /staff/advice-assurance":               m(403, true),
 		"GET /staff/advice/{rid}/assure":            m(403, true),
 		"POST /staff/advice/{rid}/assure":           m(403, false),
@@ -267,10 +269,30 @@ func TestAdviceThroughTheForms(t *testing.T) {
 	if status != 422 || !strings.Contains(body, `href="#rating-provision"`) || !strings.Contains(body, `href="#feedback"`) {
 		t.Errorf("a partial review: %d", status)
 	}
-	if status, body, _ := send(grace, "GET", "/staff/advice-dashboard.csv", nil); status != 200 || !strings.HasPrefix(body, "month_received,team,") ||
-		!strings.Contains(body, "2026-10,Children's Speech and Language Therapy,") {
+	if status, body, _ := send(grace, "GET", "/staff/advice-dashboard.csv", nil); status != 200 || !strings.HasPrefix(body, "month_received,provider,team,") ||
+		!strings.Contains(body, "\n2026-10,") || !strings.Contains(body, ",Children's Speech and Language Therapy,") {
 		t.Errorf("the dashboard's CSV: %d %.200s", status, body)
 	}
+	// The ratings spreadsheet: November's row for Tom's team, column by column.
+	november := func() map[string]int {
+		t.Helper()
+		status, body, _ := send(grace, "GET", "/staff/advice-quality.csv", nil)
+		recs, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+		if err != nil || status != 200 || len(recs) == 0 || strings.Join(recs[0][:6], ",") != "month,provider,team,reviews,resubmissions,resubmissions_after_red" {
+			t.Fatalf("the ratings CSV: %d %v %.200s", status, err, body)
+		}
+		out := map[string]int{}
+		for _, rec := range recs[1:] {
+			if rec[0] == "2026-11" && rec[2] == "Children's Speech and Language Therapy" {
+				for i, col := range recs[0][3:] {
+					n, _ := strconv.Atoi(rec[i+3])
+					out[col] += n
+				}
+			}
+		}
+		return out
+	}
+	ratedBefore := november()
 	review := url.Values{"version": {"1"}, "feedback": {"Say what 'receptive language' means for the family"}}
 	for _, c := range []string{"needs", "provision", "outcomes", "jargon", "voice", "timeliness"} {
 		review.Set("rating-"+c, "green")
@@ -278,6 +300,17 @@ func TestAdviceThroughTheForms(t *testing.T) {
 	review.Set("rating-jargon", "amber")
 	if status, _, _ = send(grace, "POST", "/staff/advice/"+rid+"/assure", review); status != 303 {
 		t.Fatalf("the review: %d", status)
+	}
+	after := november()
+	for col, want := range map[string]int{"reviews": 1, "needs_green": 1, "provision_green": 1, "outcomes_green": 1, "jargon_amber": 1,
+		"voice_green": 1, "timeliness_green": 1, "needs_red": 0, "jargon_green": 0, "resubmissions": 0} {
+		if got := after[col] - ratedBefore[col]; got != want {
+			t.Errorf("the ratings CSV, November, %s: +%d, want +%d", col, got, want)
+		}
+	}
+	if _, body, _ = send(grace, "GET", "/staff/advice-dashboard", nil); !strings.Contains(body, "Ratings by month and criterion, every team") ||
+		!strings.Contains(body, "Free of jargon") {
+		t.Errorf("the dashboard does not show the ratings over time")
 	}
 	if _, body, _ = send(w.tom, "GET", "/staff/advice/"+rid, nil); !strings.Contains(body, "receptive language") || !strings.Contains(body, "Revise the advice") {
 		t.Errorf("Tom does not see the feedback with a way to revise")
