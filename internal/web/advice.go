@@ -557,6 +557,58 @@ func (s *server) adviceQualityCSV(w http.ResponseWriter, r *http.Request) {
 	cw.Flush()
 }
 
+// adviceSamplePage is the DCO's monthly audit sample and the months to choose from.
+type adviceSamplePage struct {
+	Month    string
+	Months   []choice // the last 12 months, newest first
+	Sample   []adviceSampleRow
+	Returned int
+	Size     int
+	Errors   []apperr.Field
+}
+
+// adviceSampleRow is a sampled piece of advice in words.
+type adviceSampleRow struct {
+	RequestID, ChildName, Provider, Team, Returned, QA string
+	AwaitingQA                                         bool
+	Versions                                           int
+}
+
+// adviceSample is the monthly audit sample of the month chosen (last month unless another is given).
+func (s *server) adviceSample(w http.ResponseWriter, r *http.Request) {
+	a, _ := actorOf(r.Context())
+	today := todayOf()
+	p := adviceSamplePage{Month: r.URL.Query().Get("month"), Size: advice.SampleSize}
+	this := date.Of(today.Year(), today.Month(), 1)
+	if p.Month == "" {
+		p.Month = this.AddMonths(-1).Time().Format("2006-01")
+	}
+	for i := range advice.DashboardMonths {
+		m := this.AddMonths(-i).Time()
+		p.Months = append(p.Months, choice{m.Format("2006-01"), m.Format("January 2006")})
+	}
+	list, returned, err := advice.Sample(r.Context(), s.db, a, p.Month)
+	if fs := invalidFields(err); fs != nil {
+		p.Errors = fs
+		s.renderForm(w, r, "advice-sample.html", p, fs)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Returned = returned
+	for _, x := range list {
+		row := adviceSampleRow{RequestID: x.RequestID, ChildName: x.ChildName, Provider: x.Provider, Team: x.Team,
+			Returned: dateWords(date.FromTime(x.Returned)), AwaitingQA: x.AwaitingQA, Versions: x.Versions}
+		if !x.AwaitingQA {
+			row.QA = fmt.Sprintf("%d red, %d amber, %d green", x.Rated.Red, x.Rated.Amber, x.Rated.Green)
+		}
+		p.Sample = append(p.Sample, row)
+	}
+	s.page(w, r, "advice-sample.html", p)
+}
+
 // adviceFuncs are the template functions the advice pages use.
 var adviceFuncs = map[string]any{
 	"adviceSections": func() []string { return advice.Sections },

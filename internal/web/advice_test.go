@@ -62,6 +62,7 @@ var adviceMatrix = func() map[string]map[string]int {
 		"GET /staff/advice-dashboard":               m(403, true),
 		"GET /staff/advice-dashboard.csv":           m(403, true),
 		"GET /staff/advice-quality.csv":             m(403, true),
+		"GET /staff/advice-sample":                  m(403, true),
 		"GET /staff/advice-assurance":               m(403, true),
 		"GET /staff/advice/{rid}/assure":            m(403, true),
 		"POST /staff/advice/{rid}/assure":           m(403, false),
@@ -307,6 +308,14 @@ func TestAdviceThroughTheForms(t *testing.T) {
 		if got := after[col] - ratedBefore[col]; got != want {
 			t.Errorf("the ratings CSV, November, %s: +%d, want +%d", col, got, want)
 		}
+	}
+	// The monthly audit sample: November's holds the advice just rated; a month not begun is refused naming it.
+	if status, body, _ := send(grace, "GET", "/staff/advice-sample?month=2026-11", nil); status != 200 || !strings.Contains(body, `href="/staff/advice/`+rid+`"`) ||
+		!strings.Contains(body, "Rated: 0 red, 1 amber, 5 green") {
+		t.Errorf("November's audit sample: %d, or without the advice just rated", status)
+	}
+	if status, body, _ := send(grace, "GET", "/staff/advice-sample?month=2027-01", nil); status != 422 || !strings.Contains(body, `href="#month"`) {
+		t.Errorf("a month not begun: %d", status)
 	}
 	if _, body, _ = send(grace, "GET", "/staff/advice-dashboard", nil); !strings.Contains(body, "Ratings by month and criterion, every team") ||
 		!strings.Contains(body, "Free of jargon") {
