@@ -26,10 +26,9 @@ const queueSize = 400
 // language therapy team on county data, 32 concurrent clients on loopback
 // (internal/loadgen), the real `joinedup serve`. Every request reads the
 // first page (50, soonest due first) and counts the queue through the access
-// predicate, and writes its audit row. The 400 are
-// loaded as the demo loads its own (a request row and the team's referral
-// link each, due dates spread over the last and next 6 weeks). Target
-// (issue 5): p99 under 50 ms.
+// predicate, and writes its audit row. The 400 are loaded as the demo loads
+// its own (a request row and the team's referral link each, due dates spread
+// over the last and next 6 weeks). Target (issue 5): p99 under 50 ms.
 func BenchmarkTeamQueuePage(b *testing.B) {
 	for _, kind := range []string{"sqlite", "postgres"} {
 		b.Run(kind, func(b *testing.B) {
