@@ -234,41 +234,121 @@ func read(ctx context.Context, tx *sql.Tx, id string) (Request, error) {
 	return r, err
 }
 
-// Queue lists the open requests in the actor's team's queue, soonest due
-// first, with the child's details. Reading it is audited once.
-func Queue(ctx context.Context, d *db.DB, a access.Actor) ([]Request, error) {
+// Filters of a team's queue: whose requests (QueueFilter.Assigned).
+const (
+	AssignedToMe = "me"   // assigned to the reader
+	NotAssigned  = "none" // held by the team, nobody's yet
+)
+
+// QueueFilter narrows a team's queue and says where its page starts.
+type QueueFilter struct {
+	Assigned string // "" for every open request, AssignedToMe or NotAssigned
+	Overdue  bool   // only those past their 6 weeks
+	Offset   int    // how many to skip, soonest due first
+}
+
+// Queued is an open request as the team's queue lists it.
+type Queued struct {
+	ID, ChildName, NHSNumber string
+	DateOfBirth              date.Date
+	Received, Due            date.Date
+	AssignedTo, Assignee     string // a person's id and name; "" while unassigned
+	Overdue                  bool   // still awaited after its 6 weeks
+}
+
+// QueuePage is one page of a team's queue and the counts of the whole filtered queue.
+type QueuePage struct {
+	Requests       []Queued
+	Total, Overdue int
+	Today          date.Date
+}
+
+// Queue lists a page of at most limit open requests in the actor's team's
+// queue, soonest due first (ties by request id), with the child's details,
+// and counts the whole filtered queue. Reading it is audited once.
+//
+// The page is cut on the requests' ids and due dates alone, through the
+// queue's index and the access predicate; the child's name and the assignee
+// are read for the page's rows only. With its audit row, one statement on
+// PostgreSQL (audit.Query).
+func Queue(ctx context.Context, d *db.DB, a access.Actor, f QueueFilter, limit int) (QueuePage, error) {
 	now := db.Now()
-	today := date.FromTime(now)
-	var out []Request
-	err := d.Transact(ctx, func(tx *sql.Tx) error {
-		if a.Disabled || a.Kind != access.Staff || a.TeamID == "" || !a.May(access.AdviceSubmit) {
-			return apperr.Errorf(apperr.Forbidden, "only a member of a health team has an advice queue")
-		}
-		cond, args := access.Predicate(a, access.AdviceSubmit, "r.child_id", now, 3)
-		rows, err := tx.QueryContext(ctx, `SELECT `+requestCols+` `+requestFrom+`
-			WHERE r.team_id = $1 AND r.status = $2 AND `+cond+` ORDER BY r.due_on, c.family_name, c.given_name, r.id`,
-			append([]any{a.TeamID, Open}, args...)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
+	p := QueuePage{Today: date.FromTime(now)}
+	if a.Disabled || a.Kind != access.Staff || a.TeamID == "" || !a.May(access.AdviceSubmit) {
+		return p, apperr.Errorf(apperr.Forbidden, "only a member of a health team has an advice queue")
+	}
+	args := []any{a.TeamID, Open, p.Today}
+	where := "r.team_id = $1 AND r.status = $2"
+	what := "member of the team whose queue it is"
+	switch f.Assigned {
+	case AssignedToMe:
+		args = append(args, a.PersonID)
+		where += fmt.Sprintf(" AND r.assigned_to = $%d", len(args))
+		what += ": the requests assigned to them"
+	case NotAssigned:
+		where += " AND r.assigned_to IS NULL"
+		what += ": the requests not assigned"
+	case "":
+	default:
+		return p, invalid(apperr.Fields{{Name: "assigned", Message: "Choose requests assigned to you, not assigned, or all"}}, "the queue cannot be shown")
+	}
+	if f.Overdue {
+		where += " AND r.due_on < $3"
+		what += ", overdue only"
+	}
+	cond, pargs := access.Predicate(a, access.AdviceSubmit, "r.child_id", now, len(args)+1)
+	args = append(args, pargs...)
+	if scope, _ := a.Can(access.AdviceSubmit); scope != access.ScopeOwn && scope != access.ScopePartnership {
+		// The team's own referral link, made with the request, is one of the
+		// links the predicate reads (the team's, for a reason that allows
+		// advice, in force), so a request whose link is in force passes the
+		// predicate: the test of that one row by its key comes first, and the
+		// predicate's list of every link of the team (thousands) is read only
+		// for a request whose own link has ended.
+		live, largs := access.InForce(now, len(args)+2)
+		cond = fmt.Sprintf(`(EXISTS (SELECT 1 FROM care_team ct LEFT JOIN consents cs ON cs.id = ct.consent_id
+			WHERE ct.id = r.link_id AND ct.organisation_id = r.team_id AND ct.reason = $%d AND %s) OR %s)`, len(args)+1, live, cond)
+		args = append(append(args, access.Referral), largs...)
+	}
+	counting := args
+	args = append(args[:len(args):len(args)], limit, max(f.Offset, 0))
+	// The count is its own one-row derived table (the same condition and
+	// arguments): read once, and with no sort, where COUNT(*) OVER () sorted
+	// the whole queue.
+	query := `SELECT pg.id, c.given_name || ' ' || c.family_name, c.date_of_birth, COALESCE(c.nhs_number, ''), r.received_on, r.due_on,
+		COALESCE(r.assigned_to, ''), COALESCE(ap.given_name || ' ' || ap.family_name, ''), n.total, n.overdue
+		FROM (SELECT r.id, r.due_on FROM advice_requests r WHERE ` + where + ` AND ` + cond + `
+			ORDER BY r.due_on, r.id ` + fmt.Sprintf("LIMIT $%d OFFSET $%d", len(args)-1, len(args)) + `) pg
+		CROSS JOIN (SELECT COUNT(*) AS total, COALESCE(SUM(CASE WHEN r.due_on < $3 THEN 1 ELSE 0 END), 0) AS overdue
+			FROM advice_requests r WHERE ` + where + ` AND ` + cond + `) n
+		JOIN advice_requests r ON r.id = pg.id JOIN children c ON c.id = r.child_id LEFT JOIN people ap ON ap.id = r.assigned_to
+		ORDER BY pg.due_on, pg.id`
+	ev := audit.Event{At: now, RequestID: a.RequestID, ActorID: a.PersonID, ActorOrg: a.OrganisationID, ActorRole: a.RoleTitle(),
+		Action: "advice.queue.view", RecordType: "advice_queue", RecordID: a.TeamID, Reason: what}
+	err := audit.Query(ctx, d, ev, func(rows *sql.Rows) error {
+		p.Requests, p.Total, p.Overdue = p.Requests[:0], 0, 0
 		for rows.Next() {
-			var r Request
-			if err := scanRequest(rows, &r); err != nil {
+			var q Queued
+			if err := rows.Scan(&q.ID, &q.ChildName, &q.DateOfBirth, &q.NHSNumber, &q.Received, &q.Due, &q.AssignedTo, &q.Assignee,
+				&p.Total, &p.Overdue); err != nil {
 				return err
 			}
-			r.Today = today
-			out = append(out, r)
+			q.Overdue = p.Today.After(q.Due)
+			p.Requests = append(p.Requests, q)
 		}
-		if err := rows.Err(); err != nil {
-			return err
+		return nil
+	}, query, args...)
+	if err != nil {
+		return p, err
+	}
+	if len(p.Requests) == 0 && f.Offset > 0 { // past the last page: still say how many there are (the view is audited above)
+		var skip any
+		err := d.QueryRowContext(ctx, query, append(counting, 1, 0)...).Scan(&skip, &skip, &skip, &skip, &skip, &skip, &skip, &skip, &p.Total, &p.Overdue)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return p, err
 		}
-		_, err = audit.Append(ctx, d, tx, audit.Event{At: now, RequestID: a.RequestID, ActorID: a.PersonID, ActorOrg: a.OrganisationID,
-			ActorRole: a.RoleTitle(), Action: "advice.queue.view", RecordType: "advice_queue", RecordID: a.TeamID,
-			Reason: fmt.Sprintf("member of the team whose queue it is: %d open requests", len(out))})
-		return err
-	})
-	return out, err
+	}
+	return p, nil
 }
 
 // Assign gives a request to a member of the team holding it (advice.assign, the team lead).

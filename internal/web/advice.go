@@ -94,25 +94,75 @@ func (s *server) adviceAsk(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/staff/advice/"+url.PathEscape(req.ID), http.StatusSeeOther)
 }
 
-// adviceQueue is the signed-in clinician's team's open requests, soonest due first.
+// adviceQueuePerPage is how many requests one page of a team's queue lists.
+const adviceQueuePerPage = 50
+
+// adviceQueuePage is a page of the team's open requests, soonest due first.
+type adviceQueuePage struct {
+	Rows            []adviceQueueRow
+	Total, Overdue  int
+	Assigned        string // "", advice.AssignedToMe or advice.NotAssigned
+	OverdueOnly     bool
+	All, Mine, None string // the filters' links, keeping the other filter
+	OverdueLink     string // the link turning "overdue only" on or off
+	Today           string
+	pager
+}
+
+// adviceQueueRow is a request in words, worked out before the template runs
+// (no template function calls per row).
+type adviceQueueRow struct {
+	ID, ChildName, DateOfBirth, NHSNumber, Received, Due, Assignee string
+	Overdue                                                        bool
+}
+
+// adviceQueue is the signed-in clinician's team's open requests, soonest due
+// first, 50 a page; assigned=me or none and overdue=yes narrow it.
 func (s *server) adviceQueue(w http.ResponseWriter, r *http.Request) {
 	a, _ := actorOf(r.Context())
-	q, err := advice.Queue(r.Context(), s.db, a)
+	q := r.URL.Query()
+	p := adviceQueuePage{Assigned: q.Get("assigned"), OverdueOnly: q.Get("overdue") == "yes"}
+	page, ok := pageNumber(q.Get("page"), 1_000_000)
+	if !ok {
+		s.fail(w, r, apperr.Errorf(apperr.Invalid, "There is no page %q of your team's queue: pages are numbered from 1", q.Get("page")))
+		return
+	}
+	got, err := advice.Queue(r.Context(), s.db, a, advice.QueueFilter{Assigned: p.Assigned, Overdue: p.OverdueOnly,
+		Offset: (page - 1) * adviceQueuePerPage}, adviceQueuePerPage)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	overdue := 0
-	for _, x := range q {
-		if x.Overdue() {
-			overdue++
+	p.Total, p.Overdue, p.Today = got.Total, got.Overdue, dateWords(got.Today)
+	p.Rows = make([]adviceQueueRow, len(got.Requests))
+	for i, x := range got.Requests {
+		row := adviceQueueRow{ID: x.ID, ChildName: x.ChildName, DateOfBirth: dateWords(x.DateOfBirth), NHSNumber: x.NHSNumber,
+			Received: dateWords(x.Received), Due: dateWords(x.Due) + " (" + whenWords(x.Due, got.Today) + ")", Assignee: x.Assignee, Overdue: x.Overdue}
+		if row.Assignee == "" {
+			row.Assignee = "Not assigned"
 		}
+		p.Rows[i] = row
 	}
-	s.page(w, r, "advice-queue.html", struct {
-		Requests []advice.Request
-		Overdue  int
-		Today    date.Date
-	}{q, overdue, todayOf()})
+	link := func(assigned string, overdue bool, n int) string {
+		v := url.Values{}
+		if assigned != "" {
+			v.Set("assigned", assigned)
+		}
+		if overdue {
+			v.Set("overdue", "yes")
+		}
+		if n > 1 {
+			v.Set("page", strconv.Itoa(n))
+		}
+		if len(v) == 0 {
+			return "/staff/advice"
+		}
+		return "/staff/advice?" + v.Encode()
+	}
+	p.All, p.Mine, p.None = link("", p.OverdueOnly, 1), link(advice.AssignedToMe, p.OverdueOnly, 1), link(advice.NotAssigned, p.OverdueOnly, 1)
+	p.OverdueLink = link(p.Assigned, !p.OverdueOnly, 1)
+	p.pager = newPager(page, adviceQueuePerPage, got.Total, len(got.Requests), func(n int) string { return link(p.Assigned, p.OverdueOnly, n) })
+	s.page(w, r, "advice-queue.html", p)
 }
 
 // adviceRequestPage is one request with its versions, and what the reader may do to it.
@@ -436,7 +486,14 @@ func (s *server) adviceAssure(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/staff/advice-assurance", http.StatusSeeOther)
 }
 
-// adviceDashboard is health advice timeliness for the DCO, month by month by team.
+// adviceDashboardPage is health advice timeliness and the DCO's ratings over time.
+type adviceDashboardPage struct {
+	advice.Dashboard
+	Quality advice.QualityFigures
+}
+
+// adviceDashboard is health advice timeliness for the DCO, month by month by
+// provider and team, and the quality assurance ratings over time.
 func (s *server) adviceDashboard(w http.ResponseWriter, r *http.Request) {
 	a, _ := actorOf(r.Context())
 	ds, err := advice.Timeliness(r.Context(), s.db, a)
@@ -444,7 +501,12 @@ func (s *server) adviceDashboard(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.page(w, r, "advice-dashboard.html", ds)
+	qs, err := advice.QualityByMonth(r.Context(), s.db, a)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.page(w, r, "advice-dashboard.html", adviceDashboardPage{ds, qs})
 }
 
 // adviceDashboardCSV is the same figures as a spreadsheet.
@@ -458,14 +520,93 @@ func (s *server) adviceDashboardCSV(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="health-advice-`+ds.Today.String()+`.csv"`)
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"month_received", "team", "received", "returned", "returned_within_6_weeks", "percent_within_6_weeks",
+	cw.Write([]string{"month_received", "provider", "team", "received", "returned", "returned_within_6_weeks", "percent_within_6_weeks",
 		"average_days_to_return", "awaited", "overdue", "withdrawn"})
 	for _, m := range ds.Months {
-		cw.Write([]string{m.Month, csvsafe.Cell(m.Team), strconv.Itoa(m.Received), strconv.Itoa(m.Returned), strconv.Itoa(m.OnTime),
-			strconv.Itoa(m.OnTimePercent()), strconv.FormatFloat(m.AverageDays(), 'f', 1, 64), strconv.Itoa(m.Open),
+		cw.Write([]string{m.Month, csvsafe.Cell(m.Provider), csvsafe.Cell(m.Team), strconv.Itoa(m.Received), strconv.Itoa(m.Returned),
+			strconv.Itoa(m.OnTime), strconv.Itoa(m.OnTimePercent()), strconv.FormatFloat(m.AverageDays(), 'f', 1, 64), strconv.Itoa(m.Open),
 			strconv.Itoa(m.Overdue), strconv.Itoa(m.Withdrawn)})
 	}
 	cw.Flush()
+}
+
+// adviceQualityCSV is the DCO's ratings over time as a spreadsheet: a row
+// for each month and team, with red, amber and green for each criterion.
+func (s *server) adviceQualityCSV(w http.ResponseWriter, r *http.Request) {
+	a, _ := actorOf(r.Context())
+	qs, err := advice.QualityByMonth(r.Context(), s.db, a)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="health-advice-quality-`+qs.Today.String()+`.csv"`)
+	cw := csv.NewWriter(w)
+	head := []string{"month", "provider", "team", "reviews", "resubmissions", "resubmissions_after_red"}
+	for _, c := range qs.Rubric {
+		head = append(head, csvsafe.Cell(c.ID+"_red"), csvsafe.Cell(c.ID+"_amber"), csvsafe.Cell(c.ID+"_green"))
+	}
+	cw.Write(head)
+	for _, q := range qs.ByTeam {
+		row := []string{q.Month, csvsafe.Cell(q.Provider), csvsafe.Cell(q.Team), strconv.Itoa(q.Reviews), strconv.Itoa(q.Resubmitted), strconv.Itoa(q.AfterRed)}
+		for _, t := range q.Ratings {
+			row = append(row, strconv.Itoa(t.Red), strconv.Itoa(t.Amber), strconv.Itoa(t.Green))
+		}
+		cw.Write(row)
+	}
+	cw.Flush()
+}
+
+// adviceSamplePage is the DCO's monthly audit sample and the months to choose from.
+type adviceSamplePage struct {
+	Month    string
+	Months   []choice // the last 12 months, newest first
+	Sample   []adviceSampleRow
+	Returned int
+	Size     int
+	Errors   []apperr.Field
+}
+
+// adviceSampleRow is a sampled piece of advice in words.
+type adviceSampleRow struct {
+	RequestID, ChildName, Provider, Team, Returned, QA string
+	AwaitingQA                                         bool
+	Versions                                           int
+}
+
+// adviceSample is the monthly audit sample of the month chosen (last month unless another is given).
+func (s *server) adviceSample(w http.ResponseWriter, r *http.Request) {
+	a, _ := actorOf(r.Context())
+	today := todayOf()
+	p := adviceSamplePage{Month: r.URL.Query().Get("month"), Size: advice.SampleSize}
+	this := date.Of(today.Year(), today.Month(), 1)
+	if p.Month == "" {
+		p.Month = this.AddMonths(-1).Time().Format("2006-01")
+	}
+	for i := range advice.DashboardMonths {
+		m := this.AddMonths(-i).Time()
+		p.Months = append(p.Months, choice{m.Format("2006-01"), m.Format("January 2006")})
+	}
+	list, returned, err := advice.Sample(r.Context(), s.db, a, p.Month)
+	if fs := invalidFields(err); fs != nil {
+		p.Errors = fs
+		s.renderForm(w, r, "advice-sample.html", p, fs)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Returned = returned
+	for _, x := range list {
+		row := adviceSampleRow{RequestID: x.RequestID, ChildName: x.ChildName, Provider: x.Provider, Team: x.Team,
+			Returned: dateWords(date.FromTime(x.Returned)), AwaitingQA: x.AwaitingQA, Versions: x.Versions}
+		if !x.AwaitingQA {
+			row.QA = fmt.Sprintf("%d red, %d amber, %d green", x.Rated.Red, x.Rated.Amber, x.Rated.Green)
+		}
+		p.Sample = append(p.Sample, row)
+	}
+	s.page(w, r, "advice-sample.html", p)
 }
 
 // adviceFuncs are the template functions the advice pages use.

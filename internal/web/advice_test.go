@@ -4,14 +4,18 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/csv"
 	"errors"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
 
 	"joinedup/internal/access"
 	"joinedup/internal/advice"
@@ -57,6 +61,8 @@ var adviceMatrix = func() map[string]map[string]int {
 		"GET /staff/advice/{rid}/attachments/{aid}": m(403, true, amira, 404, daniel, 404, tom, 404), // {aid} is none of its attachments
 		"GET /staff/advice-dashboard":               m(403, true),
 		"GET /staff/advice-dashboard.csv":           m(403, true),
+		"GET /staff/advice-quality.csv":             m(403, true),
+		"GET /staff/advice-sample":                  m(403, true),
 		"GET /staff/advice-assurance":               m(403, true),
 		"GET /staff/advice/{rid}/assure":            m(403, true),
 		"POST /staff/advice/{rid}/assure":           m(403, false),
@@ -264,10 +270,30 @@ func TestAdviceThroughTheForms(t *testing.T) {
 	if status != 422 || !strings.Contains(body, `href="#rating-provision"`) || !strings.Contains(body, `href="#feedback"`) {
 		t.Errorf("a partial review: %d", status)
 	}
-	if status, body, _ := send(grace, "GET", "/staff/advice-dashboard.csv", nil); status != 200 || !strings.HasPrefix(body, "month_received,team,") ||
-		!strings.Contains(body, "2026-10,Children's Speech and Language Therapy,") {
+	if status, body, _ := send(grace, "GET", "/staff/advice-dashboard.csv", nil); status != 200 || !strings.HasPrefix(body, "month_received,provider,team,") ||
+		!strings.Contains(body, "\n2026-10,") || !strings.Contains(body, ",Children's Speech and Language Therapy,") {
 		t.Errorf("the dashboard's CSV: %d %.200s", status, body)
 	}
+	// The ratings spreadsheet: November's row for Tom's team, column by column.
+	november := func() map[string]int {
+		t.Helper()
+		status, body, _ := send(grace, "GET", "/staff/advice-quality.csv", nil)
+		recs, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+		if err != nil || status != 200 || len(recs) == 0 || strings.Join(recs[0][:6], ",") != "month,provider,team,reviews,resubmissions,resubmissions_after_red" {
+			t.Fatalf("the ratings CSV: %d %v %.200s", status, err, body)
+		}
+		out := map[string]int{}
+		for _, rec := range recs[1:] {
+			if rec[0] == "2026-11" && rec[2] == "Children's Speech and Language Therapy" {
+				for i, col := range recs[0][3:] {
+					n, _ := strconv.Atoi(rec[i+3])
+					out[col] += n
+				}
+			}
+		}
+		return out
+	}
+	ratedBefore := november()
 	review := url.Values{"version": {"1"}, "feedback": {"Say what 'receptive language' means for the family"}}
 	for _, c := range []string{"needs", "provision", "outcomes", "jargon", "voice", "timeliness"} {
 		review.Set("rating-"+c, "green")
@@ -275,6 +301,25 @@ func TestAdviceThroughTheForms(t *testing.T) {
 	review.Set("rating-jargon", "amber")
 	if status, _, _ = send(grace, "POST", "/staff/advice/"+rid+"/assure", review); status != 303 {
 		t.Fatalf("the review: %d", status)
+	}
+	after := november()
+	for col, want := range map[string]int{"reviews": 1, "needs_green": 1, "provision_green": 1, "outcomes_green": 1, "jargon_amber": 1,
+		"voice_green": 1, "timeliness_green": 1, "needs_red": 0, "jargon_green": 0, "resubmissions": 0} {
+		if got := after[col] - ratedBefore[col]; got != want {
+			t.Errorf("the ratings CSV, November, %s: +%d, want +%d", col, got, want)
+		}
+	}
+	// The monthly audit sample: November's holds the advice just rated; a month not begun is refused naming it.
+	if status, body, _ := send(grace, "GET", "/staff/advice-sample?month=2026-11", nil); status != 200 || !strings.Contains(body, `href="/staff/advice/`+rid+`"`) ||
+		!strings.Contains(body, "Rated: 0 red, 1 amber, 5 green") {
+		t.Errorf("November's audit sample: %d, or without the advice just rated", status)
+	}
+	if status, body, _ := send(grace, "GET", "/staff/advice-sample?month=2027-01", nil); status != 422 || !strings.Contains(body, `href="#month"`) {
+		t.Errorf("a month not begun: %d", status)
+	}
+	if _, body, _ = send(grace, "GET", "/staff/advice-dashboard", nil); !strings.Contains(body, "Ratings by month and criterion, every team") ||
+		!strings.Contains(body, "Free of jargon") {
+		t.Errorf("the dashboard does not show the ratings over time")
 	}
 	if _, body, _ = send(w.tom, "GET", "/staff/advice/"+rid, nil); !strings.Contains(body, "receptive language") || !strings.Contains(body, "Revise the advice") {
 		t.Errorf("Tom does not see the feedback with a way to revise")
@@ -298,5 +343,98 @@ func TestAdviceThroughTheForms(t *testing.T) {
 	status, body, _ = send(otPerson, "POST", "/staff/advice/"+ot+"/answer", answer)
 	if status != 409 || !strings.Contains(body, "withdrawn on 22 November 2026") || rows() != before {
 		t.Errorf("advice after withdrawal: %d", status)
+	}
+}
+
+// The team's queue a page at a time (issue 5): 50 a page soonest due first,
+// the filters kept by the pagination's links, past the last page a way
+// back, and a page number that is not one refused naming it (422).
+func TestAdviceQueuePages(t *testing.T) {
+	d := dbtest.SQLite(t)
+	h, w := matrixServer(t, d)
+	ctx := context.Background()
+	tom, err := access.LoadActor(ctx, d, w.tom)
+	if err != nil {
+		t.Fatal(err)
+	}
+	open := dbtest.Count(t, d, "SELECT COUNT(*) FROM advice_requests WHERE team_id = $1 AND status = 'open'", tom.TeamID)
+	today := date.FromTime(db.Now())
+	err = d.Load(ctx, func(l *db.Loader) error { // 60 more, as the demo loads its own, due from 30 days ago, none assigned
+		rows, err := l.Tx().QueryContext(ctx, `SELECT c.id FROM children c WHERE NOT EXISTS (SELECT 1 FROM advice_requests r
+			WHERE r.child_id = c.id AND r.status = 'open') ORDER BY c.id LIMIT 60`)
+		if err != nil {
+			return err
+		}
+		var kids []string
+		for rows.Next() {
+			var id string
+			rows.Scan(&id)
+			kids = append(kids, id)
+		}
+		rows.Close()
+		for i, child := range kids {
+			due := today.AddDays(-30 + i)
+			link := access.Link{ID: uuid.NewString(), ChildID: child, OrganisationID: tom.TeamID, Reason: access.Referral,
+				Purpose: advice.LinkPurpose, GrantedBy: w.amira, StartsAt: due.AddDays(-42).Time()}
+			if err := access.LoadLink(l, link); err != nil {
+				return err
+			}
+			if err := l.Add("advice_requests", []string{"id", "child_id", "team_id", "contributor", "question", "consent", "sent_on",
+				"received_on", "due_on", "status", "link_id", "requested_event_id", "requested_by", "requested_at"},
+				uuid.NewString(), child, tom.TeamID, "Children's Speech and Language Therapy", "Advice on communication needs",
+				"The family agreed on the request form", due.AddDays(-42), due.AddDays(-42), due, advice.Open, link.ID,
+				uuid.NewString(), w.amira, due.AddDays(-42).Time()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := open + 60
+	get := func(path string) (int, string) {
+		t.Helper()
+		secret, _, err := session.Create(ctx, d, w.tom, "test", "queue", session.StaffTimeouts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := httptest.NewRequest("GET", path, nil)
+		r.AddCookie(&http.Cookie{Name: "joinedup", Value: secret})
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		return rec.Code, rec.Body.String()
+	}
+	rows := func(body string) int { return strings.Count(body, `href="/staff/advice/`) }
+	code, first := get("/staff/advice")
+	if code != 200 || rows(first) != adviceQueuePerPage || !strings.Contains(first, strconv.Itoa(total)+" open requests") ||
+		!strings.Contains(first, "1 to 50 are shown") || !strings.Contains(first, `href="/staff/advice?page=2" rel="next"`) ||
+		!strings.Contains(first, "Overdue</strong>") {
+		t.Errorf("page 1: %d, %d rows, or no count, overdue tag or link to page 2", code, rows(first))
+	}
+	last := (total + adviceQueuePerPage - 1) / adviceQueuePerPage
+	code, end := get("/staff/advice?page=" + strconv.Itoa(last))
+	if want := total - (last-1)*adviceQueuePerPage; code != 200 || rows(end) != want || strings.Contains(end, `rel="next"`) {
+		t.Errorf("page %d: %d, %d rows (want %d), or a next link", last, code, rows(end), want)
+	}
+	code, body := get("/staff/advice?assigned=none&overdue=yes")
+	if unassignedOverdue := dbtest.Count(t, d, "SELECT COUNT(*) FROM advice_requests WHERE team_id = $1 AND status = 'open' AND assigned_to IS NULL AND due_on < $2",
+		tom.TeamID, today); code != 200 || !strings.Contains(body, strconv.Itoa(unassignedOverdue)+" open request") || !strings.Contains(body, "all overdue") {
+		t.Errorf("not assigned and overdue: %d, want %d counted", code, unassignedOverdue)
+	}
+	if code, body := get("/staff/advice?assigned=none&page=2"); code != 200 || strings.Contains(body, `rel="next"`) && !strings.Contains(body, "assigned=none&amp;page=3") {
+		t.Errorf("not assigned, page 2: %d, or its links lose the filter", code)
+	}
+	code, past := get("/staff/advice?page=" + strconv.Itoa(last+1))
+	if code != 200 || rows(past) != 0 || !strings.Contains(past, "There are no more on this page") || !strings.Contains(past, `href="/staff/advice"`) {
+		t.Errorf("past the last page: %d, %d rows", code, rows(past))
+	}
+	for _, bad := range []string{"0", "-1", "two", "1e3"} {
+		if code, body := get("/staff/advice?page=" + bad); code != 422 || !strings.Contains(body, "There is no page") {
+			t.Errorf("page=%s: %d, want a 422 naming the page", bad, code)
+		}
+	}
+	if code, body := get("/staff/advice?assigned=everyone"); code != 422 || !strings.Contains(body, "assigned to you") {
+		t.Errorf("an unknown filter: %d, want a 422 naming it", code)
 	}
 }

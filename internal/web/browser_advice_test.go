@@ -106,6 +106,7 @@ func visitAdvice(t *testing.T, srv *browsertest.Server, d *db.DB, email map[stri
 	tom := browsertest.NewBrowser(t)
 	tom.SignInAsDemo(t, srv.URL, email["Tom Nguyen"])
 	tom.CheckPage(t, srv.URL+"/staff/advice", 200)
+	tom.CheckPage(t, srv.URL+"/staff/advice?assigned=none&overdue=yes", 200) // the queue filtered
 	if text, _ := tom.Open(t, srv.URL+"/staff/advice").Text(t, "main"); !strings.Contains(text, "Not assigned") {
 		t.Errorf("Tom's queue: %s", text)
 	}
@@ -160,6 +161,8 @@ func visitAdvice(t *testing.T, srv *browsertest.Server, d *db.DB, email map[stri
 	}
 	grace.CheckPage(t, request, 200)
 	grace.CheckPage(t, srv.URL+"/staff/advice-dashboard", 200)
+	grace.CheckPage(t, srv.URL+"/staff/advice-sample", 200)
+	grace.CheckPage(t, srv.URL+"/staff/advice-sample?month=1999-13", 422) // the error summary and message
 
 	tom.CheckPage(t, request, 200)
 	if text, _ := tom.Open(t, request).Text(t, "main"); !strings.Contains(text, "receptive language") || !strings.Contains(text, "Revise the advice") {
@@ -167,5 +170,5 @@ func visitAdvice(t *testing.T, srv *browsertest.Server, d *db.DB, email map[stri
 	}
 	tom.CheckPage(t, request+"/answer", 200)
 	return []string{"GET /staff/children/{id}/advice/request", "GET /staff/advice", "GET /staff/advice/{rid}", "GET /staff/advice/{rid}/answer",
-		"GET /staff/advice-dashboard", "GET /staff/advice-assurance", "GET /staff/advice/{rid}/assure"}
+		"GET /staff/advice-dashboard", "GET /staff/advice-sample", "GET /staff/advice-assurance", "GET /staff/advice/{rid}/assure"}
 }

@@ -127,6 +127,8 @@ var table = []Route{
 	{"GET /staff/advice/{rid}/attachments/{aid}", string(access.CaseView), "", (*server).adviceAttachment},
 	{"GET /staff/advice-dashboard", string(access.AdviceQA), "Health advice within 6 weeks", (*server).adviceDashboard},
 	{"GET /staff/advice-dashboard.csv", string(access.AdviceQA), "", (*server).adviceDashboardCSV},
+	{"GET /staff/advice-quality.csv", string(access.AdviceQA), "", (*server).adviceQualityCSV},
+	{"GET /staff/advice-sample", string(access.AdviceQA), "Monthly audit sample of health advice", (*server).adviceSample},
 	{"GET /staff/advice-assurance", string(access.AdviceQA), "Health advice to quality-assure", (*server).adviceAssurance},
 	{"GET /staff/advice/{rid}/assure", string(access.AdviceQA), "Quality-assure health advice", (*server).adviceAssureForm},
 	{"POST /staff/advice/{rid}/assure", string(access.AdviceQA), "Quality-assure health advice", (*server).adviceAssure},
