@@ -52,6 +52,7 @@ var Sections = []Section{
 	{"sessions", "Sign-ins", "When and how the person signed in, from which browser, and when each session ended. The session keys are not kept.", sessions},
 	{"account", "Account", "The person's own sign-in account: when it was made and confirmed, and when the password last changed. The password is not kept, only a one-way hash, which is not exported.", account},
 	{"account_links", "Account emails", "Links sent to confirm the email address or reset the password: when, and whether they were used. The links themselves are not exported.", accountLinks},
+	{"offer_imports", "Local Offer imports", "Imports into the Local Offer directory the person applied as an editor: when, from which file or address, and how many services it added and changed.", offerImports},
 }
 
 // name is the SQL for a person's name from a people row aliased p.

@@ -182,6 +182,9 @@ func TestAccessMatrix(t *testing.T) {
 		for pattern, states := range commentsMatrix {
 			want[pattern] = expect{0, states}
 		}
+		for pattern, states := range importMatrix {
+			want[pattern] = expect{0, states}
+		}
 		assetURL, _ := url.Parse((&site{}).assetURL(t, "app.css"))
 		for _, rt := range Routes() {
 			exp, ok := want[rt.Pattern]

@@ -180,6 +180,15 @@ var table = []Route{
 	{"GET /staff/offer/comments/{cid}", string(access.OfferModerate), "Answer a comment on the Local Offer", (*server).commentReview},
 	{"POST /staff/offer/comments/{cid}/respond", string(access.OfferModerate), "Answer a comment on the Local Offer", (*server).commentRespond},
 	{"POST /staff/offer/comments/{cid}/close", string(access.OfferModerate), "Answer a comment on the Local Offer", (*server).commentClose},
+	// Local Offer editors import a feed (ORUK or CSV, a file or an address) and export the directory
+	// (issue 6, point 7; offer_import.go): a dry run first, then "Apply this import" with what was checked.
+	// offer.moderate: an import makes changes live with nobody between the file and families, as approving does.
+	{"GET /staff/offer/import", string(access.OfferModerate), "Import or export the Local Offer", (*server).offerImportPage},
+	{"POST /staff/offer/import", string(access.OfferModerate), "Check the import", (*server).offerImportCheck},
+	{"POST /staff/offer/import/apply", string(access.OfferModerate), "Check the import", (*server).offerImportApply},
+	{"GET /staff/offer/imports/{iid}", string(access.OfferModerate), "Local Offer import", (*server).offerImported},
+	{"GET /staff/offer/export.csv", string(access.OfferModerate), "", (*server).offerExportCSV},
+	{"GET /staff/offer/export.ndjson", string(access.OfferModerate), "", (*server).offerExportNDJSON},
 
 	// Families: their own children's records, and who has looked at them.
 	{"GET /family/children", string(access.FamilyView), "Your children", (*server).familyChildren},

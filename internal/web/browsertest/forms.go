@@ -60,3 +60,13 @@ func (b *Browser) SignInAsDemo(t testing.TB, baseURL, email string) string {
 	}
 	return strings.TrimPrefix(tab.URL, baseURL)
 }
+
+// Upload chooses the file at path (on this machine) in the file input matching selector.
+func (tab *Tab) Upload(t testing.TB, selector, path string) {
+	t.Helper()
+	ctx, stop := context.WithTimeout(tab.ctx, tabTimeout)
+	defer stop()
+	if err := chromedp.Do(ctx, chromedp.SetUploadFiles(selector, []string{path})); err != nil {
+		t.Fatalf("%s: choosing %s in %s: %v", tab.URL, path, selector, err)
+	}
+}
