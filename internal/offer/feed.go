@@ -132,6 +132,9 @@ type envelope struct {
 // parseFeed splits data into services; prefix goes before each place. It
 // returns the envelope when the data was one.
 func parseFeed(data []byte, prefix string) ([]FeedItem, *envelope, error) {
+	if err := CheckUTF8(data); err != nil {
+		return nil, nil, err
+	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	body := bytes.TrimLeft(data, " \t\r\n")
 	skipped := len(data) - len(body)

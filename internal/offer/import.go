@@ -47,12 +47,16 @@ type ImportOptions struct {
 
 // ImportReport says what an import changed, or would change.
 type ImportReport struct {
-	New, Changed, Unchanged []FeedItem // services, in the feed's order
+	New, Changed, Unchanged []FeedItem // services, in the feed's order (Changed as they will be written)
+	Was                     []Service  // the stored version of each Changed service, in the same order
 	Organizations           Counts
 	Locations               Counts
 	Taxonomies              Counts
 	Terms                   Counts
 	Applied                 bool
+	// Fingerprint is a hash of the stored records the import was compared
+	// with (preview.go): the same feed and fingerprint write the same changes.
+	Fingerprint string
 }
 
 // Counts are records an import adds and changes.
@@ -279,6 +283,7 @@ func plan(ctx context.Context, st *Store, items []FeedItem) (*importPlan, error)
 	if err != nil {
 		return nil, err
 	}
+	pl.report.Fingerprint = fingerprint(storedSvcs, storedOrgs, storedLocs, storedTerms, storedTax)
 	final := map[string]TaxonomyTerm{} // every term the services will carry
 	newTax := map[string]bool{}
 	for _, id := range termIDs {
@@ -434,7 +439,8 @@ func plan(ctx context.Context, st *Store, items []FeedItem) (*importPlan, error)
 			pl.report.New = append(pl.report.New, it)
 		case !sameJSON(canonical(prev), canonical(s)):
 			pl.changedServices = append(pl.changedServices, s)
-			pl.report.Changed = append(pl.report.Changed, it)
+			pl.report.Changed = append(pl.report.Changed, FeedItem{it.Where, s})
+			pl.report.Was = append(pl.report.Was, prev)
 		default:
 			pl.report.Unchanged = append(pl.report.Unchanged, it)
 		}

@@ -3,7 +3,6 @@ package offer_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"strconv"
@@ -11,57 +10,29 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
-
 	"joinedup/internal/db"
 	"joinedup/internal/db/dbtest"
 	"joinedup/internal/loadgen"
 	"joinedup/internal/offer"
+	"joinedup/internal/offer/offertest"
 )
 
-// feed20k is an ORUK ndjson feed of 20,000 services: the tiny demo's 40,
-// each copied 500 times with ids of its own (the organisations, places and
+// feed20k is an ORUK ndjson feed of 20,000 services: the tiny demo's 40
+// and copies of them with ids of their own (the organisations, places and
 // terms stay shared, as in a real directory).
 func feed20k(b *testing.B) []byte {
 	b.Helper()
 	src := dbtest.SQLite(b)
 	tinyDemo(b, src)
-	var base []offer.Service
-	for _, line := range bytes.Split(bytes.TrimSpace(exportNDJSON(b, src)), []byte("\n")) {
-		var s offer.Service
-		if err := json.Unmarshal(line, &s); err != nil {
-			b.Fatal(err)
-		}
-		base = append(base, s)
+	base, err := offertest.Read(exportNDJSON(b, src))
+	if err != nil {
+		b.Fatal(err)
 	}
-	var out bytes.Buffer
-	enc := json.NewEncoder(&out)
-	for copyN := range 20000 / len(base) {
-		ns := uuid.NewSHA1(uuid.NameSpaceOID, []byte(fmt.Sprint(copyN)))
-		id := func(old string) string { return uuid.NewSHA1(ns, []byte(old)).String() }
-		for _, s := range base {
-			s := s
-			s.ID, s.Name = id(s.ID), fmt.Sprintf("%s (%d)", s.Name, copyN)
-			s.ServiceAtLocations = renumber(s.ServiceAtLocations, func(x *offer.ServiceAtLocation) { x.ID, x.ServiceID = id(x.ID), s.ID })
-			s.Schedules = renumber(s.Schedules, func(x *offer.Schedule) {
-				x.ID, x.ServiceID = id(x.ID), s.ID
-				if x.ServiceAtLocationID != "" {
-					x.ServiceAtLocationID = id(x.ServiceAtLocationID)
-				}
-			})
-			s.ServiceAreas = renumber(s.ServiceAreas, func(x *offer.ServiceArea) { x.ID = id(x.ID) })
-			s.CostOptions = renumber(s.CostOptions, func(x *offer.CostOption) { x.ID = id(x.ID) })
-			s.Contacts = renumber(s.Contacts, func(x *offer.Contact) {
-				x.ID = id(x.ID)
-				x.Phones = renumber(x.Phones, func(p *offer.Phone) { p.ID = id(p.ID) })
-			})
-			s.Attributes = renumber(s.Attributes, func(x *offer.Attribute) { x.ID, x.LinkID = id(x.ID), s.ID })
-			if err := enc.Encode(s); err != nil {
-				b.Fatal(err)
-			}
-		}
+	feed, err := offertest.Scaled(base, 20000)
+	if err != nil {
+		b.Fatal(err)
 	}
-	return out.Bytes()
+	return feed
 }
 
 // procCPU is the CPU (user and system) process pid has used, from
@@ -75,15 +46,6 @@ func procCPU(b *testing.B, pid int) time.Duration {
 	utime, _ := strconv.Atoi(fields[11]) // fields 14 and 15 of stat, after pid and comm
 	stime, _ := strconv.Atoi(fields[12])
 	return time.Duration(utime+stime) * 10 * time.Millisecond
-}
-
-func renumber[T any](xs []T, fix func(*T)) []T {
-	out := make([]T, len(xs))
-	copy(out, xs)
-	for i := range out {
-		fix(&out[i])
-	}
-	return out
 }
 
 // Reading, checking, comparing and writing a 20,000-service feed into an

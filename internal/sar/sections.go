@@ -58,6 +58,7 @@ var Sections = []Section{
 	{"account", "Account", "The person's own sign-in account: when it was made and confirmed, and when the password last changed. The password is not kept, only a one-way hash, which is not exported.", account},
 	{"account_links", "Account emails", "Links sent to confirm the email address or reset the password: when, and whether they were used. The links themselves are not exported.", accountLinks},
 	{"local_offer_taxonomy_changes", "Changes to the Local Offer's lists of terms", "Terms of the Local Offer's taxonomies (categories, needs, accessibility…) the person added, changed, retired or brought back, and when.", taxonomyChanges},
+	{"offer_imports", "Local Offer imports", "Imports into the Local Offer directory the person applied as an editor: when, from which file or address, and how many services it added and changed.", offerImports},
 }
 
 // name is the SQL for a person's name from a people row aliased p.

@@ -79,6 +79,9 @@ func TestSignedInPagesInABrowser(t *testing.T) {
 	for _, pattern := range visitPlan(t, srv, d, email) {
 		visited[pattern] = true
 	}
+	for _, pattern := range visitLocalOfferImport(t, srv, d, email) {
+		visited[pattern] = true
+	}
 	for _, rt := range web.Routes() {
 		if rt.IsPage() && rt.Permission != web.PermPublic && !visited[rt.Pattern] {
 			t.Errorf("%s is behind sign-in and no browser test visits it signed in", rt.Pattern)

@@ -194,6 +194,9 @@ func TestAccessMatrix(t *testing.T) {
 		for pattern, states := range planMatrix {
 			want[pattern] = expect{states[""], states}
 		}
+		for pattern, states := range importMatrix {
+			want[pattern] = expect{0, states}
+		}
 		assetURL, _ := url.Parse((&site{}).assetURL(t, "app.css"))
 		for _, rt := range Routes() {
 			exp, ok := want[rt.Pattern]

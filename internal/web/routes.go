@@ -209,6 +209,15 @@ var table = []Route{
 	{"POST /staff/early-years/{nid}/acknowledge", string(access.EarlyYearsManage), "Early-years notification", (*server).eyAcknowledge},
 	{"POST /staff/early-years/{nid}/record", string(access.EarlyYearsManage), "Early-years notification", (*server).eyRecord},
 	{"GET /family/children/{id}/early-years", string(access.FamilyView), "What health told the council", (*server).eyFamily},
+	// Local Offer editors import a feed (ORUK or CSV, a file or an address) and export the directory
+	// (issue 6, point 7; offer_import.go): a dry run first, then "Apply this import" with what was checked.
+	// offer.moderate: an import makes changes live with nobody between the file and families, as approving does.
+	{"GET /staff/offer/import", string(access.OfferModerate), "Import or export the Local Offer", (*server).offerImportPage},
+	{"POST /staff/offer/import", string(access.OfferModerate), "Check the import", (*server).offerImportCheck},
+	{"POST /staff/offer/import/apply", string(access.OfferModerate), "Check the import", (*server).offerImportApply},
+	{"GET /staff/offer/imports/{iid}", string(access.OfferModerate), "Local Offer import", (*server).offerImported},
+	{"GET /staff/offer/export.csv", string(access.OfferModerate), "", (*server).offerExportCSV},
+	{"GET /staff/offer/export.ndjson", string(access.OfferModerate), "", (*server).offerExportNDJSON},
 
 	// Families: their own children's records, and who has looked at them.
 	{"GET /family/children", string(access.FamilyView), "Your children", (*server).familyChildren},
