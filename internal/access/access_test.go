@@ -107,3 +107,25 @@ func TestEveryRoleIsWellFormed(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// ReasonAllows is the table of limited links (go, limited): a
+// referral lets the team give advice and keep its waiting list, a
+// safeguarding share only lets its holder read.
+func TestReasonAllows(t *testing.T) {
+	for _, c := range []struct {
+		reason string
+		p      Permission
+		want   bool
+	}{
+		{Referral, AdviceSubmit, true},
+		{Referral, WaitlistManage, true},
+		{Referral, CaseEdit, false},
+		{Safeguarding, CaseView, true},
+		{Safeguarding, AdviceSubmit, false},
+		{Owner, CaseEdit, true},
+	} {
+		if got := ReasonAllows(c.reason, c.p); got != c.want {
+			t.Errorf("ReasonAllows(%s, %s) = %v, want %v", c.reason, c.p, got, c.want)
+		}
+	}
+}

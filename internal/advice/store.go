@@ -298,7 +298,8 @@ func Queue(ctx context.Context, d *db.DB, a access.Actor, f QueueFilter, limit i
 	}
 	cond, pargs := access.Predicate(a, access.AdviceSubmit, "r.child_id", now, len(args)+1)
 	args = append(args, pargs...)
-	if scope, _ := a.Can(access.AdviceSubmit); scope != access.ScopeOwn && scope != access.ScopePartnership {
+	if scope, _ := a.Can(access.AdviceSubmit); scope != access.ScopeOwn && scope != access.ScopePartnership &&
+		access.ReasonAllows(access.Referral, access.AdviceSubmit) {
 		// The team's own referral link, made with the request, is one of the
 		// links the predicate reads (the team's, for a reason that allows
 		// advice, in force), so a request whose link is in force passes the
