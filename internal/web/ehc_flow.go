@@ -235,11 +235,7 @@ func (s *server) ehcLetterPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *server) letterPageRender(w http.ResponseWriter, r *http.Request, f stepForm) {
 	a, _ := actorOf(r.Context())
-	perm := access.FamilyView
-	if a.Kind == access.Staff {
-		perm = access.CaseView
-	}
-	c, err := casework.Get(r.Context(), s.db, a, r.PathValue("id"), perm)
+	c, err := casework.Get(r.Context(), s.db, a, r.PathValue("id"), readPermission(a))
 	if err != nil {
 		s.fail(w, r, err)
 		return

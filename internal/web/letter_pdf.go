@@ -1,12 +1,10 @@
 package web
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"time"
 
-	"joinedup/internal/access"
 	"joinedup/internal/casework"
 	"joinedup/internal/pdf"
 )
@@ -16,11 +14,7 @@ import (
 // row (casework.Get), so hidden and missing letters are the same 404.
 func (s *server) ehcLetterPDF(w http.ResponseWriter, r *http.Request) {
 	a, _ := actorOf(r.Context())
-	perm := access.FamilyView
-	if a.Kind == access.Staff {
-		perm = access.CaseView
-	}
-	c, err := casework.Get(r.Context(), s.db, a, r.PathValue("id"), perm)
+	c, err := casework.Get(r.Context(), s.db, a, r.PathValue("id"), readPermission(a))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -30,17 +24,7 @@ func (s *server) ehcLetterPDF(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	var b bytes.Buffer
-	if err := pdf.Write(&b, letterDocument(c, l)); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Type", "application/pdf")
-	// The file name says what it is without naming the child: downloads folders are shared.
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="decision-letter-%s.pdf"`, l.DecisionOn.Time().Format("2006-01-02")))
-	h.Set("Content-Length", fmt.Sprint(b.Len()))
-	_, _ = w.Write(b.Bytes())
+	s.sendPDF(w, r, letterDocument(c, l), "decision-letter-"+l.DecisionOn.Time().Format("2006-01-02")+".pdf")
 }
 
 // letterDocument is the decision letter in the blocks of a PDF, in the HTML letter's order and words.

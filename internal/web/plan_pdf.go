@@ -1,13 +1,11 @@
 package web
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 
 	"joinedup/internal/access"
 	"joinedup/internal/apperr"
-	"joinedup/internal/pdf"
 	"joinedup/internal/plan"
 )
 
@@ -17,10 +15,7 @@ import (
 // (plan.Get), so a hidden plan and a missing one are the same 404.
 func (s *server) planPDF(w http.ResponseWriter, r *http.Request) {
 	a, _ := actorOf(r.Context())
-	perm := access.FamilyView
-	if a.Kind == access.Staff {
-		perm = access.CaseView
-	}
+	perm := readPermission(a)
 	v, err := plan.Get(r.Context(), s.db, a, r.PathValue("id"), perm)
 	if err != nil {
 		s.fail(w, r, err)
@@ -34,15 +29,5 @@ func (s *server) planPDF(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, apperr.Errorf(apperr.NotFound, "there is no plan for this child yet"))
 		return
 	}
-	var b bytes.Buffer
-	if err := pdf.Write(&b, plan.Document(*doc, v.ChildName, v.Team)); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Type", "application/pdf")
-	// The file name says what it is without naming the child: downloads folders are shared.
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="ehc-plan-%s-version-%d.pdf"`, doc.Kind, doc.Version))
-	h.Set("Content-Length", fmt.Sprint(b.Len()))
-	_, _ = w.Write(b.Bytes())
+	s.sendPDF(w, r, plan.Document(*doc, v.ChildName, v.Team), fmt.Sprintf("ehc-plan-%s-version-%d.pdf", doc.Kind, doc.Version))
 }
