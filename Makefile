@@ -15,7 +15,7 @@ run: build
 
 ## test: every test, on SQLite and PostgreSQL, with the browser tests (needs Chromium and PostgreSQL; see README)
 test: assets vet
-	$(GO) test -count=1 -timeout 30m ./...
+	$(GO) test -count=1 -timeout 60m ./...
 
 build: assets
 	$(GO) build -o $(BIN) ./cmd/joinedup
