@@ -17,7 +17,10 @@ import (
 func TestEHCLifecycleInABrowser(t *testing.T) {
 	srv, d, email, leo := startTinyDemo(t)
 	// Start Leo afresh: whatever history the demo gave him, this test records its own.
-	for _, q := range []string{"DELETE FROM ehc_events WHERE case_id IN (SELECT id FROM ehc_cases WHERE child_id = $1)", "DELETE FROM ehc_cases WHERE child_id = $1"} {
+	plans := "SELECT id FROM ehc_plans WHERE child_id = $1"
+	for _, q := range []string{"DELETE FROM ehc_plan_items WHERE plan_id IN (" + plans + ")", "DELETE FROM ehc_plan_comments WHERE plan_id IN (" + plans + ")",
+		"DELETE FROM ehc_plan_settings WHERE plan_id IN (" + plans + ")", "DELETE FROM ehc_plans WHERE child_id = $1",
+		"DELETE FROM ehc_events WHERE case_id IN (SELECT id FROM ehc_cases WHERE child_id = $1)", "DELETE FROM ehc_cases WHERE child_id = $1"} {
 		if _, err := d.Exec(q, leo); err != nil {
 			t.Fatal(err)
 		}
