@@ -20,24 +20,6 @@ func (d *DB) Transact(ctx context.Context, fn func(*sql.Tx) error) error {
 	return Retry(ctx, func() error { return d.transactOnce(ctx, fn) })
 }
 
-// Read runs fn in a read-only transaction, one consistent snapshot, and again
-// a few times on a conflict a retry resolves. On SQLite it runs on the pool's
-// reader connections beside the one writer, so reads neither queue for the
-// writer nor wait for each other; fn must not write.
-func (d *DB) Read(ctx context.Context, fn func(*sql.Tx) error) error {
-	return Retry(ctx, func() error {
-		tx, err := d.DB.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-		if err != nil {
-			return err
-		}
-		if err := fn(tx); err != nil {
-			tx.Rollback()
-			return err
-		}
-		return tx.Commit()
-	})
-}
-
 // Retry runs fn, and again a few times while it fails with a conflict that a
 // retry resolves: for a single statement that is its own transaction.
 func Retry(ctx context.Context, fn func() error) error {
