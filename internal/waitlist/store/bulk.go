@@ -10,6 +10,7 @@ import (
 
 	"joinedup/internal/access"
 	"joinedup/internal/apperr"
+	"joinedup/internal/audit"
 	"joinedup/internal/date"
 	"joinedup/internal/db"
 	"joinedup/internal/waitlist"
@@ -108,7 +109,8 @@ func Checks(ctx context.Context, d *db.DB, a access.Actor, pathwayID string, cen
 			return err
 		}
 		if len(waiting) == 0 {
-			return appendAudit(ctx, d, tx, a, "waitlist.check", "waitlist_pathway", p.ID, "", "the children on the "+p.Name+" list you may see", now)
+			_, err := audit.Append(ctx, d, tx, listEvent(a, "waitlist.check", p, now))
+			return err
 		}
 		at := map[string]*Entry{}
 		for i := range waiting {
@@ -225,7 +227,8 @@ func Checks(ctx context.Context, d *db.DB, a access.Actor, pathwayID string, cen
 				out = append(out, Problem{"seen_elsewhere", k.ref, k.child, k.name, s})
 			}
 		}
-		return appendAudit(ctx, d, tx, a, "waitlist.check", "waitlist_pathway", p.ID, "", "the children on the "+p.Name+" list you may see", now)
+		_, err = audit.Append(ctx, d, tx, listEvent(a, "waitlist.check", p, now))
+		return err
 	})
 	if err != nil {
 		return Pathway{}, nil, err

@@ -43,7 +43,7 @@ func Page(ctx context.Context, d *db.DB, a access.Actor, pathwayID string, censu
 		}
 		var ok bool
 		if out, total, ok, err = indexedPage(ctx, tx, a, p, census, f, offset, limit, now); err != nil || ok {
-			return viewed(a, p, now), err
+			return listEvent(a, "waitlist.view", p, now), err
 		}
 		all, err := measured(ctx, tx, a, p, census, f, status, now)
 		if err != nil {
@@ -52,7 +52,7 @@ func Page(ctx context.Context, d *db.DB, a access.Actor, pathwayID string, censu
 		total = len(all)
 		out = longest(all, min(len(all), offset+limit))
 		out = out[min(offset, len(out)):]
-		return viewed(a, p, now), named(ctx, tx, a, out, now)
+		return listEvent(a, "waitlist.view", p, now), named(ctx, tx, a, out, now)
 	})
 	if err != nil {
 		return Pathway{}, nil, 0, err
@@ -373,7 +373,8 @@ func ListWaits(ctx context.Context, d *db.DB, a access.Actor, pathwayID string, 
 				}
 			}
 		}
-		return appendAudit(ctx, d, tx, a, "waitlist.project", "waitlist_pathway", p.ID, "", "the children on the "+p.Name+" list you may see", now)
+		_, err = audit.Append(ctx, d, tx, listEvent(a, "waitlist.project", p, now))
+		return err
 	})
 	return p, waits, received, err
 }

@@ -110,7 +110,7 @@ func List(ctx context.Context, d *db.DB, a access.Actor, pathwayID string, censu
 		}
 		total = len(out)
 		out = longest(out, limit)
-		return viewed(a, p, now), named(ctx, tx, a, out, now)
+		return listEvent(a, "waitlist.view", p, now), named(ctx, tx, a, out, now)
 	})
 	if err != nil {
 		return Pathway{}, nil, 0, err
@@ -417,7 +417,8 @@ func event(a access.Actor, action, recordType, recordID, childID, reason string,
 		ActorRole: a.RoleTitle(), Action: action, RecordType: recordType, RecordID: recordID, ChildID: childID, Reason: reason, Changes: changes}
 }
 
-// viewed is the audit row of a's reading a page of p's list.
-func viewed(a access.Actor, p Pathway, now time.Time) audit.Event {
-	return event(a, "waitlist.view", "waitlist_pathway", p.ID, "", "the children on the "+p.Name+" list you may see", now)
+// listEvent is the audit row of a's action over p's list as a whole (a view,
+// a check, a projection): it reaches only the children a may see.
+func listEvent(a access.Actor, action string, p Pathway, now time.Time) audit.Event {
+	return event(a, action, "waitlist_pathway", p.ID, "", "the children on the "+p.Name+" list you may see", now)
 }
