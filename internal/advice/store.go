@@ -421,8 +421,13 @@ func Withdraw(ctx context.Context, d *db.DB, a access.Actor, id, reason string) 
 		if len(reason) < MinReason {
 			return invalid(apperr.Fields{{Name: "reason", Message: "Say why the request is withdrawn: the team is told"}}, "the request cannot be withdrawn")
 		}
-		var link string
-		if err := tx.QueryRowContext(ctx, "SELECT link_id FROM advice_requests WHERE id = $1", id).Scan(&link); err != nil {
+		var link, contributor string
+		if err := tx.QueryRowContext(ctx, "SELECT link_id, contributor FROM advice_requests WHERE id = $1", id).Scan(&link, &contributor); err != nil {
+			return err
+		}
+		// The clock's R3 for this body goes with the request.
+		if _, err := casework.AddIn(ctx, d, tx, a, h.childID, casework.Input{Type: ehc.AdviceWithdrawn.String(), Date: date.FromTime(now),
+			Contributor: contributor, Note: reason}); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE advice_requests SET status = $1, withdrawn_by = $2, withdrawn_at = $3, withdrawn_reason = $4

@@ -525,8 +525,21 @@ func TestWithdrawal(t *testing.T) {
 		if err := advice.Withdraw(ctx, dbx, w.amira, r.ID, "The family has moved to another area."); err != nil {
 			t.Fatal(err)
 		}
+		// The clock asks nothing of the team any more (reg 8(1) runs on a request that stands).
+		c, err := casework.Get(ctx, dbx, w.amira, w.child, access.CaseView)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, dl := range c.Deadlines {
+			if dl.Rule == "R3" && dl.Contributor == r.Contributor {
+				t.Errorf("withdrawn, yet the case still has %s for %s: %+v", dl.Rule, dl.Contributor, dl)
+			}
+		}
+		if last := c.Events[len(c.Events)-1]; last.Type != ehc.AdviceWithdrawn || last.Contributor != r.Contributor || last.Note != "The family has moved to another area." {
+			t.Errorf("the case's last event: %+v, want the withdrawal with its reason", last)
+		}
 		before := w.count()
-		_, err := advice.Submit(ctx, dbx, w.tom, r.ID, goodAdvice())
+		_, err = advice.Submit(ctx, dbx, w.tom, r.ID, goodAdvice())
 		if apperr.CodeOf(err) != apperr.Conflict || !strings.Contains(err.Error(), "withdrawn on 22 November 2026") || !strings.Contains(err.Error(), "moved") {
 			t.Errorf("advice after withdrawal: %v", err)
 		}

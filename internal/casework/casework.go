@@ -182,6 +182,7 @@ var TypeWords = map[string]string{
 	"assessment_decision": "Decision whether to assess",
 	"advice_requested":    "Advice requested",
 	"advice_received":     "Advice received",
+	"advice_withdrawn":    "Request for advice withdrawn",
 	"no_plan_decision":    "Decision not to issue a plan",
 	"draft_plan_issued":   "Draft plan issued",
 	"final_plan_issued":   "Final plan issued",

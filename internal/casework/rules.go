@@ -53,7 +53,7 @@ func (in Input) event() (ehc.Event, error) {
 	case ehc.AdviceRequested:
 		e.Received = in.Received
 	}
-	if t != ehc.AdviceRequested && t != ehc.AdviceReceived && !(t == ehc.Exception && e.Code == ehc.MissedAppointment) {
+	if t != ehc.AdviceRequested && t != ehc.AdviceReceived && t != ehc.AdviceWithdrawn && !(t == ehc.Exception && e.Code == ehc.MissedAppointment) {
 		e.Contributor = ""
 	}
 	if _, coded := codeField[t]; !coded {
@@ -159,6 +159,18 @@ func checkOrder(events []ehc.Event) (int, error) {
 		case ehc.AdviceReceived:
 			if !has(e.Date, func(r ehc.Event) bool { return r.Type == ehc.AdviceRequested && r.Contributor == e.Contributor }) {
 				need = fmt.Sprintf("Advice from %s needs a request to %s for advice on or before its date", e.Contributor, e.Contributor)
+			}
+		case ehc.AdviceWithdrawn:
+			// A request still awaiting advice: asked on or before the
+			// withdrawal, with no advice from that body in between (advice
+			// on the withdrawal's own day may have come after it).
+			awaiting := func(r ehc.Event) bool {
+				return r.Type == ehc.AdviceRequested && r.Contributor == e.Contributor && !has(e.Date, func(g ehc.Event) bool {
+					return g.Type == ehc.AdviceReceived && g.Contributor == e.Contributor && !g.Date.Before(r.Date) && g.Date.Before(e.Date)
+				})
+			}
+			if !has(e.Date, awaiting) {
+				need = fmt.Sprintf("Withdrawing a request to %s needs a request to %s still awaiting its advice on that date", e.Contributor, e.Contributor)
 			}
 		case ehc.FinalPlanIssued:
 			if !has(e.Date, is(ehc.DraftPlanIssued)) {

@@ -3,6 +3,7 @@ package casework_test
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -119,6 +120,10 @@ func TestRecordingFollowsTheRegulationsAndStoresNothingRefused(t *testing.T) {
 			{"advice received before it was asked of the body", casework.Input{Type: "advice_received", Date: d(2026, 8, 10), Contributor: "Health"}, "date", ""},
 			{"an advice request received before it was sent", casework.Input{Type: "advice_requested", Date: d(2026, 7, 10), Received: d(2026, 7, 9), Contributor: "Health"}, "received", ""},
 			{"the EP's advice within 6 weeks (R3)", casework.Input{Type: "advice_received", Date: d(2026, 8, 10), Contributor: "Educational psychology"}, "", casework.Assessing},
+			{"a request withdrawn after its advice came", casework.Input{Type: "advice_withdrawn", Date: d(2026, 8, 11), Contributor: "Educational psychology"}, "date", ""},
+			{"a request withdrawn that was never made", casework.Input{Type: "advice_withdrawn", Date: d(2026, 8, 11), Contributor: "Health"}, "date", ""},
+			{"advice requested of social care (reg 6(1)(e))", casework.Input{Type: "advice_requested", Date: d(2026, 8, 3), Contributor: "Social care"}, "", casework.Assessing},
+			{"the request to social care withdrawn: R3 asks nothing of it", casework.Input{Type: "advice_withdrawn", Date: d(2026, 8, 5), Contributor: "Social care"}, "", casework.Assessing},
 			{"an exception needs its evidence", casework.Input{Type: "exception", Date: d(2026, 8, 1), Code: "absent_from_area"}, "note", ""},
 			{"an exception ending before it begins", casework.Input{Type: "exception", Date: d(2026, 8, 1), To: d(2026, 7, 1), Code: "absent_from_area", Note: "Family abroad, letter from the school"}, "to", ""},
 			{"a final plan before any draft", casework.Input{Type: "final_plan_issued", Date: d(2026, 9, 1)}, "date", ""},
@@ -190,6 +195,9 @@ func TestRecordingFollowsTheRegulationsAndStoresNothingRefused(t *testing.T) {
 		}
 		if len(want) > 0 {
 			t.Errorf("deadlines missing: %v (got %+v)", want, c.Deadlines)
+		}
+		if n := len(slices.DeleteFunc(slices.Clone(c.Deadlines), func(dl ehc.Deadline) bool { return dl.Rule != "R3" })); n != 1 {
+			t.Errorf("%d R3 deadlines, want the EP's alone: the request to social care was withdrawn", n)
 		}
 		if next := c.Open(); len(next) == 0 || next[0].Rule != "R17" {
 			t.Errorf("next deadline: %+v, want R17", next)

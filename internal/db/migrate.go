@@ -42,8 +42,11 @@ func (d *DB) MigrateFrom(ctx context.Context, fsys fs.FS) (int64, error) {
 		var partial *goose.PartialError
 		if errors.As(err, &partial) {
 			now, _ := p.GetDBVersion(ctx)
-			return now, fmt.Errorf("migration %s failed, and the database was left at version %d: %v",
-				path.Base(partial.Failed.Source.Path), now, partial.Err)
+			name := path.Base(partial.Failed.Source.Path)
+			if partial.Failed.Source.Path == "" { // a Go migration (migrate_go.go)
+				name = fmt.Sprint(partial.Failed.Source.Version)
+			}
+			return now, fmt.Errorf("migration %s failed, and the database was left at version %d: %v", name, now, partial.Err)
 		}
 		return current, fmt.Errorf("migration failed: %w", err)
 	}
@@ -59,12 +62,15 @@ func (d *DB) SchemaVersions(ctx context.Context) (current, known int64, err erro
 	return p.GetVersions(ctx)
 }
 
-func (d *DB) provider(fsys fs.FS) (*goose.Provider, error) {
-	fsys, err := forDialect(fsys, d.Dialect)
+func (d *DB) provider(src fs.FS) (*goose.Provider, error) {
+	fsys, err := forDialect(src, d.Dialect)
 	if err != nil {
 		return nil, err
 	}
 	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+	if src == Migrations {
+		opts = append(opts, goose.WithGoMigrations(goMigrations(d.Dialect)...))
+	}
 	dialect := goose.DialectSQLite3
 	if d.Dialect == Postgres {
 		dialect = goose.DialectPostgres

@@ -90,16 +90,38 @@ func (c *clock) assessment() {
 	}
 }
 
-// advice: R3 for each body asked, met by that body's next advice.
+// advice: R3 for each body asked, met by that body's next advice. A request
+// withdrawn before its advice came asks nothing any more, so it has no
+// deadline: each withdrawal takes back the earliest request to that body
+// still awaiting advice on its date (advice on the withdrawal's own day may
+// have come after it, so it does not count as before).
 func (c *clock) advice() {
-	for _, i := range c.h.of(AdviceRequested) {
+	asked := c.h.of(AdviceRequested)
+	answered := func(i int32) date.Date {
+		a := c.h.at(i)
+		return c.h.first(AdviceReceived, a.Date, date.Date{}, func(e *Event) bool { return e.Contributor == a.Contributor })
+	}
+	withdrawn := map[int]bool{}
+	for _, w := range c.h.of(AdviceWithdrawn) {
+		x := c.h.at(w)
+		for k, i := range asked {
+			a := c.h.at(i)
+			if done := answered(i); !withdrawn[k] && a.Contributor == x.Contributor && !a.Date.After(x.Date) && (done.IsZero() || !done.Before(x.Date)) {
+				withdrawn[k] = true
+				break
+			}
+		}
+	}
+	for k, i := range asked {
+		if withdrawn[k] {
+			continue
+		}
 		a := c.h.at(i)
 		from := a.Received
 		if from.IsZero() {
 			from = a.Date
 		}
-		done := c.h.first(AdviceReceived, a.Date, date.Date{}, func(e *Event) bool { return e.Contributor == a.Contributor })
-		c.add("R3", from, done, a.Contributor)
+		c.add("R3", from, answered(i), a.Contributor)
 	}
 }
 

@@ -75,6 +75,28 @@ func TestAssessmentDeadlines(t *testing.T) {
 			[]string{advice("2024-01-10", "health"), asked("2024-02-13", "health")},
 			[]string{"R3 from 2024-02-13 due 2024-03-26 pending contributor health"}},
 
+		// reg 8(1) asks a body for advice the council requested: a request the
+		// council withdrew asks nothing, so it has no deadline; each withdrawal
+		// takes back only the earliest request to that body still awaiting advice.
+		{"reg 8(1) R3 a withdrawn request has no deadline", "R3", "2024-06-01",
+			[]string{asked("2024-02-13", "health"), ev("advice_withdrawn", "2024-02-20", "contributor", "health")},
+			nil},
+		{"reg 8(1) R3 withdrawing one body's request leaves another's", "R3", "2024-04-01",
+			[]string{asked("2024-02-13", "health"), asked("2024-02-13", "social_care"), ev("advice_withdrawn", "2024-02-20", "contributor", "social_care")},
+			[]string{"R3 from 2024-02-13 due 2024-03-26 overdue contributor health"}},
+		{"reg 8(1) R3 a request made again after a withdrawal has its own 6 weeks", "R3", "2024-04-01",
+			[]string{asked("2024-02-13", "health"), ev("advice_withdrawn", "2024-02-20", "contributor", "health"), asked("2024-03-01", "health")},
+			[]string{"R3 from 2024-03-01 due 2024-04-12 pending contributor health"}},
+		{"reg 8(1) R3 a withdrawal after the advice came takes nothing back", "R3", "2024-06-01",
+			[]string{asked("2024-02-13", "health"), advice("2024-03-01", "health"), ev("advice_withdrawn", "2024-03-05", "contributor", "health")},
+			[]string{"R3 from 2024-02-13 due 2024-03-26 met done 2024-03-01 contributor health"}},
+		{"reg 8(1) R3 one withdrawal takes back one of two requests to a body", "R3", "2024-04-01",
+			[]string{asked("2024-02-13", "health"), asked("2024-02-27", "health"), ev("advice_withdrawn", "2024-03-01", "contributor", "health")},
+			[]string{"R3 from 2024-02-27 due 2024-04-09 pending contributor health"}},
+		{"reg 8(1) R3 advice on the withdrawal's own day may have come after it", "R3", "2024-04-01",
+			[]string{asked("2024-02-13", "health"), ev("advice_withdrawn", "2024-03-01", "contributor", "health"), advice("2024-03-01", "health")},
+			nil},
+
 		// reg 10(1): a decision not to issue a plan within 16 weeks of the request; only when there is one.
 		{"reg 10(1) R4 notified on the last day is met, and there is no R6", "R4 R6", "2024-06-01",
 			[]string{request("2024-01-08"), decision("2024-02-12", "assess"), ev("no_plan_decision", "2024-04-29")},

@@ -29,6 +29,7 @@ const (
 	AmendmentNotice                    // the plan sent with proposed amendments
 	AmendedPlanIssued                  // the final amended plan issued
 	PhaseTransfer                      // a transfer between phases, on Date
+	AdviceWithdrawn                    // a request for advice withdrawn before the body answered (last: packed clocks store the number)
 	numTypes
 )
 
@@ -95,6 +96,7 @@ var (
 		AmendmentNotice:    {"amendment_notice", []field{dated}},
 		AmendedPlanIssued:  {"amended_plan_issued", []field{dated}},
 		PhaseTransfer:      {"phase_transfer", []field{dated, {name: "kind", slot: inCode, codes: []string{"school", "post16", "post16_other"}}}},
+		AdviceWithdrawn:    {"advice_withdrawn", []field{dated, contrib}},
 	}
 )
 
