@@ -37,13 +37,9 @@ var methodWords = map[string]string{appeal.Email: "by email", appeal.Post: "by f
 // tell writes a message to everyone who decides for the child, in the
 // issuing transaction, saying how the plan was sent, when it counts as
 // received and what they can do next. It returns how many were written.
-func tell(ctx context.Context, tx *sql.Tx, childID string, pl Plan) (int, error) {
+func tell(ctx context.Context, tx *sql.Tx, first, childID string, pl Plan) (int, error) {
 	to, err := casework.FamilyEmails(ctx, tx, childID)
 	if err != nil {
-		return 0, err
-	}
-	var first string
-	if err := tx.QueryRowContext(ctx, "SELECT given_name FROM children WHERE id = $1", childID).Scan(&first); err != nil {
 		return 0, err
 	}
 	m := notify.Message{Reference: "ehc-plan:" + pl.ID}
@@ -57,7 +53,7 @@ func tell(ctx context.Context, tx *sql.Tx, childID string, pl Plan) (int, error)
 		m.Subject = fmt.Sprintf("%s's final EHC plan", first)
 		m.WhatChanged = fmt.Sprintf("The council has issued %s's final EHC plan, naming %s. It was sent %s on %s and counts as received on %s.",
 			first, pl.Setting, methodWords[pl.Method], words(pl.IssuedOn), words(pl.DeemedOn))
-		m.WhatToDo = "Sign in to joinedup to read the plan. A decision letter follows, saying how to appeal if you disagree."
+		m.WhatToDo = "Sign in to joinedup to read the plan. The decision letter sent with it says how to appeal if you disagree."
 	}
 	for _, addr := range to {
 		m.To = addr

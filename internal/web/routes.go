@@ -228,13 +228,15 @@ var table = []Route{
 	{"POST /family/children/{id}/waits/changed", string(access.FamilyContribute), "Your child's waiting lists", (*server).familyWaitsChanged},
 
 	// EHC plan documents (issue 4, point 3; plan.go over package plan): the coordinator writes a
-	// version section by section, issues the draft and then the final plan (plan.issue); the family
+	// version section by section, issues the draft and then the final plan with its decision letter, or
+	// records the decision not to issue one with its letter (plan.issue); the family
 	// reads it, comments on the draft and asks for a setting; the council records consulting it.
 	{"GET /staff/children/{id}/ehc/plan", string(access.CaseView), "EHC plan", (*server).planStaff},
 	{"POST /staff/children/{id}/ehc/plan/start", string(access.CaseEdit), "", (*server).planStart},
 	{"GET /staff/children/{id}/ehc/plan/sections/{section}", string(access.CaseEdit), "Change a section of the plan", (*server).planSectionForm},
 	{"POST /staff/children/{id}/ehc/plan/sections/{section}", string(access.CaseEdit), "Change a section of the plan", (*server).planSection},
 	{"POST /staff/children/{id}/ehc/plan/issue", string(access.PlanIssue), "EHC plan", (*server).planIssue},
+	{"POST /staff/children/{id}/ehc/plan/no-plan", string(access.PlanIssue), "EHC plan", (*server).planNoPlan},
 	{"POST /staff/children/{id}/ehc/plan/settings/{sid}", string(access.CaseEdit), "EHC plan", (*server).planConsult},
 	{"GET /family/children/{id}/ehc/plan", string(access.FamilyView), "EHC plan", (*server).planFamily},
 	{"POST /family/children/{id}/ehc/plan/comments", string(access.FamilyContribute), "EHC plan", (*server).planComment},
