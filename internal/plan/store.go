@@ -167,7 +167,7 @@ func Start(ctx context.Context, d *db.DB, a access.Actor, childID, kind string) 
 			return err
 		}
 		if kind != Draft && kind != Final {
-			return apperr.Errorf(apperr.Invalid, "choose a draft or the final plan")
+			return (apperr.Fields{{Name: "kind", Message: "Choose a draft or the final plan"}}).Err("the plan cannot be started")
 		}
 		if v.Working() != nil {
 			return apperr.Errorf(apperr.Conflict, "%s is already being written: finish and issue it first", v.Working().Title())
@@ -244,11 +244,19 @@ func insertItems(ctx context.Context, tx *sql.Tx, planID, code string, items []I
 // (case.edit). Blank rows are dropped; a row with anything in it needs its
 // main text. Whether the plan is complete is checked when it is issued.
 func SaveSection(ctx context.Context, d *db.DB, a access.Actor, childID, code string, items []Item) error {
+	_, err := WriteSection(ctx, d, a, childID, code, items)
+	return err
+}
+
+// WriteSection is SaveSection returning the version as it is now stored,
+// read in the same transaction (for the API's answer).
+func WriteSection(ctx context.Context, d *db.DB, a access.Actor, childID, code string, items []Item) (Plan, error) {
 	s, ok := SectionOf(code)
 	if !ok || s.Shape == Placement {
-		return apperr.Errorf(apperr.NotFound, "there is no such section")
+		return Plan{}, apperr.Errorf(apperr.NotFound, "there is no such section")
 	}
-	return d.Transact(ctx, func(tx *sql.Tx) error {
+	var saved Plan
+	err := d.Transact(ctx, func(tx *sql.Tx) error {
 		now := db.Now()
 		pl, reason, err := working(ctx, tx, a, access.CaseEdit, childID, now)
 		if err != nil {
@@ -281,9 +289,29 @@ func SaveSection(ctx context.Context, d *db.DB, a access.Actor, childID, code st
 		if err := insertItems(ctx, tx, pl.ID, code, keep); err != nil {
 			return err
 		}
-		return write(ctx, d, tx, a, "plan.section.save", pl.ID, childID, reason, now,
-			audit.Change{Field: "section " + code, Old: fmt.Sprintf("%d rows", len(pl.Items[code])), New: fmt.Sprintf("%d rows", len(keep))})
+		if err := write(ctx, d, tx, a, "plan.section.save", pl.ID, childID, reason, now,
+			audit.Change{Field: "section " + code, Old: fmt.Sprintf("%d rows", len(pl.Items[code])), New: fmt.Sprintf("%d rows", len(keep))}); err != nil {
+			return err
+		}
+		saved, err = reread(ctx, tx, a, childID, pl.ID, now)
+		return err
 	})
+	return saved, err
+}
+
+// reread is the version id as now stored, read in the caller's transaction
+// after the change it has audited.
+func reread(ctx context.Context, tx *sql.Tx, a access.Actor, childID, id string, now time.Time) (Plan, error) {
+	v, err := read(ctx, tx, a, access.CaseEdit, childID, now)
+	if err != nil {
+		return Plan{}, err
+	}
+	for _, pl := range v.Versions {
+		if pl.ID == id {
+			return pl, nil
+		}
+	}
+	return Plan{}, fmt.Errorf("plan %s: not found after its change", id)
 }
 
 var bodyWords = map[string]string{Text: "write the text", Outcome: "say what the outcome is",
@@ -309,7 +337,15 @@ func clean(s string) string {
 // SavePlacement sets section I of the version being written (case.edit): the
 // type of setting and, for the final plan, the school or college named.
 func SavePlacement(ctx context.Context, d *db.DB, a access.Actor, childID, placementType, settingID string) error {
-	return d.Transact(ctx, func(tx *sql.Tx) error {
+	_, err := WritePlacement(ctx, d, a, childID, placementType, settingID)
+	return err
+}
+
+// WritePlacement is SavePlacement returning the version as it is now stored,
+// read in the same transaction (for the API's answer).
+func WritePlacement(ctx context.Context, d *db.DB, a access.Actor, childID, placementType, settingID string) (Plan, error) {
+	var saved Plan
+	err := d.Transact(ctx, func(tx *sql.Tx) error {
 		now := db.Now()
 		pl, reason, err := working(ctx, tx, a, access.CaseEdit, childID, now)
 		if err != nil {
@@ -337,9 +373,14 @@ func SavePlacement(ctx context.Context, d *db.DB, a access.Actor, childID, place
 			null(placementType), null(settingID), pl.ID); err != nil {
 			return err
 		}
-		return write(ctx, d, tx, a, "plan.section.save", pl.ID, childID, reason, now,
-			audit.Change{Field: "placement", Old: pl.PlacementType + " " + pl.Setting, New: placementType + " " + name})
+		if err := write(ctx, d, tx, a, "plan.section.save", pl.ID, childID, reason, now,
+			audit.Change{Field: "placement", Old: pl.PlacementType + " " + pl.Setting, New: placementType + " " + name}); err != nil {
+			return err
+		}
+		saved, err = reread(ctx, tx, a, childID, pl.ID, now)
+		return err
 	})
+	return saved, err
 }
 
 // settingName is the name of a school or college, "" if id is neither.
@@ -406,10 +447,20 @@ func issue(ctx context.Context, d *db.DB, a access.Actor, childID, kind string, 
 		if pl, reason, err = working(ctx, tx, a, access.PlanIssue, childID, now); err != nil {
 			return err
 		}
-		if pl.Kind != kind {
+		var fs apperr.Fields
+		switch {
+		case kind != Draft && kind != Final:
+			return (apperr.Fields{{Name: "kind", Message: "Choose a draft or the final plan"}}).Err("the plan cannot be issued")
+		case pl.Kind != kind:
 			return apperr.Errorf(apperr.Conflict, "The version being written is %s, not %s", strings.ToLower(pl.Title()), kind)
+		case kind == Draft:
+			for _, f := range []struct{ name, value string }{{"reasons", n.Reasons}, {"adviser", n.Adviser}} {
+				if f.value != "" {
+					fs.Add(f.name, "Only the final plan has a decision letter: a draft is not a decision the family can appeal")
+				}
+			}
 		}
-		fs := Check(pl)
+		fs = append(fs, Check(pl)...)
 		if !validMethod(n.Method) {
 			fs.Add("method", "Choose how the plan is sent to the family")
 		}
@@ -480,6 +531,13 @@ func firstName(ctx context.Context, tx *sql.Tx, childID string) (string, error) 
 	var first string
 	err := tx.QueryRowContext(ctx, "SELECT given_name FROM children WHERE id = $1", childID).Scan(&first)
 	return first, err
+}
+
+// Issue is IssueDraft or IssueFinal by kind, for a caller that is sent the
+// kind (the API): an unknown kind, or a letter's reasons or adviser sent with
+// a draft, is named once access is checked.
+func Issue(ctx context.Context, d *db.DB, a access.Actor, childID, kind string, n Notice) (Plan, casework.Letter, error) {
+	return issue(ctx, d, a, childID, kind, n)
 }
 
 // IssueDraft issues the draft being written (plan.issue), sent by method:

@@ -261,6 +261,17 @@ var table = []Route{
 	{"GET /api/v1/children/{id}/ehc/letters/{lid}", string(access.CaseView), "", (*server).apiEHCLetterGet},
 	{"POST /api/v1/children/{id}/ehc/letters/{lid}/steps", string(access.CaseEdit), "", (*server).apiEHCStep},
 	{"GET /api/v1/family/children/{id}/ehc/letters/{lid}", string(access.FamilyView), "", (*server).apiFamilyEHCLetter},
+	// EHC plan documents (api_plan.go over package plan, as plan.go's pages).
+	{"GET /api/v1/children/{id}/ehc/plan", string(access.CaseView), "", (*server).apiPlanStaff},
+	{"POST /api/v1/children/{id}/ehc/plan/start", string(access.CaseEdit), "", (*server).apiPlanStart},
+	{"POST /api/v1/children/{id}/ehc/plan/sections/{section}", string(access.CaseEdit), "", (*server).apiPlanSection},
+	{"POST /api/v1/children/{id}/ehc/plan/placement", string(access.CaseEdit), "", (*server).apiPlanPlacement},
+	{"POST /api/v1/children/{id}/ehc/plan/issue", string(access.PlanIssue), "", (*server).apiPlanIssue},
+	{"POST /api/v1/children/{id}/ehc/plan/no-plan", string(access.PlanIssue), "", (*server).apiPlanNoPlan},
+	{"POST /api/v1/children/{id}/ehc/plan/settings/{sid}", string(access.CaseEdit), "", (*server).apiPlanConsult},
+	{"GET /api/v1/family/children/{id}/ehc/plan", string(access.FamilyView), "", (*server).apiPlanFamily},
+	{"POST /api/v1/family/children/{id}/ehc/plan/comments", string(access.FamilyContribute), "", (*server).apiPlanComment},
+	{"POST /api/v1/family/children/{id}/ehc/plan/settings", string(access.FamilyContribute), "", (*server).apiPlanSetting},
 
 	// About this service.
 	{"GET /accessibility", PermPublic, "Accessibility statement", (*server).accessibility},
