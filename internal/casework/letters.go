@@ -109,7 +109,23 @@ type LetterInput struct {
 // transaction: the family is always told, whatever the method.
 func IssueLetter(ctx context.Context, d *db.DB, a access.Actor, childID string, in LetterInput) (Letter, error) {
 	var l Letter
-	err := d.Transact(ctx, func(tx *sql.Tx) error {
+	err := d.Transact(ctx, func(tx *sql.Tx) (err error) {
+		l, err = IssueLetterIn(ctx, d, tx, a, childID, in)
+		return err
+	})
+	if err != nil {
+		return Letter{}, err
+	}
+	return l, nil
+}
+
+// IssueLetterIn is IssueLetter inside a transaction the caller holds, for a
+// change whose decision letter must stand or fall with it (package plan: the
+// final plan and its letter, a decision not to issue one and its letter). On
+// an error the caller must roll back.
+func IssueLetterIn(ctx context.Context, d *db.DB, tx *sql.Tx, a access.Actor, childID string, in LetterInput) (Letter, error) {
+	var l Letter
+	err := func() error {
 		now := db.Now()
 		dec, err := access.Require(ctx, tx, a, access.CaseEdit, childID, now)
 		if err != nil {
@@ -140,16 +156,8 @@ func IssueLetter(ctx context.Context, d *db.DB, a access.Actor, childID string, 
 		case !appeal.Covered(date.FromTime(in.SentAt)):
 			bad = append(bad, apperr.Field{Name: "sent", Message: "joinedup has no bank holidays for that year, so cannot say when it is received"})
 		}
-		reasons := cleanText(in.Reasons)
-		if len(strings.TrimSpace(reasons)) < 20 {
-			bad = append(bad, apperr.Field{Name: "reasons", Message: "Give the reasons for the decision, as the family will read them"})
-		} else if len(reasons) > 10000 {
-			bad = append(bad, apperr.Field{Name: "reasons", Message: "The reasons must be 10,000 characters or fewer"})
-		}
-		adviser := cleanText(in.Adviser)
-		if len(strings.TrimSpace(adviser)) < 10 || len(adviser) > 500 {
-			bad = append(bad, apperr.Field{Name: "adviser", Message: "Give the mediation adviser's name and how to contact them, in 500 characters or fewer"})
-		}
+		reasons, adviser := cleanText(in.Reasons), cleanText(in.Adviser)
+		bad = append(bad, CheckLetterText(reasons, adviser)...)
 		if len(bad) > 0 {
 			return &apperr.Error{Code: apperr.Invalid, Message: "the letter cannot be sent", Fields: bad}
 		}
@@ -197,11 +205,27 @@ func IssueLetter(ctx context.Context, d *db.DB, a access.Actor, childID string, 
 		return write(ctx, d, tx, a, "ehc.letter.issue", "ehc_letter", l.ID, childID, dec.Reason, now,
 			audit.Change{Field: "kind", New: l.Kind}, audit.Change{Field: "method", New: in.Method},
 			audit.Change{Field: "deemed_on", New: words(deemed)}, audit.Change{Field: "messages", New: fmt.Sprint(len(to))})
-	})
+	}()
 	if err != nil {
 		return Letter{}, err
 	}
 	return l, nil
+}
+
+// CheckLetterText names what is wrong with a letter's reasons and its
+// mediation adviser (fields "reasons" and "adviser"), for a caller that
+// checks them with its own input before issuing the letter in its change.
+func CheckLetterText(reasons, adviser string) []apperr.Field {
+	var bad []apperr.Field
+	if len(strings.TrimSpace(reasons)) < 20 {
+		bad = append(bad, apperr.Field{Name: "reasons", Message: "Give the reasons for the decision, as the family will read them"})
+	} else if len(reasons) > 10000 {
+		bad = append(bad, apperr.Field{Name: "reasons", Message: "The reasons must be 10,000 characters or fewer"})
+	}
+	if len(strings.TrimSpace(adviser)) < 10 || len(adviser) > 500 {
+		bad = append(bad, apperr.Field{Name: "adviser", Message: "Give the mediation adviser's name and how to contact them, in 500 characters or fewer"})
+	}
+	return bad
 }
 
 var methodWords = map[string]string{appeal.Email: "by email", appeal.Post: "by first class post", appeal.Portal: "on joinedup", appeal.Hand: "by hand"}

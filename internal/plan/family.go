@@ -37,13 +37,9 @@ var methodWords = map[string]string{appeal.Email: "by email", appeal.Post: "by f
 // tell writes a message to everyone who decides for the child, in the
 // issuing transaction, saying how the plan was sent, when it counts as
 // received and what they can do next. It returns how many were written.
-func tell(ctx context.Context, tx *sql.Tx, childID string, pl Plan) (int, error) {
+func tell(ctx context.Context, tx *sql.Tx, first, childID string, pl Plan) (int, error) {
 	to, err := casework.FamilyEmails(ctx, tx, childID)
 	if err != nil {
-		return 0, err
-	}
-	var first string
-	if err := tx.QueryRowContext(ctx, "SELECT given_name FROM children WHERE id = $1", childID).Scan(&first); err != nil {
 		return 0, err
 	}
 	m := notify.Message{Reference: "ehc-plan:" + pl.ID}
@@ -57,7 +53,7 @@ func tell(ctx context.Context, tx *sql.Tx, childID string, pl Plan) (int, error)
 		m.Subject = fmt.Sprintf("%s's final EHC plan", first)
 		m.WhatChanged = fmt.Sprintf("The council has issued %s's final EHC plan, naming %s. It was sent %s on %s and counts as received on %s.",
 			first, pl.Setting, methodWords[pl.Method], words(pl.IssuedOn), words(pl.DeemedOn))
-		m.WhatToDo = "Sign in to joinedup to read the plan. A decision letter follows, saying how to appeal if you disagree."
+		m.WhatToDo = "Sign in to joinedup to read the plan. The decision letter sent with it says how to appeal if you disagree."
 	}
 	for _, addr := range to {
 		m.To = addr
@@ -164,7 +160,15 @@ func RequestSetting(ctx context.Context, d *db.DB, a access.Actor, childID, sett
 // the day it was sent, the response due 15 days later and, when known, the
 // response and its date. A setting's answer cannot come before it was asked.
 func Consult(ctx context.Context, d *db.DB, a access.Actor, childID, requestID string, sent, answered date.Date, response string) error {
-	return d.Transact(ctx, func(tx *sql.Tx) error {
+	_, err := ConsultSetting(ctx, d, a, childID, requestID, sent, answered, response)
+	return err
+}
+
+// ConsultSetting is Consult returning the request with its consultation as
+// now stored, read in the same transaction (for the API's answer).
+func ConsultSetting(ctx context.Context, d *db.DB, a access.Actor, childID, requestID string, sent, answered date.Date, response string) (SettingRequest, error) {
+	var saved SettingRequest
+	err := d.Transact(ctx, func(tx *sql.Tx) error {
 		now := db.Now()
 		today := date.FromTime(now)
 		dec, err := access.Require(ctx, tx, a, access.CaseEdit, childID, now)
@@ -211,9 +215,19 @@ func Consult(ctx context.Context, d *db.DB, a access.Actor, childID, requestID s
 			recorded_by = $5 WHERE id = $6`, sent, sent.AddDays(ConsultationDays), null(response), nullDate(answered), a.PersonID, requestID); err != nil {
 			return err
 		}
-		return write(ctx, d, tx, a, "plan.setting.consult", planID, childID, dec.Reason, now,
-			audit.Change{Field: "consulted_on", New: words(sent)}, audit.Change{Field: "response", New: strings.TrimSpace(response)})
+		if err := write(ctx, d, tx, a, "plan.setting.consult", planID, childID, dec.Reason, now,
+			audit.Change{Field: "consulted_on", New: words(sent)}, audit.Change{Field: "response", New: strings.TrimSpace(response)}); err != nil {
+			return err
+		}
+		all, err := readSettings(ctx, tx, childID)
+		for _, r := range all {
+			if r.ID == requestID {
+				saved = r
+			}
+		}
+		return err
 	})
+	return saved, err
 }
 
 func readComments(ctx context.Context, tx *sql.Tx, childID string) ([]Comment, error) {

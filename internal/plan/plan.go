@@ -105,6 +105,8 @@ type Plan struct {
 	Method              string
 	CreatedBy, IssuedBy string
 	CreatedAt           time.Time
+	EventID             string // the clock's event recording its issue
+	LetterID            string // the final plan's decision letter, once sent
 }
 
 // Title is the version as people say it: "Draft 2", "Final plan".

@@ -67,7 +67,8 @@ func read(ctx context.Context, tx *sql.Tx, a access.Actor, p access.Permission, 
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT pl.id, pl.case_id, pl.version, pl.kind, pl.status, COALESCE(pl.placement_type, ''),
 		COALESCE(pl.setting_id, ''), COALESCE(o.name, ''), pl.issued_on, pl.deemed_on, COALESCE(pl.method, ''),
-		cp.given_name || ' ' || cp.family_name, COALESCE(ip.given_name || ' ' || ip.family_name, ''), pl.created_at
+		cp.given_name || ' ' || cp.family_name, COALESCE(ip.given_name || ' ' || ip.family_name, ''), pl.created_at,
+		COALESCE(pl.issued_event_id, '')
 		FROM ehc_plans pl JOIN people cp ON cp.id = pl.created_by LEFT JOIN people ip ON ip.id = pl.issued_by
 		LEFT JOIN organisations o ON o.id = pl.setting_id
 		WHERE pl.child_id = $1 AND `+cond+issuedOnly+` ORDER BY pl.version`, append([]any{childID}, args...)...)
@@ -78,7 +79,7 @@ func read(ctx context.Context, tx *sql.Tx, a access.Actor, p access.Permission, 
 		pl := Plan{ChildID: childID, Items: map[string][]Item{}}
 		var issued, deemed sql.Null[date.Date]
 		if err := rows.Scan(&pl.ID, &pl.CaseID, &pl.Version, &pl.Kind, &pl.Status, &pl.PlacementType, &pl.SettingID, &pl.Setting,
-			&issued, &deemed, &pl.Method, &pl.CreatedBy, &pl.IssuedBy, &pl.CreatedAt); err != nil {
+			&issued, &deemed, &pl.Method, &pl.CreatedBy, &pl.IssuedBy, &pl.CreatedAt, &pl.EventID); err != nil {
 			rows.Close()
 			return v, err
 		}
@@ -90,8 +91,14 @@ func read(ctx context.Context, tx *sql.Tx, a access.Actor, p access.Permission, 
 		return v, err
 	}
 	for i := range v.Versions {
-		if err := readItems(ctx, tx, &v.Versions[i]); err != nil {
+		pl := &v.Versions[i]
+		if err := readItems(ctx, tx, pl); err != nil {
 			return v, err
+		}
+		if pl.Kind == Final && pl.EventID != "" {
+			if pl.LetterID, err = casework.LetterFor(ctx, tx, pl.EventID); err != nil {
+				return v, err
+			}
 		}
 	}
 	if v.Comments, err = readComments(ctx, tx, childID); err != nil {
@@ -133,8 +140,11 @@ func working(ctx context.Context, tx *sql.Tx, a access.Actor, p access.Permissio
 		return Plan{}, "", err
 	}
 	w := v.Working()
-	if w == nil {
+	switch {
+	case w == nil:
 		return Plan{}, "", apperr.Errorf(apperr.Conflict, "There is no plan being written for this child: start a draft or the final plan first")
+	case v.Stage == casework.NoPlan: // the version written before the decision stays as it was
+		return Plan{}, "", apperr.Errorf(apperr.Conflict, "The council decided not to issue an EHC plan: the plan being written can no longer be changed or issued")
 	}
 	return *w, dec.Reason, nil
 }
@@ -157,7 +167,7 @@ func Start(ctx context.Context, d *db.DB, a access.Actor, childID, kind string) 
 			return err
 		}
 		if kind != Draft && kind != Final {
-			return apperr.Errorf(apperr.Invalid, "choose a draft or the final plan")
+			return (apperr.Fields{{Name: "kind", Message: "Choose a draft or the final plan"}}).Err("the plan cannot be started")
 		}
 		if v.Working() != nil {
 			return apperr.Errorf(apperr.Conflict, "%s is already being written: finish and issue it first", v.Working().Title())
@@ -234,11 +244,19 @@ func insertItems(ctx context.Context, tx *sql.Tx, planID, code string, items []I
 // (case.edit). Blank rows are dropped; a row with anything in it needs its
 // main text. Whether the plan is complete is checked when it is issued.
 func SaveSection(ctx context.Context, d *db.DB, a access.Actor, childID, code string, items []Item) error {
+	_, err := WriteSection(ctx, d, a, childID, code, items)
+	return err
+}
+
+// WriteSection is SaveSection returning the version as it is now stored,
+// read in the same transaction (for the API's answer).
+func WriteSection(ctx context.Context, d *db.DB, a access.Actor, childID, code string, items []Item) (Plan, error) {
 	s, ok := SectionOf(code)
 	if !ok || s.Shape == Placement {
-		return apperr.Errorf(apperr.NotFound, "there is no such section")
+		return Plan{}, apperr.Errorf(apperr.NotFound, "there is no such section")
 	}
-	return d.Transact(ctx, func(tx *sql.Tx) error {
+	var saved Plan
+	err := d.Transact(ctx, func(tx *sql.Tx) error {
 		now := db.Now()
 		pl, reason, err := working(ctx, tx, a, access.CaseEdit, childID, now)
 		if err != nil {
@@ -271,9 +289,29 @@ func SaveSection(ctx context.Context, d *db.DB, a access.Actor, childID, code st
 		if err := insertItems(ctx, tx, pl.ID, code, keep); err != nil {
 			return err
 		}
-		return write(ctx, d, tx, a, "plan.section.save", pl.ID, childID, reason, now,
-			audit.Change{Field: "section " + code, Old: fmt.Sprintf("%d rows", len(pl.Items[code])), New: fmt.Sprintf("%d rows", len(keep))})
+		if err := write(ctx, d, tx, a, "plan.section.save", pl.ID, childID, reason, now,
+			audit.Change{Field: "section " + code, Old: fmt.Sprintf("%d rows", len(pl.Items[code])), New: fmt.Sprintf("%d rows", len(keep))}); err != nil {
+			return err
+		}
+		saved, err = reread(ctx, tx, a, childID, pl.ID, now)
+		return err
 	})
+	return saved, err
+}
+
+// reread is the version id as now stored, read in the caller's transaction
+// after the change it has audited.
+func reread(ctx context.Context, tx *sql.Tx, a access.Actor, childID, id string, now time.Time) (Plan, error) {
+	v, err := read(ctx, tx, a, access.CaseEdit, childID, now)
+	if err != nil {
+		return Plan{}, err
+	}
+	for _, pl := range v.Versions {
+		if pl.ID == id {
+			return pl, nil
+		}
+	}
+	return Plan{}, fmt.Errorf("plan %s: not found after its change", id)
 }
 
 var bodyWords = map[string]string{Text: "write the text", Outcome: "say what the outcome is",
@@ -299,7 +337,15 @@ func clean(s string) string {
 // SavePlacement sets section I of the version being written (case.edit): the
 // type of setting and, for the final plan, the school or college named.
 func SavePlacement(ctx context.Context, d *db.DB, a access.Actor, childID, placementType, settingID string) error {
-	return d.Transact(ctx, func(tx *sql.Tx) error {
+	_, err := WritePlacement(ctx, d, a, childID, placementType, settingID)
+	return err
+}
+
+// WritePlacement is SavePlacement returning the version as it is now stored,
+// read in the same transaction (for the API's answer).
+func WritePlacement(ctx context.Context, d *db.DB, a access.Actor, childID, placementType, settingID string) (Plan, error) {
+	var saved Plan
+	err := d.Transact(ctx, func(tx *sql.Tx) error {
 		now := db.Now()
 		pl, reason, err := working(ctx, tx, a, access.CaseEdit, childID, now)
 		if err != nil {
@@ -327,9 +373,14 @@ func SavePlacement(ctx context.Context, d *db.DB, a access.Actor, childID, place
 			null(placementType), null(settingID), pl.ID); err != nil {
 			return err
 		}
-		return write(ctx, d, tx, a, "plan.section.save", pl.ID, childID, reason, now,
-			audit.Change{Field: "placement", Old: pl.PlacementType + " " + pl.Setting, New: placementType + " " + name})
+		if err := write(ctx, d, tx, a, "plan.section.save", pl.ID, childID, reason, now,
+			audit.Change{Field: "placement", Old: pl.PlacementType + " " + pl.Setting, New: placementType + " " + name}); err != nil {
+			return err
+		}
+		saved, err = reread(ctx, tx, a, childID, pl.ID, now)
+		return err
 	})
+	return saved, err
 }
 
 // settingName is the name of a school or college, "" if id is neither.
@@ -363,12 +414,31 @@ func Settings(ctx context.Context, q access.Querier) ([]Setting, error) {
 	return out, rows.Err()
 }
 
+// Notice is how an issued version reaches the family: how it is sent and,
+// for the final plan, what its decision letter says (the plan's contents
+// and the setting it names are appealable, CFA 2014 s51(2)(c)).
+type Notice struct {
+	Method  string // one of appeal.Methods
+	Adviser string // final plan: the mediation adviser's name and how to contact them
+	Reasons string // final plan: the letter's reasons; "" for FinalReasons' words
+}
+
+// FinalReasons are the reasons a final plan's letter gives unless the
+// coordinator writes their own: what the plan decides, section by section.
+func FinalReasons(first, setting string) string {
+	return fmt.Sprintf("The EHC needs assessment found that %s needs the special educational provision set out in section F of the plan, "+
+		"to be made at %s (section I). The plan sets out %s's special educational needs (section B) and the outcomes sought (section E), "+
+		"from the advice and information listed in section K.", first, setting, first)
+}
+
 // issue is IssueDraft and IssueFinal: the checks, the clock's event through
 // casework.AddIn, the version marked issued with how the family was sent it
-// and when it is deemed received, and a message to the family, in one
-// transaction that the caller holds.
-func issue(ctx context.Context, d *db.DB, a access.Actor, childID, kind, method string) (Plan, error) {
+// and when it is deemed received, a message to the family and, for the final
+// plan, its decision letter through casework.IssueLetterIn, in one
+// transaction: a refusal stores nothing.
+func issue(ctx context.Context, d *db.DB, a access.Actor, childID, kind string, n Notice) (Plan, casework.Letter, error) {
 	var pl Plan
+	var letter casework.Letter
 	err := d.Transact(ctx, func(tx *sql.Tx) error {
 		now := db.Now()
 		today := date.FromTime(now)
@@ -377,12 +447,33 @@ func issue(ctx context.Context, d *db.DB, a access.Actor, childID, kind, method 
 		if pl, reason, err = working(ctx, tx, a, access.PlanIssue, childID, now); err != nil {
 			return err
 		}
-		if pl.Kind != kind {
+		var fs apperr.Fields
+		switch {
+		case kind != Draft && kind != Final:
+			return (apperr.Fields{{Name: "kind", Message: "Choose a draft or the final plan"}}).Err("the plan cannot be issued")
+		case pl.Kind != kind:
 			return apperr.Errorf(apperr.Conflict, "The version being written is %s, not %s", strings.ToLower(pl.Title()), kind)
+		case kind == Draft:
+			for _, f := range []struct{ name, value string }{{"reasons", n.Reasons}, {"adviser", n.Adviser}} {
+				if f.value != "" {
+					fs.Add(f.name, "Only the final plan has a decision letter: a draft is not a decision the family can appeal")
+				}
+			}
 		}
-		fs := Check(pl)
-		if !validMethod(method) {
+		fs = append(fs, Check(pl)...)
+		if !validMethod(n.Method) {
 			fs.Add("method", "Choose how the plan is sent to the family")
+		}
+		first, err := firstName(ctx, tx, childID)
+		if err != nil {
+			return err
+		}
+		if kind == Final {
+			n.Reasons, n.Adviser = clean(n.Reasons), clean(n.Adviser)
+			if n.Reasons == "" {
+				n.Reasons = FinalReasons(first, pl.Setting)
+			}
+			fs = append(fs, casework.CheckLetterText(n.Reasons, n.Adviser)...)
 		}
 		if err := fs.Err("the plan cannot be issued"); err != nil {
 			return err
@@ -405,42 +496,67 @@ func issue(ctx context.Context, d *db.DB, a access.Actor, childID, kind, method 
 		if err != nil {
 			return err
 		}
-		deemed, err := deemedReceived(method, now)
+		deemed, err := deemedReceived(n.Method, now)
 		if err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE ehc_plans SET status = $1, issued_on = $2, issued_event_id = $3, method = $4, deemed_on = $5,
-			issued_by = $6, issued_at = $7 WHERE id = $8 AND status = $9`, Issued, today, ev.ID, method, deemed, a.PersonID, now.UTC(), pl.ID, Editing); err != nil {
+			issued_by = $6, issued_at = $7 WHERE id = $8 AND status = $9`, Issued, today, ev.ID, n.Method, deemed, a.PersonID, now.UTC(), pl.ID, Editing); err != nil {
 			return err
 		}
-		pl.Status, pl.IssuedOn, pl.Method, pl.DeemedOn, pl.IssuedBy = Issued, today, method, deemed, a.Name
-		n, err := tell(ctx, tx, childID, pl)
+		pl.Status, pl.IssuedOn, pl.Method, pl.DeemedOn, pl.IssuedBy, pl.EventID = Issued, today, n.Method, deemed, a.Name, ev.ID
+		if kind == Final { // the letter goes with the plan, sent the same way at the same moment
+			if letter, err = casework.IssueLetterIn(ctx, d, tx, a, childID, casework.LetterInput{EventID: ev.ID, Method: n.Method,
+				Adviser: n.Adviser, Reasons: n.Reasons, SentAt: now}); err != nil {
+				return err
+			}
+			pl.LetterID = letter.ID
+		}
+		m, err := tell(ctx, tx, first, childID, pl)
 		if err != nil {
 			return err
 		}
 		return write(ctx, d, tx, a, "plan.issue", pl.ID, childID, reason, now, audit.Change{Field: "status", Old: Editing, New: Issued},
-			audit.Change{Field: "kind", New: kind}, audit.Change{Field: "method", New: method},
-			audit.Change{Field: "deemed_on", New: words(deemed)}, audit.Change{Field: "messages", New: fmt.Sprint(n)})
+			audit.Change{Field: "kind", New: kind}, audit.Change{Field: "method", New: n.Method},
+			audit.Change{Field: "deemed_on", New: words(deemed)}, audit.Change{Field: "messages", New: fmt.Sprint(m)})
 	})
 	if err != nil {
-		return Plan{}, err
+		return Plan{}, casework.Letter{}, err
 	}
-	return pl, nil
+	return pl, letter, nil
 }
 
-// IssueDraft issues the draft being written (plan.issue): refused, naming
-// every problem, while Check finds any; the clock's draft_plan_issued is
-// recorded with it (and R5's 15 days start), and the family is told.
+// firstName is the child's given name, as messages and letters use it.
+func firstName(ctx context.Context, tx *sql.Tx, childID string) (string, error) {
+	var first string
+	err := tx.QueryRowContext(ctx, "SELECT given_name FROM children WHERE id = $1", childID).Scan(&first)
+	return first, err
+}
+
+// Issue is IssueDraft or IssueFinal by kind, for a caller that is sent the
+// kind (the API): an unknown kind, or a letter's reasons or adviser sent with
+// a draft, is named once access is checked.
+func Issue(ctx context.Context, d *db.DB, a access.Actor, childID, kind string, n Notice) (Plan, casework.Letter, error) {
+	return issue(ctx, d, a, childID, kind, n)
+}
+
+// IssueDraft issues the draft being written (plan.issue), sent by method:
+// refused, naming every problem, while Check finds any; the clock's
+// draft_plan_issued is recorded with it (and R5's 15 days start), and the
+// family is told.
 func IssueDraft(ctx context.Context, d *db.DB, a access.Actor, childID, method string) (Plan, error) {
-	return issue(ctx, d, a, childID, Draft, method)
+	pl, _, err := issue(ctx, d, a, childID, Draft, Notice{Method: method})
+	return pl, err
 }
 
 // IssueFinal issues the final plan being written (plan.issue): it must name
-// the setting, and is refused before the clock's R5 not-before date; the
-// clock's final_plan_issued is recorded with it, so the decision letter with
-// the right of appeal can be sent (casework.IssueLetter).
-func IssueFinal(ctx context.Context, d *db.DB, a access.Actor, childID, method string) (Plan, error) {
-	return issue(ctx, d, a, childID, Final, method)
+// the setting, and is refused before the clock's R5 not-before date. The
+// clock's final_plan_issued is recorded with it and its decision letter with
+// the right of appeal (CFA 2014 s51(2)(c)) is sent the same way at the same
+// moment, all in one transaction: every problem with the plan, the method,
+// the adviser and the reasons is named at once, and nothing is stored.
+func IssueFinal(ctx context.Context, d *db.DB, a access.Actor, childID string, n Notice) (Plan, casework.Letter, error) {
+	return issue(ctx, d, a, childID, Final, n)
 }
 
 // write appends the audit row for a read or change of a child's plan.

@@ -335,15 +335,17 @@ func TestLifecycle(t *testing.T) {
 		if _, err := plan.Start(ctx, dbx, w.amira, w.child, plan.Final); err != nil {
 			t.Fatal(err)
 		}
-		_, err = plan.IssueFinal(ctx, dbx, w.amira, w.child, "email")
-		if got := strings.Join(fields(err), " "); got != "section-I" {
-			t.Errorf("a final plan without a setting: %q (%v)", got, err)
+		notice := plan.Notice{Method: "email", Adviser: demo.MediationAdviser}
+		// Everything the final plan and its letter lack is named at once: the setting and the mediation adviser.
+		_, _, err = plan.IssueFinal(ctx, dbx, w.amira, w.child, plan.Notice{Method: "email"})
+		if got := strings.Join(fields(err), " "); got != "section-I adviser" {
+			t.Errorf("a final plan without a setting or an adviser: %q (%v)", got, err)
 		}
 		if err := plan.SavePlacement(ctx, dbx, w.amira, w.child, "Mainstream primary school", w.school); err != nil {
 			t.Fatal(err)
 		}
 		before := w.count()
-		_, err = plan.IssueFinal(ctx, dbx, w.amira, w.child, "email")
+		_, _, err = plan.IssueFinal(ctx, dbx, w.amira, w.child, notice)
 		if got := strings.Join(fields(err), " "); got != "issued" || !strings.Contains(err.(*apperr.Error).Fields[0].Message, "before 8 December 2026") {
 			t.Errorf("a final plan before R5's 15 days: %q (%v)", got, err)
 		}
@@ -351,10 +353,17 @@ func TestLifecycle(t *testing.T) {
 			t.Error("a refused final plan stored something")
 		}
 		w.at(d(2026, 12, 8))
-		if _, err := plan.IssueFinal(ctx, dbx, w.tom, w.child, "email"); apperr.CodeOf(err) == "" {
+		before = w.count()
+		if _, _, err := plan.IssueFinal(ctx, dbx, w.amira, w.child, plan.Notice{Method: "email", Adviser: demo.MediationAdviser, Reasons: "Because."}); strings.Join(fields(err), " ") != "reasons" {
+			t.Errorf("a final plan whose letter gives no reasons: %v", err)
+		}
+		if w.count() != before {
+			t.Error("a final plan refused for its letter stored something")
+		}
+		if _, _, err := plan.IssueFinal(ctx, dbx, w.tom, w.child, notice); apperr.CodeOf(err) == "" {
 			t.Error("a health professional issued the final plan")
 		}
-		fin, err := plan.IssueFinal(ctx, dbx, w.amira, w.child, "email")
+		fin, letter, err := plan.IssueFinal(ctx, dbx, w.amira, w.child, notice)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -363,8 +372,24 @@ func TestLifecycle(t *testing.T) {
 		if c.Stage != casework.Plan || ev.Type.String() != "final_plan_issued" || ev.Date != d(2026, 12, 8) {
 			t.Errorf("the clock after the final plan: %s %+v", c.Stage, ev)
 		}
-		if got := casework.Appealable(c, c.Letters); len(got) != 1 || got[0].ID != ev.ID {
-			t.Errorf("the final plan's decision letter is not offered: %+v", got)
+		// The final plan's decision letter (CFA 2014 s51(2)(c)) was sent with it: none is left to send by hand.
+		if got := casework.Appealable(c, c.Letters); len(got) != 0 {
+			t.Errorf("the final plan's decision letter is still to be sent: %+v", got)
+		}
+		if len(c.Letters) != 1 || c.Letters[0].ID != letter.ID || fin.LetterID != letter.ID {
+			t.Fatalf("the letters %+v, the plan's %q, want the one issued %q", c.Letters, fin.LetterID, letter.ID)
+		}
+		// Emailed on Tuesday 8 December 2026 at 10am: received that day (CPR 6.26); appeal within two months (r20(1)(c)).
+		l := c.Letters[0]
+		if l.EventID != ev.ID || l.Kind != casework.FinalPlanLetter || l.Method != "email" || l.DeemedOn != d(2026, 12, 8) ||
+			l.AppealBy.Due != d(2027, 2, 8) || l.Adviser != demo.MediationAdviser || !strings.Contains(l.Reasons, "section F") {
+			t.Errorf("the final plan's letter: %+v", l)
+		}
+		if n := dbtest.Count(t, dbx, "SELECT COUNT(*) FROM outbox WHERE reference = $1", "ehc-letter:"+letter.ID); n < 1 {
+			t.Error("the family was not told of the letter")
+		}
+		if n := dbtest.Count(t, dbx, "SELECT COUNT(*) FROM audit_events WHERE action = 'ehc.letter.issue' AND record_id = $1", letter.ID); n != 1 {
+			t.Errorf("%d audit rows for the letter, want 1", n)
 		}
 		for _, dl := range c.Deadlines {
 			if dl.Rule == "R5" && dl.Status != "met" {
@@ -380,6 +405,88 @@ func TestLifecycle(t *testing.T) {
 		}
 		if n := dbtest.Count(t, dbx, "SELECT COUNT(*) FROM audit_events WHERE action = 'plan.issue' AND child_id = $1", w.child); n != 2 {
 			t.Errorf("%d audit rows for issuing, want 2", n)
+		}
+	})
+}
+
+// The decision not to issue a plan after the assessment (rule R4: notified
+// within 16 weeks of the request, SEND Regs 2014 reg 10(1)-(3)) is recorded
+// on the clock with its decision letter and the right of appeal (CFA 2014
+// s51(2)(b)) in one change: refused out of reach (404, as missing), without
+// plan.issue, and naming every missing part with nothing stored; afterwards
+// the draft being written can no longer be changed or issued, and the
+// decision cannot be made twice.
+func TestDecideNoPlan(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dbx *db.DB) {
+		ctx := context.Background()
+		w := newWorld(t, dbx)
+		w.at(d(2026, 11, 24)) // a Tuesday; the request came on 1 October
+		if _, err := plan.Start(ctx, dbx, w.amira, w.child, plan.Draft); err != nil {
+			t.Fatal(err)
+		}
+		good := plan.NoPlanInput{Method: "post", Adviser: demo.MediationAdviser,
+			Reasons: "The assessment found that the child's needs can be met from the provision the school makes for SEN support."}
+		before := w.count()
+		if _, _, err := plan.DecideNoPlan(ctx, dbx, w.stranger, w.child, good); apperr.CodeOf(err) != apperr.NotFound {
+			t.Errorf("a coordinator with no relation to the child: %v", err)
+		}
+		if _, _, err := plan.DecideNoPlan(ctx, dbx, w.tom, w.child, good); apperr.CodeOf(err) == "" || apperr.CodeOf(err) == apperr.Invalid {
+			t.Errorf("a health professional decided: %v", err)
+		}
+		_, _, err := plan.DecideNoPlan(ctx, dbx, w.amira, w.child, plan.NoPlanInput{Reasons: "No."})
+		if got := strings.Join(fields(err), " "); got != "reasons adviser method" {
+			t.Errorf("an empty decision: fields %q (%v)", got, err)
+		}
+		if w.count() != before {
+			t.Error("a refused decision stored something")
+		}
+		audited := func(action string) int {
+			return dbtest.Count(t, dbx, "SELECT COUNT(*) FROM audit_events WHERE action = $1 AND child_id = $2 AND actor_id = $3", action, w.child, w.amira.PersonID)
+		}
+		events, letters := audited("ehc.event.add"), audited("ehc.letter.issue")
+		ev, l, err := plan.DecideNoPlan(ctx, dbx, w.amira, w.child, good)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := casework.Get(ctx, dbx, w.amira, w.child, access.CaseView)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Stage != casework.NoPlan || ev.Type.String() != "no_plan_decision" || ev.Date != d(2026, 11, 24) || ev.Note != good.Reasons {
+			t.Errorf("the clock: stage %s, event %+v", c.Stage, ev)
+		}
+		var r4 bool
+		for _, dl := range c.Deadlines {
+			switch dl.Rule {
+			case "R4": // 16 weeks from 1 October 2026 is 21 January 2027; notified on 24 November
+				r4 = dl.Due == d(2027, 1, 21) && dl.Status == "met" && dl.Done == d(2026, 11, 24)
+			case "R6":
+				t.Errorf("the final plan's deadline stands after a decision not to issue one: %+v", dl)
+			}
+		}
+		if !r4 {
+			t.Errorf("R4 not met on 24 November 2026: %+v", c.Deadlines)
+		}
+		// Posted on Tuesday 24 November: received on Thursday 26 (CPR 6.26); appeal by 24 January 2027 (r20(1)(c)).
+		if len(c.Letters) != 1 || c.Letters[0].ID != l.ID || l.Kind != casework.NoPlanLetter || l.EventID != ev.ID ||
+			l.DeemedOn != d(2026, 11, 26) || l.AppealBy.Due != d(2027, 1, 24) || l.Reasons != good.Reasons {
+			t.Errorf("the letter %+v among %+v", l, c.Letters)
+		}
+		if n := dbtest.Count(t, dbx, "SELECT COUNT(*) FROM outbox WHERE reference = $1", "ehc-letter:"+l.ID); n < 1 {
+			t.Error("the family was not told of the decision")
+		}
+		if audited("ehc.event.add") != events+1 || audited("ehc.letter.issue") != letters+1 {
+			t.Errorf("audit rows: %d events and %d letters added, want 1 each", audited("ehc.event.add")-events, audited("ehc.letter.issue")-letters)
+		}
+		// The draft written before the decision stays, and can no longer be changed or issued; nor can the decision be made twice.
+		if err := plan.SaveSection(ctx, dbx, w.amira, w.child, "B", []plan.Item{{Body: "Needs"}}); apperr.CodeOf(err) != apperr.Conflict {
+			t.Errorf("a section saved after the decision: %v", err)
+		}
+		if _, err := plan.IssueDraft(ctx, dbx, w.amira, w.child, "post"); apperr.CodeOf(err) != apperr.Conflict {
+			t.Errorf("a draft issued after the decision: %v", err)
+		}
+		if _, _, err := plan.DecideNoPlan(ctx, dbx, w.amira, w.child, good); apperr.CodeOf(err) != apperr.Conflict {
+			t.Errorf("the decision made twice: %v", err)
 		}
 	})
 }

@@ -46,7 +46,7 @@ var flowOps = []apiOp{
 
 func init() {
 	apiOps = append(apiOps, flowOps...)
-	errorStatusWords[409] = "It is done already: a request is waiting or an assessment under way, the request is logged, or the letter sent."
+	errorStatusWords[409] = "It is done already, or not yet possible: a request is waiting or an assessment under way, the request is logged, or the letter sent; a plan with nothing being written, another version being written, or a decision not to issue one made."
 }
 
 func flowSchemas(s map[string]any) {

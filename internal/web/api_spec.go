@@ -177,7 +177,7 @@ func openAPIDocument(cookie string) map[string]any {
 func operationID(pattern string) string {
 	method, path, _ := strings.Cut(pattern, " ")
 	id := strings.ToLower(method)
-	for _, part := range strings.FieldsFunc(strings.TrimPrefix(path, "/api/v1/"), func(r rune) bool { return r == '/' || r == '.' || r == '{' || r == '}' }) {
+	for _, part := range strings.FieldsFunc(strings.TrimPrefix(path, "/api/v1/"), func(r rune) bool { return r == '/' || r == '.' || r == '-' || r == '{' || r == '}' }) {
 		if part == "id" {
 			part = "ById"
 		}
@@ -231,6 +231,7 @@ func apiSchemas() map[string]any {
 		"Events": object([]string{"events"}, map[string]any{"events": arrayOf("Event")}),
 	}
 	flowSchemas(s) // api_flow_spec.go
+	planSchemas(s) // api_plan_spec.go
 	fhirSchemas(s) // below
 	// A recorded event, and a new one: their fields come from the clock's table.
 	event := map[string]any{"id": str(), "seq": map[string]any{"type": "integer", "minimum": 1}, "type": enum(typeNames...),

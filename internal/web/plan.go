@@ -9,6 +9,7 @@ import (
 	"joinedup/internal/access"
 	"joinedup/internal/appeal"
 	"joinedup/internal/apperr"
+	"joinedup/internal/casework"
 	"joinedup/internal/date"
 	"joinedup/internal/plan"
 )
@@ -29,7 +30,16 @@ type planPage struct {
 	Method            string
 	Section, Comment  string // the family's answers, as typed
 	Setting, Reason   string
+	Adviser, Reasons  string // the final plan's decision letter
+	NoPlan            noPlanForm
 	Errors            []apperr.Field
+}
+
+// noPlanForm is the decision not to issue a plan as typed; its fields are
+// named noplan-reasons, noplan-method and noplan-adviser on the page.
+type noPlanForm struct {
+	Reasons, Method, Adviser string
+	Open                     bool // shown open: it came back with errors
 }
 
 // planBase is the address of the child's plan page for the reader.
@@ -64,7 +74,15 @@ func (s *server) planRender(w http.ResponseWriter, r *http.Request, p planPage) 
 		p.Doc = p.View.Current()
 	}
 	if p.Staff {
-		p.CanEdit, p.CanIssue = a.May(access.CaseEdit), a.May(access.PlanIssue)
+		// After a decision not to issue a plan, a version written before it stays as it was.
+		p.CanEdit = a.May(access.CaseEdit) && p.View.Stage != casework.NoPlan
+		p.CanIssue = a.May(access.PlanIssue) && p.View.Stage != casework.NoPlan
+		if p.Adviser == "" && p.Errors == nil {
+			p.Adviser = DefaultAdviser
+		}
+		if p.NoPlan.Adviser == "" && !p.NoPlan.Open {
+			p.NoPlan.Adviser = DefaultAdviser
+		}
 	} else if p.View.OpenDraft() != nil { // the family may still ask for a setting
 		if p.Settings, err = plan.Settings(r.Context(), s.db); err != nil {
 			s.fail(w, r, err)
@@ -84,22 +102,25 @@ func (s *server) planStart(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, planBase(r, true), http.StatusSeeOther)
 }
 
-// planIssue issues the version being written; the page comes back naming every problem.
+// planIssue issues the version being written, and with the final plan its
+// decision letter; the page comes back naming every problem.
 func (s *server) planIssue(w http.ResponseWriter, r *http.Request) {
 	a, _ := actorOf(r.Context())
-	method := r.PostFormValue("method")
-	issue := plan.IssueDraft
+	p := planPage{Staff: true, Method: r.PostFormValue("method"), Adviser: r.PostFormValue("adviser"), Reasons: r.PostFormValue("reasons")}
+	var err error
 	if r.PostFormValue("kind") == plan.Final {
-		issue = plan.IssueFinal
+		_, _, err = plan.IssueFinal(r.Context(), s.db, a, r.PathValue("id"), plan.Notice{Method: p.Method, Adviser: p.Adviser, Reasons: p.Reasons})
+	} else {
+		_, err = plan.IssueDraft(r.Context(), s.db, a, r.PathValue("id"), p.Method)
 	}
-	_, err := issue(r.Context(), s.db, a, r.PathValue("id"), method)
 	if fs := invalidFields(err); fs != nil {
 		for i := range fs { // "E-0-by" is a row of section E: the page links to the section
 			if code, _, ok := strings.Cut(fs[i].Name, "-"); ok && code != "section" {
 				fs[i].Name = "section-" + code
 			}
 		}
-		s.planRender(w, r, planPage{Staff: true, Method: method, Errors: fs})
+		p.Errors = fs
+		s.planRender(w, r, p)
 		return
 	}
 	if err != nil {
@@ -107,6 +128,28 @@ func (s *server) planIssue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, planBase(r, true), http.StatusSeeOther)
+}
+
+// planNoPlan records the council's decision not to issue a plan and sends
+// its decision letter, then shows the letter; the page comes back naming
+// every problem.
+func (s *server) planNoPlan(w http.ResponseWriter, r *http.Request) {
+	a, _ := actorOf(r.Context())
+	f := noPlanForm{Reasons: r.PostFormValue("noplan-reasons"), Method: r.PostFormValue("noplan-method"),
+		Adviser: r.PostFormValue("noplan-adviser"), Open: true}
+	_, l, err := plan.DecideNoPlan(r.Context(), s.db, a, r.PathValue("id"), plan.NoPlanInput{Reasons: f.Reasons, Method: f.Method, Adviser: f.Adviser})
+	if fs := invalidFields(err); fs != nil {
+		for i := range fs {
+			fs[i].Name = "noplan-" + fs[i].Name
+		}
+		s.planRender(w, r, planPage{Staff: true, NoPlan: f, Errors: fs})
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/staff/children/"+url.PathEscape(r.PathValue("id"))+"/ehc/letters/"+url.PathEscape(l.ID), http.StatusSeeOther)
 }
 
 // planConsult records the consultation of a setting the family asked for.

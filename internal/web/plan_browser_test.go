@@ -48,36 +48,10 @@ func visitPlan(t *testing.T, srv *browsertest.Server, d *db.DB, email map[string
 	}
 	amira, tom := actor("Amira Hussain"), actor("Tom Nguyen")
 	sarahID := id("SELECT id FROM people WHERE email = $1", email["Sarah Bennett"])
-	// A child on SEN support nobody is linked to yet (visitAdvice's child is linked by now), now Amira's and Sarah's.
-	child := id(`SELECT c.id FROM children c WHERE c.sen_provision = 'sen_support' AND c.young_person_decides_from IS NULL
-		AND NOT EXISTS (SELECT 1 FROM ehc_cases k WHERE k.child_id = c.id)
-		AND NOT EXISTS (SELECT 1 FROM care_team ct LEFT JOIN organisations o ON o.id = ct.organisation_id
-			WHERE ct.child_id = c.id AND (ct.person_id IS NOT NULL OR o.kind = 'nhs_team')) ORDER BY c.id DESC LIMIT 1`)
+	child := assessedChild(t, d, amira, sarahID)
 	school, schoolName := id("SELECT id FROM organisations WHERE kind = 'school' ORDER BY name, id LIMIT 1"), ""
 	schoolName = id("SELECT name FROM organisations WHERE id = $1", school)
-	if err := d.Transact(ctx, func(tx *sql.Tx) error {
-		start := time.Now().Add(-24 * time.Hour)
-		if _, err := access.AddLink(ctx, tx, access.Link{ChildID: child, OrganisationID: amira.OrganisationID, Reason: access.Owner,
-			Purpose: "EHC needs assessment casework", GrantedBy: "test", StartsAt: start}); err != nil {
-			return err
-		}
-		if _, err := access.AddLink(ctx, tx, access.Link{ChildID: child, PersonID: amira.PersonID, Reason: access.Allocated,
-			Purpose: access.NamedContact, GrantedBy: "test", StartsAt: start}); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO family_links (child_id, person_id, relationship, parental_responsibility, lives_with_child)
-			VALUES ($1, $2, 'mother', $3, $3)`, child, sarahID, true)
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
 	today := date.FromTime(time.Now())
-	for _, in := range []casework.Input{{Type: "request_received", Date: today.AddDays(-60), Code: "parent", Channel: "letter"},
-		{Type: "assessment_decision", Date: today.AddDays(-40), Code: "assess"}} {
-		if _, err := casework.Add(ctx, d, amira, child, in); err != nil {
-			t.Fatal(err)
-		}
-	}
 	r, err := advice.Ask(ctx, d, amira, child, advice.RequestInput{TeamID: tom.TeamID, Question: "Advice on speech, language and communication needs",
 		Consent: "The mother agreed by phone", Sent: today.AddDays(-38)})
 	if err != nil {
@@ -205,13 +179,115 @@ func visitPlan(t *testing.T, srv *browsertest.Server, d *db.DB, email map[string
 	tab.Submit(t, `button[value="save"]`)
 	tab.Check(t, "#method")
 	tab.Submit(t, `form[action$="/plan/issue"] button`)
-	main(tab, "the final plan issued", "Final EHC plan", schoolName, "send a decision letter")
+	main(tab, "the final plan issued", "Final EHC plan", schoolName, "read the decision letter")
+	tab.Submit(t, `a[href*="/ehc/letters/"]`)
+	main(tab, "the final plan's letter, sent with it", "to issue the final EHC plan", "Kingsbridge SEND Mediation Service")
 
 	s.CheckPage(t, familyPlan, 200)
-	main(s.Open(t, familyPlan), "Sarah reads the final plan", "Final EHC plan", schoolName)
+	tab = s.Open(t, familyPlan)
+	main(tab, "Sarah reads the final plan", "Final EHC plan", schoolName, "read the decision letter")
+	tab.Submit(t, `a[href*="/ehc/letters/"]`)
+	main(tab, "Sarah reads the final plan's letter", "to issue the final EHC plan")
 	dn := browsertest.NewBrowser(t)
 	dn.SignInAsDemo(t, srv.URL, email["Daniel Okafor"])
 	dn.CheckPage(t, staffPlan, 200)
 	main(dn.Open(t, staffPlan), "Daniel reads the plan", "Final EHC plan", "Small-group language sessions")
 	return []string{"GET /staff/children/{id}/ehc/plan", "GET /staff/children/{id}/ehc/plan/sections/{section}", "GET /family/children/{id}/ehc/plan"}
+}
+
+// assessedChild is a child on SEN support nobody was linked to, now Amira's
+// to coordinate with Sarah Bennett as a parent, whose request came 60 days
+// ago and whose assessment the council decided on 40 days ago.
+func assessedChild(t *testing.T, d *db.DB, amira access.Actor, sarahID string) string {
+	t.Helper()
+	ctx := context.Background()
+	var child string
+	if err := d.QueryRow(`SELECT c.id FROM children c WHERE c.sen_provision = 'sen_support' AND c.young_person_decides_from IS NULL
+		AND NOT EXISTS (SELECT 1 FROM ehc_cases k WHERE k.child_id = c.id)
+		AND NOT EXISTS (SELECT 1 FROM care_team ct LEFT JOIN organisations o ON o.id = ct.organisation_id
+			WHERE ct.child_id = c.id AND (ct.person_id IS NOT NULL OR o.kind = 'nhs_team')) ORDER BY c.id DESC LIMIT 1`).Scan(&child); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Transact(ctx, func(tx *sql.Tx) error {
+		start := time.Now().Add(-24 * time.Hour)
+		if _, err := access.AddLink(ctx, tx, access.Link{ChildID: child, OrganisationID: amira.OrganisationID, Reason: access.Owner,
+			Purpose: "EHC needs assessment casework", GrantedBy: "test", StartsAt: start}); err != nil {
+			return err
+		}
+		if _, err := access.AddLink(ctx, tx, access.Link{ChildID: child, PersonID: amira.PersonID, Reason: access.Allocated,
+			Purpose: access.NamedContact, GrantedBy: "test", StartsAt: start}); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO family_links (child_id, person_id, relationship, parental_responsibility, lives_with_child)
+			VALUES ($1, $2, 'mother', $3, $3)`, child, sarahID, true)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	today := date.FromTime(time.Now())
+	for _, in := range []casework.Input{{Type: "request_received", Date: today.AddDays(-60), Code: "parent", Channel: "letter"},
+		{Type: "assessment_decision", Date: today.AddDays(-40), Code: "assess"}} {
+		if _, err := casework.Add(ctx, d, amira, child, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return child
+}
+
+// visitNoPlan is the decision not to issue a plan from the plan page (rule
+// R4: within 16 weeks of the request, SEND Regulations 2014 reg 10), as part
+// of TestSignedInPagesInABrowser: for a child whose assessment is under way,
+// Amira is refused a decision with no reasons or method, then records it
+// with its reasons by post; she lands on its decision letter with the right
+// of appeal (CFA 2014 s51(2)(b)), and the plan page says no plan will be
+// issued and offers nothing more to do. Every page is checked with axe-core.
+func visitNoPlan(t *testing.T, srv *browsertest.Server, d *db.DB, email map[string]string) {
+	t.Helper()
+	var amiraID, sarahID string
+	for name, id := range map[string]*string{"Amira Hussain": &amiraID, "Sarah Bennett": &sarahID} {
+		if err := d.QueryRow("SELECT id FROM people WHERE email = $1", email[name]).Scan(id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	amira, err := access.LoadActor(context.Background(), d, amiraID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	child := assessedChild(t, d, amira, sarahID)
+	staffPlan := srv.URL + "/staff/children/" + child + "/ehc/plan"
+	axe := func(tab *browsertest.Tab, what string) {
+		t.Helper()
+		for _, v := range tab.Axe(t) {
+			t.Errorf("%s: %s", what, v)
+		}
+	}
+	a := browsertest.NewBrowser(t)
+	a.SignInAsDemo(t, srv.URL, email["Amira Hussain"])
+	tab := a.Open(t, staffPlan)
+	tab.Check(t, "details summary") // "Decide not to issue a plan"
+	axe(tab, "the plan page with the decision not to issue one open")
+	tab.Submit(t, "#no-plan-decide")
+	msg, _ := tab.Text(t, ".govuk-error-summary")
+	for _, want := range []string{"Give the reasons for the decision", "Choose how the letter is sent"} {
+		if tab.Status != 422 || !strings.Contains(msg, want) {
+			t.Errorf("an empty decision not to issue a plan: %d, summary %q, want %q", tab.Status, msg, want)
+		}
+	}
+	axe(tab, "the decision not to issue a plan, refused")
+	tab.Fill(t, "#noplan-reasons", "The assessment found that the school can meet these needs from its SEN support, with advice from the specialist teacher.")
+	tab.Check(t, "#noplan-method-1") // by post
+	tab.Submit(t, "#no-plan-decide")
+	text, _ := tab.Text(t, "main")
+	for _, want := range []string{"not to issue an EHC plan", "the school can meet these needs", "appeal"} {
+		if tab.Status != 200 || !strings.Contains(tab.URL, "/ehc/letters/") || !strings.Contains(text, want) {
+			t.Errorf("the decision's letter: %d at %s, want %q in %q", tab.Status, tab.URL, want, text)
+		}
+	}
+	axe(tab, "the decision not to issue a plan's letter")
+	tab = a.Open(t, staffPlan)
+	text, _ = tab.Text(t, "main")
+	if !strings.Contains(text, "decided not to issue an EHC plan") || strings.Contains(text, "Start the draft") || strings.Contains(text, "Decide not to issue") {
+		t.Errorf("the plan page after the decision: %q", text)
+	}
+	axe(tab, "the plan page after the decision not to issue a plan")
 }

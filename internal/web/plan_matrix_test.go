@@ -32,6 +32,7 @@ var planMatrix = func() map[string]map[string]int {
 		"GET /staff/children/{id}/ehc/plan/sections/{section}":  sectionForm, // no version being written
 		"POST /staff/children/{id}/ehc/plan/sections/{section}": change(409),
 		"POST /staff/children/{id}/ehc/plan/issue":              change(409),
+		"POST /staff/children/{id}/ehc/plan/no-plan":            change(409), // Leo's final plan is issued
 		"POST /staff/children/{id}/ehc/plan/settings/{sid}":     change(404), // no such request for a setting
 		"GET /family/children/{id}/ehc/plan":                    familyRead,
 		"GET /staff/children/{id}/ehc/plan.pdf":                 staffPDF, // the demo's final plan for Leo

@@ -228,13 +228,15 @@ var table = []Route{
 	{"POST /family/children/{id}/waits/changed", string(access.FamilyContribute), "Your child's waiting lists", (*server).familyWaitsChanged},
 
 	// EHC plan documents (issue 4, point 3; plan.go over package plan): the coordinator writes a
-	// version section by section, issues the draft and then the final plan (plan.issue); the family
+	// version section by section, issues the draft and then the final plan with its decision letter, or
+	// records the decision not to issue one with its letter (plan.issue); the family
 	// reads it, comments on the draft and asks for a setting; the council records consulting it.
 	{"GET /staff/children/{id}/ehc/plan", string(access.CaseView), "EHC plan", (*server).planStaff},
 	{"POST /staff/children/{id}/ehc/plan/start", string(access.CaseEdit), "", (*server).planStart},
 	{"GET /staff/children/{id}/ehc/plan/sections/{section}", string(access.CaseEdit), "Change a section of the plan", (*server).planSectionForm},
 	{"POST /staff/children/{id}/ehc/plan/sections/{section}", string(access.CaseEdit), "Change a section of the plan", (*server).planSection},
 	{"POST /staff/children/{id}/ehc/plan/issue", string(access.PlanIssue), "EHC plan", (*server).planIssue},
+	{"POST /staff/children/{id}/ehc/plan/no-plan", string(access.PlanIssue), "EHC plan", (*server).planNoPlan},
 	{"POST /staff/children/{id}/ehc/plan/settings/{sid}", string(access.CaseEdit), "EHC plan", (*server).planConsult},
 	{"GET /family/children/{id}/ehc/plan", string(access.FamilyView), "EHC plan", (*server).planFamily},
 	{"POST /family/children/{id}/ehc/plan/comments", string(access.FamilyContribute), "EHC plan", (*server).planComment},
@@ -259,6 +261,17 @@ var table = []Route{
 	{"GET /api/v1/children/{id}/ehc/letters/{lid}", string(access.CaseView), "", (*server).apiEHCLetterGet},
 	{"POST /api/v1/children/{id}/ehc/letters/{lid}/steps", string(access.CaseEdit), "", (*server).apiEHCStep},
 	{"GET /api/v1/family/children/{id}/ehc/letters/{lid}", string(access.FamilyView), "", (*server).apiFamilyEHCLetter},
+	// EHC plan documents (api_plan.go over package plan, as plan.go's pages).
+	{"GET /api/v1/children/{id}/ehc/plan", string(access.CaseView), "", (*server).apiPlanStaff},
+	{"POST /api/v1/children/{id}/ehc/plan/start", string(access.CaseEdit), "", (*server).apiPlanStart},
+	{"POST /api/v1/children/{id}/ehc/plan/sections/{section}", string(access.CaseEdit), "", (*server).apiPlanSection},
+	{"POST /api/v1/children/{id}/ehc/plan/placement", string(access.CaseEdit), "", (*server).apiPlanPlacement},
+	{"POST /api/v1/children/{id}/ehc/plan/issue", string(access.PlanIssue), "", (*server).apiPlanIssue},
+	{"POST /api/v1/children/{id}/ehc/plan/no-plan", string(access.PlanIssue), "", (*server).apiPlanNoPlan},
+	{"POST /api/v1/children/{id}/ehc/plan/settings/{sid}", string(access.CaseEdit), "", (*server).apiPlanConsult},
+	{"GET /api/v1/family/children/{id}/ehc/plan", string(access.FamilyView), "", (*server).apiPlanFamily},
+	{"POST /api/v1/family/children/{id}/ehc/plan/comments", string(access.FamilyContribute), "", (*server).apiPlanComment},
+	{"POST /api/v1/family/children/{id}/ehc/plan/settings", string(access.FamilyContribute), "", (*server).apiPlanSetting},
 
 	// About this service.
 	{"GET /accessibility", PermPublic, "Accessibility statement", (*server).accessibility},
