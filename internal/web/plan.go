@@ -29,6 +29,7 @@ type planPage struct {
 	Method            string
 	Section, Comment  string // the family's answers, as typed
 	Setting, Reason   string
+	AmendReason       string // why the plan is to be amended, as typed (plan_amend.go)
 	Errors            []apperr.Field
 }
 
@@ -65,7 +66,7 @@ func (s *server) planRender(w http.ResponseWriter, r *http.Request, p planPage) 
 	}
 	if p.Staff {
 		p.CanEdit, p.CanIssue = a.May(access.CaseEdit), a.May(access.PlanIssue)
-	} else if p.View.OpenDraft() != nil { // the family may still ask for a setting
+	} else if p.View.Open() != nil { // the family may still ask for a setting
 		if p.Settings, err = plan.Settings(r.Context(), s.db); err != nil {
 			s.fail(w, r, err)
 			return

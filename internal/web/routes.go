@@ -236,6 +236,10 @@ var table = []Route{
 	{"POST /staff/children/{id}/ehc/plan/sections/{section}", string(access.CaseEdit), "Change a section of the plan", (*server).planSection},
 	{"POST /staff/children/{id}/ehc/plan/issue", string(access.PlanIssue), "EHC plan", (*server).planIssue},
 	{"POST /staff/children/{id}/ehc/plan/settings/{sid}", string(access.CaseEdit), "EHC plan", (*server).planConsult},
+	// Amending a final plan (plan_amend.go, reg 22): propose from the final plan, send the notice, issue after R15's 15 days.
+	{"POST /staff/children/{id}/ehc/plan/amend", string(access.CaseEdit), "EHC plan", (*server).planAmendStart},
+	{"POST /staff/children/{id}/ehc/plan/amend/notice", string(access.PlanIssue), "EHC plan", (*server).planAmendNotice},
+	{"POST /staff/children/{id}/ehc/plan/amend/issue", string(access.PlanIssue), "EHC plan", (*server).planAmendIssue},
 	{"GET /family/children/{id}/ehc/plan", string(access.FamilyView), "EHC plan", (*server).planFamily},
 	{"POST /family/children/{id}/ehc/plan/comments", string(access.FamilyContribute), "EHC plan", (*server).planComment},
 	{"POST /family/children/{id}/ehc/plan/settings", string(access.FamilyContribute), "EHC plan", (*server).planSetting},
