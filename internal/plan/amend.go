@@ -48,6 +48,8 @@ type Amendment struct {
 	NoticeOn       date.Date // that event's date, from the clock
 	NoticeMethod   string
 	NoticeDeemedOn date.Date
+	Changes        []Change  // against the plan it amends, section by section
+	NotBefore, Due date.Date // the clock's R15 and R16 for the notice, while sent and not issued
 }
 
 // Sent reports whether the family has been sent the notice of the proposed amendments.
@@ -94,27 +96,37 @@ func (v View) Amended() *Plan {
 
 // ProposedChanges are the proposal's changes against the final plan it amends.
 func (v View) ProposedChanges() []Change {
-	p, was := v.Proposal(), v.Amended()
-	if p == nil || was == nil {
-		return nil
+	if p := v.Proposal(); p != nil {
+		return p.Amendment.Changes
 	}
-	return Changes(*was, *p)
+	return nil
 }
 
-// amendmentDates fills each amendment's version number and notice date, and
+// LatestAmendment is the last version that amends a final plan, proposed or issued, or nil.
+func (v View) LatestAmendment() *Plan {
+	for i := len(v.Versions) - 1; i >= 0; i-- {
+		if v.Versions[i].Amendment != nil {
+			return &v.Versions[i]
+		}
+	}
+	return nil
+}
+
+// amendmentDates fills each amendment's version number, its changes and notice date, and
 // the proposal's R15 and R16 dates, from the case's events and the clock's
 // deadlines: the R15 and R16 measured from the notice's own event.
 func (v *View) amendmentDates(c casework.Case) error {
-	versions := map[string]int{}
+	byID := map[string]Plan{}
 	for _, pl := range v.Versions {
-		versions[pl.ID] = pl.Version
+		byID[pl.ID] = pl
 	}
 	for _, pl := range v.Versions {
 		am := pl.Amendment
 		if am == nil {
 			continue
 		}
-		am.AmendsVersion = versions[am.Amends]
+		was := byID[am.Amends]
+		am.AmendsVersion, am.Changes = was.Version, Changes(was, pl)
 		if am.NoticeEventID == "" {
 			continue
 		}
@@ -131,9 +143,9 @@ func (v *View) amendmentDates(c casework.Case) error {
 		for _, dl := range c.Deadlines {
 			switch {
 			case dl.Rule == "R15" && dl.From == p.Amendment.NoticeOn:
-				v.AmendNotBefore = dl.NotBefore
+				v.AmendNotBefore, p.Amendment.NotBefore = dl.NotBefore, dl.NotBefore
 			case dl.Rule == "R16" && dl.From == p.Amendment.NoticeOn:
-				v.AmendDue = dl.Due
+				v.AmendDue, p.Amendment.Due = dl.Due, dl.Due
 			}
 		}
 		if v.AmendNotBefore.IsZero() {

@@ -79,6 +79,7 @@ func TestSignedInPagesInABrowser(t *testing.T) {
 	for _, pattern := range visitPlan(t, srv, d, email) {
 		visited[pattern] = true
 	}
+	visitAmend(t, srv, d, email)
 	for _, pattern := range visitLocalOfferImport(t, srv, d, email) {
 		visited[pattern] = true
 	}

@@ -263,6 +263,12 @@ var table = []Route{
 	{"GET /api/v1/children/{id}/ehc/letters/{lid}", string(access.CaseView), "", (*server).apiEHCLetterGet},
 	{"POST /api/v1/children/{id}/ehc/letters/{lid}/steps", string(access.CaseEdit), "", (*server).apiEHCStep},
 	{"GET /api/v1/family/children/{id}/ehc/letters/{lid}", string(access.FamilyView), "", (*server).apiFamilyEHCLetter},
+	// Amending a final plan (api_plan_amend.go over package plan, as plan_amend.go's pages).
+	{"GET /api/v1/children/{id}/ehc/plan/amendment", string(access.CaseView), "", (*server).apiPlanAmendment},
+	{"POST /api/v1/children/{id}/ehc/plan/amendment", string(access.CaseEdit), "", (*server).apiPlanAmend},
+	{"POST /api/v1/children/{id}/ehc/plan/amendment/notice", string(access.PlanIssue), "", (*server).apiPlanAmendNotice},
+	{"POST /api/v1/children/{id}/ehc/plan/amendment/issue", string(access.PlanIssue), "", (*server).apiPlanAmendIssue},
+	{"GET /api/v1/family/children/{id}/ehc/plan/amendment", string(access.FamilyView), "", (*server).apiFamilyPlanAmendment},
 
 	// About this service.
 	{"GET /accessibility", PermPublic, "Accessibility statement", (*server).accessibility},
