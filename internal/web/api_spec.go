@@ -88,7 +88,7 @@ var apiOps = []apiOp{
 		Params: []apiParam{childID}, Body: "AmendmentSend", Status: 201, Response: "Amendment", Errors: []int{400, 401, 403, 404, 409, 413, 415, 422, 500}},
 	{Pattern: "GET /api/v1/family/children/{id}/ehc/plan/amendment", Summary: "Proposed changes to your child's EHC plan",
 		Description: "For a parent, carer or young person: the amendments sent to them, with what changes section by section and the day the amended plan can be issued from, or the amended plan last issued; null when there is none. Audited.",
-		Params: []apiParam{childID}, Status: 200, Response: "AmendmentView", Errors: []int{401, 403, 404, 500}},
+		Params:      []apiParam{childID}, Status: 200, Response: "AmendmentView", Errors: []int{401, 403, 404, 500}},
 }
 
 func str() map[string]any { return map[string]any{"type": "string"} }
@@ -250,8 +250,8 @@ func apiSchemas() map[string]any {
 		}),
 		"Events": object([]string{"events"}, map[string]any{"events": arrayOf("Event")}),
 	}
-	flowSchemas(s) // api_flow_spec.go
-	fhirSchemas(s) // below
+	flowSchemas(s)  // api_flow_spec.go
+	fhirSchemas(s)  // below
 	amendSchemas(s) // api_plan_amend.go
 	// A recorded event, and a new one: their fields come from the clock's table.
 	event := map[string]any{"id": str(), "seq": map[string]any{"type": "integer", "minimum": 1}, "type": enum(typeNames...),
