@@ -250,9 +250,9 @@ func apiSchemas() map[string]any {
 		}),
 		"Events": object([]string{"events"}, map[string]any{"events": arrayOf("Event")}),
 	}
-	flowSchemas(s)  // api_flow_spec.go
-	fhirSchemas(s)  // below
-	amendSchemas(s) // api_plan_amend.go
+	flowSchemas(s) // api_flow_spec.go
+	fhirSchemas(s) // below
+	amendSchemas(s)
 	// A recorded event, and a new one: their fields come from the clock's table.
 	event := map[string]any{"id": str(), "seq": map[string]any{"type": "integer", "minimum": 1}, "type": enum(typeNames...),
 		"channel": enum(casework.Channels...), "note": str(), "recorded_by": str(), "recorded_at": map[string]any{"type": "string", "format": "date-time"}}
