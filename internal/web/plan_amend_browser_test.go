@@ -66,7 +66,7 @@ func visitAmend(t *testing.T, srv *browsertest.Server, d *db.DB, email map[strin
 	tab.Submit(t, "#start-amend")
 	main(tab, "the amendments proposed", "Proposed amendments to the EHC plan", "Nothing has been changed from the final plan yet")
 	tab.Submit(t, `form[action$="/plan/amend/notice"] button`)
-	summary(tab, "a notice that changes nothing", "change nothing in the final plan", "How the proposed amendments are sent")
+	summary(tab, "a notice that changes nothing", "change nothing in the final plan", "Choose how the proposed amendments are sent")
 	tab = a.Open(t, staffPlan+"/sections/F")
 	tab.Fill(t, "#F-1-body", "Structured literacy programme")
 	tab.Fill(t, "#F-1-who", "Specialist teacher")
