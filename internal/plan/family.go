@@ -37,24 +37,22 @@ var methodWords = map[string]string{appeal.Email: "by email", appeal.Post: "by f
 // tell writes a message to everyone who decides for the child, in the
 // issuing transaction, saying how the plan was sent, when it counts as
 // received and what they can do next. It returns how many were written.
-func tell(ctx context.Context, tx *sql.Tx, first, childID string, pl Plan) (int, error) {
+func tell(ctx context.Context, tx *sql.Tx, childID string, pl Plan) (int, error) {
+	return tellFamily(ctx, tx, childID, func(first string) notify.Message { return issuedMessage(first, pl) })
+}
+
+// tellFamily writes the message build makes from the child's first name to
+// everyone who decides for the child, in the caller's transaction.
+func tellFamily(ctx context.Context, tx *sql.Tx, childID string, build func(first string) notify.Message) (int, error) {
 	to, err := casework.FamilyEmails(ctx, tx, childID)
 	if err != nil {
 		return 0, err
 	}
-	m := notify.Message{Reference: "ehc-plan:" + pl.ID}
-	if pl.Kind == Draft {
-		m.Subject = fmt.Sprintf("%s's draft EHC plan", first)
-		m.WhatChanged = fmt.Sprintf("The council has issued %s's draft EHC plan. It was sent %s on %s and counts as received on %s.",
-			first, methodWords[pl.Method], words(pl.IssuedOn), words(pl.DeemedOn))
-		m.WhatToDo = fmt.Sprintf("You have at least 15 days, until %s, to comment on each section and to ask for a school or college to be named. Sign in to joinedup to read the draft and reply.",
-			words(pl.IssuedOn.AddDays(15)))
-	} else {
-		m.Subject = fmt.Sprintf("%s's final EHC plan", first)
-		m.WhatChanged = fmt.Sprintf("The council has issued %s's final EHC plan, naming %s. It was sent %s on %s and counts as received on %s.",
-			first, pl.Setting, methodWords[pl.Method], words(pl.IssuedOn), words(pl.DeemedOn))
-		m.WhatToDo = "Sign in to joinedup to read the plan. The decision letter sent with it says how to appeal if you disagree."
+	var first string
+	if err := tx.QueryRowContext(ctx, "SELECT given_name FROM children WHERE id = $1", childID).Scan(&first); err != nil {
+		return 0, err
 	}
+	m := build(first)
 	for _, addr := range to {
 		m.To = addr
 		if _, err := notify.Enqueue(ctx, tx, m); err != nil {
@@ -64,7 +62,32 @@ func tell(ctx context.Context, tx *sql.Tx, first, childID string, pl Plan) (int,
 	return len(to), nil
 }
 
-// openDraft loads the issued draft a family may comment on, checking p.
+// issuedMessage tells the family a version was issued.
+func issuedMessage(first string, pl Plan) notify.Message {
+	m := notify.Message{Reference: "ehc-plan:" + pl.ID}
+	switch {
+	case pl.Amendment != nil:
+		m.Subject = fmt.Sprintf("%s's amended EHC plan", first)
+		m.WhatChanged = fmt.Sprintf("The council has issued %s's final amended EHC plan, naming %s. It was sent %s on %s and counts as received on %s.",
+			first, pl.Setting, methodWords[pl.Method], words(pl.IssuedOn), words(pl.DeemedOn))
+		m.WhatToDo = "Sign in to joinedup to read the plan. A decision letter follows, saying how to appeal if you disagree."
+	case pl.Kind == Draft:
+		m.Subject = fmt.Sprintf("%s's draft EHC plan", first)
+		m.WhatChanged = fmt.Sprintf("The council has issued %s's draft EHC plan. It was sent %s on %s and counts as received on %s.",
+			first, methodWords[pl.Method], words(pl.IssuedOn), words(pl.DeemedOn))
+		m.WhatToDo = fmt.Sprintf("You have at least 15 days, until %s, to comment on each section and to ask for a school or college to be named. Sign in to joinedup to read the draft and reply.",
+			words(pl.IssuedOn.AddDays(15)))
+	default:
+		m.Subject = fmt.Sprintf("%s's final EHC plan", first)
+		m.WhatChanged = fmt.Sprintf("The council has issued %s's final EHC plan, naming %s. It was sent %s on %s and counts as received on %s.",
+			first, pl.Setting, methodWords[pl.Method], words(pl.IssuedOn), words(pl.DeemedOn))
+		m.WhatToDo = "Sign in to joinedup to read the plan. The decision letter sent with it says how to appeal if you disagree."
+	}
+	return m
+}
+
+// openDraft loads what a family may comment on, checking access: the issued
+// draft, or the proposed amendments once sent (reg 22(2)).
 func openDraft(ctx context.Context, tx *sql.Tx, a access.Actor, childID string, now time.Time) (Plan, string, error) {
 	dec, err := access.Require(ctx, tx, a, access.FamilyContribute, childID, now)
 	if err != nil {
@@ -74,15 +97,16 @@ func openDraft(ctx context.Context, tx *sql.Tx, a access.Actor, childID string, 
 	if err != nil {
 		return Plan{}, "", err
 	}
-	dr := v.OpenDraft()
+	dr := v.Open()
 	if dr == nil {
-		return Plan{}, "", apperr.Errorf(apperr.Conflict, "There is no draft plan to comment on: the council has not issued one, or has issued the final plan")
+		return Plan{}, "", apperr.Errorf(apperr.Conflict, "There is no draft plan or proposed amendment to comment on: the council has not sent one, or has issued the final plan")
 	}
 	return *dr, dec.Reason, nil
 }
 
-// AddComment records a family's comment on a section of the issued draft
-// (family.contribute): the representations reg 13(1) gives them 15 days for.
+// AddComment records a family's comment on a section of the issued draft or
+// of proposed amendments sent (family.contribute): the representations reg
+// 13(1), or reg 22(2)(c) for amendments, gives them at least 15 days for.
 func AddComment(ctx context.Context, d *db.DB, a access.Actor, childID, section, body string) (Comment, error) {
 	var c Comment
 	err := d.Transact(ctx, func(tx *sql.Tx) error {
@@ -115,7 +139,8 @@ func AddComment(ctx context.Context, d *db.DB, a access.Actor, childID, section,
 }
 
 // RequestSetting records the family's request that a school or college be
-// named in the plan (family.contribute; CFA 2014 s38-39), while the draft is open.
+// named in the plan (family.contribute; CFA 2014 s38-39), while the draft,
+// or proposed amendments, are open (R15's "school request").
 func RequestSetting(ctx context.Context, d *db.DB, a access.Actor, childID, settingID, why string) (SettingRequest, error) {
 	var r SettingRequest
 	err := d.Transact(ctx, func(tx *sql.Tx) error {

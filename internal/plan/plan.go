@@ -107,11 +107,17 @@ type Plan struct {
 	CreatedAt           time.Time
 	EventID             string // the clock's event recording its issue
 	LetterID            string // the final plan's decision letter, once sent
+	Amendment           *Amendment // proposed amendments to a final plan (amend.go); nil for a draft or the first final plan
 }
 
 // Title is the version as people say it: "Draft 2", "Final plan".
 func (p Plan) Title() string {
-	if p.Kind == Final {
+	switch {
+	case p.Amendment != nil && p.Status == Issued:
+		return "Final amended EHC plan"
+	case p.Amendment != nil:
+		return "Proposed amendments to the EHC plan"
+	case p.Kind == Final:
 		return "Final EHC plan"
 	}
 	return fmt.Sprintf("Draft EHC plan (version %d)", p.Version)
@@ -143,6 +149,7 @@ type View struct {
 	Comments                  []Comment
 	Settings                  []SettingRequest
 	FinalNotBefore            date.Date // R5, from the clock, once a draft is issued
+	AmendNotBefore, AmendDue  date.Date // R15 and R16, from the clock, once proposed amendments are sent
 	Today                     date.Date
 	Access                    string // why the reader may see it, as audited
 }

@@ -63,27 +63,34 @@ func read(ctx context.Context, tx *sql.Tx, a access.Actor, p access.Permission, 
 	cond, args := access.Predicate(a, p, "pl.child_id", now, 2)
 	issuedOnly := ""
 	if p == access.FamilyView || p == access.FamilyContribute {
-		issuedOnly = " AND pl.status = 'issued'"
+		// Families see issued versions, and proposed amendments once the notice is sent (reg 22(2)).
+		issuedOnly = " AND (pl.status = 'issued' OR am.notice_event_id IS NOT NULL)"
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT pl.id, pl.case_id, pl.version, pl.kind, pl.status, COALESCE(pl.placement_type, ''),
 		COALESCE(pl.setting_id, ''), COALESCE(o.name, ''), pl.issued_on, pl.deemed_on, COALESCE(pl.method, ''),
 		cp.given_name || ' ' || cp.family_name, COALESCE(ip.given_name || ' ' || ip.family_name, ''), pl.created_at,
-		COALESCE(pl.issued_event_id, '')
+		COALESCE(pl.issued_event_id, ''), COALESCE(am.amends_id, ''), COALESCE(am.reason, ''), COALESCE(am.notice_event_id, ''), COALESCE(am.notice_method, ''), am.notice_deemed_on
 		FROM ehc_plans pl JOIN people cp ON cp.id = pl.created_by LEFT JOIN people ip ON ip.id = pl.issued_by
-		LEFT JOIN organisations o ON o.id = pl.setting_id
+		LEFT JOIN organisations o ON o.id = pl.setting_id LEFT JOIN ehc_plan_amendments am ON am.plan_id = pl.id
 		WHERE pl.child_id = $1 AND `+cond+issuedOnly+` ORDER BY pl.version`, append([]any{childID}, args...)...)
 	if err != nil {
 		return v, err
 	}
 	for rows.Next() {
 		pl := Plan{ChildID: childID, Items: map[string][]Item{}}
-		var issued, deemed sql.Null[date.Date]
+		var issued, deemed, noticeDeemed sql.Null[date.Date]
+		var am Amendment
 		if err := rows.Scan(&pl.ID, &pl.CaseID, &pl.Version, &pl.Kind, &pl.Status, &pl.PlacementType, &pl.SettingID, &pl.Setting,
-			&issued, &deemed, &pl.Method, &pl.CreatedBy, &pl.IssuedBy, &pl.CreatedAt, &pl.EventID); err != nil {
+			&issued, &deemed, &pl.Method, &pl.CreatedBy, &pl.IssuedBy, &pl.CreatedAt, &pl.EventID,
+			&am.Amends, &am.Reason, &am.NoticeEventID, &am.NoticeMethod, &noticeDeemed); err != nil {
 			rows.Close()
 			return v, err
 		}
 		pl.IssuedOn, pl.DeemedOn = issued.V, deemed.V
+		if am.Amends != "" {
+			am.NoticeDeemedOn = noticeDeemed.V
+			pl.Amendment = &am
+		}
 		v.Versions = append(v.Versions, pl)
 	}
 	rows.Close()
@@ -100,6 +107,9 @@ func read(ctx context.Context, tx *sql.Tx, a access.Actor, p access.Permission, 
 				return v, err
 			}
 		}
+	}
+	if err := v.amendmentDates(c); err != nil {
+		return v, err
 	}
 	if v.Comments, err = readComments(ctx, tx, childID); err != nil {
 		return v, err
@@ -190,20 +200,28 @@ func Start(ctx context.Context, d *db.DB, a access.Actor, childID, kind string) 
 		} else if pl.Items, err = fromAdvice(ctx, tx, childID); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO ehc_plans (id, child_id, case_id, version, kind, status, placement_type, setting_id,
-			created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, pl.ID, childID, pl.CaseID, pl.Version, kind, Editing,
-			null(pl.PlacementType), null(pl.SettingID), a.PersonID, now.UTC()); err != nil {
+		if err := insertVersion(ctx, tx, pl, a.PersonID); err != nil {
 			return err
-		}
-		for _, s := range Sections {
-			if err := insertItems(ctx, tx, pl.ID, s.Code, pl.Items[s.Code]); err != nil {
-				return err
-			}
 		}
 		return write(ctx, d, tx, a, "plan.start", pl.ID, childID, dec.Reason, now,
 			audit.Change{Field: "version", New: fmt.Sprint(pl.Version)}, audit.Change{Field: "kind", New: kind})
 	})
 	return pl, err
+}
+
+// insertVersion stores a new version being written, with its rows.
+func insertVersion(ctx context.Context, tx *sql.Tx, pl Plan, personID string) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO ehc_plans (id, child_id, case_id, version, kind, status, placement_type, setting_id,
+		created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, pl.ID, pl.ChildID, pl.CaseID, pl.Version, pl.Kind, Editing,
+		null(pl.PlacementType), null(pl.SettingID), personID, pl.CreatedAt.UTC()); err != nil {
+		return err
+	}
+	for _, s := range Sections {
+		if err := insertItems(ctx, tx, pl.ID, s.Code, pl.Items[s.Code]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // fromAdvice is a first draft's rows from the health advice returned: needs
@@ -451,7 +469,7 @@ func issue(ctx context.Context, d *db.DB, a access.Actor, childID, kind string, 
 		switch {
 		case kind != Draft && kind != Final:
 			return (apperr.Fields{{Name: "kind", Message: "Choose a draft or the final plan"}}).Err("the plan cannot be issued")
-		case pl.Kind != kind:
+		case pl.Kind != kind || pl.Amendment != nil: // proposed amendments are issued by IssueAmended, after their own 15 days
 			return apperr.Errorf(apperr.Conflict, "The version being written is %s, not %s", strings.ToLower(pl.Title()), kind)
 		case kind == Draft:
 			for _, f := range []struct{ name, value string }{{"reasons", n.Reasons}, {"adviser", n.Adviser}} {
@@ -491,34 +509,17 @@ func issue(ctx context.Context, d *db.DB, a access.Actor, childID, kind string, 
 			}
 			typ = ehc.FinalPlanIssued
 		}
-		ev, err := casework.AddIn(ctx, d, tx, a, childID, casework.Input{Type: typ.String(), Date: today,
-			Note: pl.Title() + " issued from the plan document"})
-		if err != nil {
+		if err := markIssued(ctx, d, tx, a, &pl, typ, n.Method, reason, now); err != nil {
 			return err
 		}
-		deemed, err := deemedReceived(n.Method, now)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE ehc_plans SET status = $1, issued_on = $2, issued_event_id = $3, method = $4, deemed_on = $5,
-			issued_by = $6, issued_at = $7 WHERE id = $8 AND status = $9`, Issued, today, ev.ID, n.Method, deemed, a.PersonID, now.UTC(), pl.ID, Editing); err != nil {
-			return err
-		}
-		pl.Status, pl.IssuedOn, pl.Method, pl.DeemedOn, pl.IssuedBy, pl.EventID = Issued, today, n.Method, deemed, a.Name, ev.ID
 		if kind == Final { // the letter goes with the plan, sent the same way at the same moment
-			if letter, err = casework.IssueLetterIn(ctx, d, tx, a, childID, casework.LetterInput{EventID: ev.ID, Method: n.Method,
+			if letter, err = casework.IssueLetterIn(ctx, d, tx, a, childID, casework.LetterInput{EventID: pl.EventID, Method: n.Method,
 				Adviser: n.Adviser, Reasons: n.Reasons, SentAt: now}); err != nil {
 				return err
 			}
 			pl.LetterID = letter.ID
 		}
-		m, err := tell(ctx, tx, first, childID, pl)
-		if err != nil {
-			return err
-		}
-		return write(ctx, d, tx, a, "plan.issue", pl.ID, childID, reason, now, audit.Change{Field: "status", Old: Editing, New: Issued},
-			audit.Change{Field: "kind", New: kind}, audit.Change{Field: "method", New: n.Method},
-			audit.Change{Field: "deemed_on", New: words(deemed)}, audit.Change{Field: "messages", New: fmt.Sprint(m)})
+		return nil
 	})
 	if err != nil {
 		return Plan{}, casework.Letter{}, err
@@ -538,6 +539,41 @@ func firstName(ctx context.Context, tx *sql.Tx, childID string) (string, error) 
 // a draft, is named once access is checked.
 func Issue(ctx context.Context, d *db.DB, a access.Actor, childID, kind string, n Notice) (Plan, casework.Letter, error) {
 	return issue(ctx, d, a, childID, kind, n)
+}
+
+// markIssued records the clock's event typ through casework.AddIn, marks
+// the version issued with how the family was sent it and when it is deemed
+// received, tells the family and audits, in the caller's transaction, once
+// the caller has made its checks.
+func markIssued(ctx context.Context, d *db.DB, tx *sql.Tx, a access.Actor, pl *Plan, typ ehc.Type, method, reason string, now time.Time) error {
+	today := date.FromTime(now)
+	done := *pl
+	done.Status = Issued // "Final amended EHC plan", not the proposal's title
+	ev, err := casework.AddIn(ctx, d, tx, a, pl.ChildID, casework.Input{Type: typ.String(), Date: today,
+		Note: done.Title() + " issued from the plan document"})
+	if err != nil {
+		return err
+	}
+	deemed, err := deemedReceived(method, now)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE ehc_plans SET status = $1, issued_on = $2, issued_event_id = $3, method = $4, deemed_on = $5,
+		issued_by = $6, issued_at = $7 WHERE id = $8 AND status = $9`, Issued, today, ev.ID, method, deemed, a.PersonID, now.UTC(), pl.ID, Editing); err != nil {
+		return err
+	}
+	pl.Status, pl.IssuedOn, pl.Method, pl.DeemedOn, pl.IssuedBy, pl.EventID = Issued, today, method, deemed, a.Name, ev.ID
+	n, err := tell(ctx, tx, pl.ChildID, *pl)
+	if err != nil {
+		return err
+	}
+	kind := pl.Kind
+	if pl.Amendment != nil {
+		kind = "amended"
+	}
+	return write(ctx, d, tx, a, "plan.issue", pl.ID, pl.ChildID, reason, now, audit.Change{Field: "status", Old: Editing, New: Issued},
+		audit.Change{Field: "kind", New: kind}, audit.Change{Field: "method", New: method},
+		audit.Change{Field: "deemed_on", New: words(deemed)}, audit.Change{Field: "messages", New: fmt.Sprint(n)})
 }
 
 // IssueDraft issues the draft being written (plan.issue), sent by method:

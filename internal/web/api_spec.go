@@ -69,6 +69,26 @@ var apiOps = []apiOp{
 	{Pattern: "GET /api/v1/family/children/{id}/ehc", Summary: "Your child's EHC case",
 		Description: "For a parent, carer or young person: where their child's case stands, what happens next and by when, and who their coordinator is. Staff's notes are left out, except the reasons for decisions. Audited.",
 		Params:      []apiParam{childID}, Status: 200, Response: "Case", Errors: []int{401, 403, 404, 500}},
+	// Amending a final plan (api_plan_amend.go; SEND Regulations 2014 reg 22, rules R15 and R16).
+	{Pattern: "GET /api/v1/children/{id}/ehc/plan/amendment", Summary: "The latest amendment of a child's EHC plan",
+		Description: "The proposed amendments being written or sent, or else the amended plan last issued, with what changes against the final plan it amends, section by section; " +
+			"null when the plan was never amended. While sent, not_before is the clock's R15 date (reg 22(2)(c)) and due its R16 date (reg 22(3)). Audited.",
+		Params: []apiParam{childID}, Status: 200, Response: "AmendmentView", Errors: []int{401, 403, 404, 500}},
+	{Pattern: "POST /api/v1/children/{id}/ehc/plan/amendment", Summary: "Propose amendments to a child's final EHC plan",
+		Description: "A new version copied from the final plan in force, to change section by section as a draft is; reason says why (the family is told it). " +
+			"409 when another version is being written or there is no final plan in force. Audited.",
+		Params: []apiParam{childID}, Body: "NewAmendment", Status: 201, Response: "Amendment", Errors: []int{400, 401, 403, 404, 409, 413, 415, 422, 500}},
+	{Pattern: "POST /api/v1/children/{id}/ehc/plan/amendment/notice", Summary: "Send the family the proposed amendments",
+		Description: "Records the clock's amendment_notice (reg 22(2)) with how it was sent and when it is deemed received, and tells the family; the family may then comment and ask for a setting. " +
+			"Refused naming every problem when it changes nothing, leaves the plan incomplete or names no method; 409 when nothing is proposed or it was sent already. Audited.",
+		Params: []apiParam{childID}, Body: "AmendmentSend", Status: 200, Response: "Amendment", Errors: []int{400, 401, 403, 404, 409, 413, 415, 422, 500}},
+	{Pattern: "POST /api/v1/children/{id}/ehc/plan/amendment/issue", Summary: "Issue the amended EHC plan",
+		Description: "Refused (field issued) before the clock's R15 date, and naming every problem when incomplete as a final plan; 409 before the notice is sent. " +
+			"Records amended_plan_issued, which meets R15 and R16; the amended plan becomes the plan in force and its decision letter can be sent. Audited.",
+		Params: []apiParam{childID}, Body: "AmendmentSend", Status: 201, Response: "Amendment", Errors: []int{400, 401, 403, 404, 409, 413, 415, 422, 500}},
+	{Pattern: "GET /api/v1/family/children/{id}/ehc/plan/amendment", Summary: "Proposed changes to your child's EHC plan",
+		Description: "For a parent, carer or young person: the amendments sent to them, with what changes section by section and the day the amended plan can be issued from, or the amended plan last issued; null when there is none. Audited.",
+		Params:      []apiParam{childID}, Status: 200, Response: "AmendmentView", Errors: []int{401, 403, 404, 500}},
 }
 
 func str() map[string]any { return map[string]any{"type": "string"} }
@@ -233,6 +253,7 @@ func apiSchemas() map[string]any {
 	flowSchemas(s) // api_flow_spec.go
 	planSchemas(s) // api_plan_spec.go
 	fhirSchemas(s) // below
+	amendSchemas(s)
 	// A recorded event, and a new one: their fields come from the clock's table.
 	event := map[string]any{"id": str(), "seq": map[string]any{"type": "integer", "minimum": 1}, "type": enum(typeNames...),
 		"channel": enum(casework.Channels...), "note": str(), "recorded_by": str(), "recorded_at": map[string]any{"type": "string", "format": "date-time"}}

@@ -80,6 +80,7 @@ func TestSignedInPagesInABrowser(t *testing.T) {
 		visited[pattern] = true
 	}
 	visitNoPlan(t, srv, d, email)
+	visitAmend(t, srv, d, email)
 	for _, pattern := range visitLocalOfferImport(t, srv, d, email) {
 		visited[pattern] = true
 	}

@@ -32,6 +32,7 @@ type planPage struct {
 	Setting, Reason   string
 	Adviser, Reasons  string // the final plan's decision letter
 	NoPlan            noPlanForm
+	AmendReason       string // why the plan is to be amended, as typed (plan_amend.go)
 	Errors            []apperr.Field
 }
 
@@ -83,7 +84,7 @@ func (s *server) planRender(w http.ResponseWriter, r *http.Request, p planPage) 
 		if p.NoPlan.Adviser == "" && !p.NoPlan.Open {
 			p.NoPlan.Adviser = DefaultAdviser
 		}
-	} else if p.View.OpenDraft() != nil { // the family may still ask for a setting
+	} else if p.View.Open() != nil { // the family may still ask for a setting
 		if p.Settings, err = plan.Settings(r.Context(), s.db); err != nil {
 			s.fail(w, r, err)
 			return

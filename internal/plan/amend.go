@@ -1,0 +1,425 @@
+package plan
+
+// Amending a final plan (issue 4, point 4). The law we cite is the two rows
+// of ../shared/standards/sen2/statutory-timescales.csv:
+//
+//	R15 "Proposed amendments: representations / school request", ">= 15 days",
+//	    "beginning with day notice served", reg 22(2)(c)
+//	R16 "Final amended plan", "<= 8 weeks", "date LA sent copy of plan + notice
+//	    of proposed amendments (reg 22(2)(a))", reg 22(3)
+//
+// The coordinator proposes amendments as a new version copied from the final
+// plan and edited section by section as drafts are; sending the notice
+// records amendment_notice on the clock (casework.AddIn, in the same
+// transaction) and opens the proposal to the family, who see what changes
+// against the final plan and may comment and ask for a setting as with a
+// draft; the amended plan is refused before the clock's R15 not-before date
+// (read, never recomputed here) and, when issued, records amended_plan_issued
+// and becomes the current final plan. R16's 8 weeks are shown, not enforced:
+// a late plan is a missed deadline, not a refusal. reg 22(4), a decision not
+// to amend after all, is not built: its time limit is truncated in the
+// source (the CSV's note), and withdrawing a proposal has no form yet.
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"joinedup/internal/access"
+	"joinedup/internal/apperr"
+	"joinedup/internal/audit"
+	"joinedup/internal/casework"
+	"joinedup/internal/date"
+	"joinedup/internal/db"
+	"joinedup/internal/ehc"
+	"joinedup/internal/notify"
+)
+
+// Amendment is what a version of proposed amendments holds beyond its sections.
+type Amendment struct {
+	Amends         string // the id of the final plan it amends
+	AmendsVersion  int
+	Reason         string    // why the plan is to be amended, as the coordinator gave it
+	NoticeEventID  string    // the clock's amendment_notice, "" until the notice is sent
+	NoticeOn       date.Date // that event's date, from the clock
+	NoticeMethod   string
+	NoticeDeemedOn date.Date
+	Changes        []Change  // against the plan it amends, section by section
+	NotBefore, Due date.Date // the clock's R15 and R16 for the notice, while sent and not issued
+}
+
+// Sent reports whether the family has been sent the notice of the proposed amendments.
+func (am *Amendment) Sent() bool { return am != nil && am.NoticeEventID != "" }
+
+// Proposal is the proposed amendments not yet issued as the amended plan, or nil.
+func (v View) Proposal() *Plan {
+	if n := len(v.Versions); n > 0 && v.Versions[n-1].Amendment != nil && v.Versions[n-1].Status == Editing {
+		return &v.Versions[n-1]
+	}
+	return nil
+}
+
+// OpenAmendment is the proposal once its notice is sent: the family may comment on it.
+func (v View) OpenAmendment() *Plan {
+	if p := v.Proposal(); p != nil && p.Amendment.Sent() {
+		return p
+	}
+	return nil
+}
+
+// Open is what the family may comment on: the issued draft, or the
+// proposed amendments sent; nil when there is neither.
+func (v View) Open() *Plan {
+	if dr := v.OpenDraft(); dr != nil {
+		return dr
+	}
+	return v.OpenAmendment()
+}
+
+// Amended is the final plan the proposal amends, or nil.
+func (v View) Amended() *Plan {
+	p := v.Proposal()
+	if p == nil {
+		return nil
+	}
+	for i := range v.Versions {
+		if v.Versions[i].ID == p.Amendment.Amends {
+			return &v.Versions[i]
+		}
+	}
+	return nil
+}
+
+// ProposedChanges are the proposal's changes against the final plan it amends.
+func (v View) ProposedChanges() []Change {
+	if p := v.Proposal(); p != nil {
+		return p.Amendment.Changes
+	}
+	return nil
+}
+
+// LatestAmendment is the last version that amends a final plan, proposed or issued, or nil.
+func (v View) LatestAmendment() *Plan {
+	for i := len(v.Versions) - 1; i >= 0; i-- {
+		if v.Versions[i].Amendment != nil {
+			return &v.Versions[i]
+		}
+	}
+	return nil
+}
+
+// amendmentDates fills each amendment's version number, its changes and notice date, and
+// the proposal's R15 and R16 dates, from the case's events and the clock's
+// deadlines: the R15 and R16 measured from the notice's own event.
+func (v *View) amendmentDates(c casework.Case) error {
+	byID := map[string]Plan{}
+	for _, pl := range v.Versions {
+		byID[pl.ID] = pl
+	}
+	for _, pl := range v.Versions {
+		am := pl.Amendment
+		if am == nil {
+			continue
+		}
+		was := byID[am.Amends]
+		am.AmendsVersion, am.Changes = was.Version, Changes(was, pl)
+		if am.NoticeEventID == "" {
+			continue
+		}
+		for _, e := range c.Events {
+			if e.ID == am.NoticeEventID {
+				am.NoticeOn = e.Date
+			}
+		}
+		if am.NoticeOn.IsZero() {
+			return fmt.Errorf("plan %s: its amendment_notice %s is not in the case", pl.ID, am.NoticeEventID)
+		}
+	}
+	if p := v.Proposal(); p != nil && p.Amendment.Sent() {
+		for _, dl := range c.Deadlines {
+			switch {
+			case dl.Rule == "R15" && dl.From == p.Amendment.NoticeOn:
+				v.AmendNotBefore, p.Amendment.NotBefore = dl.NotBefore, dl.NotBefore
+			case dl.Rule == "R16" && dl.From == p.Amendment.NoticeOn:
+				v.AmendDue, p.Amendment.Due = dl.Due, dl.Due
+			}
+		}
+		if v.AmendNotBefore.IsZero() {
+			return fmt.Errorf("plan %s: the clock has no R15 for the notice of %s", p.ID, p.Amendment.NoticeOn)
+		}
+	}
+	return nil
+}
+
+// Change is what proposed amendments change in one section: the rows of the
+// final plan they take out, and the rows they put in (a row changed is both).
+type Change struct {
+	Section        Section
+	Removed, Added []string
+}
+
+// Changes compares a proposal (after) with the final plan (before), section
+// by section in the plan's order, each row as Line writes it; a section with
+// no change is left out. Rows are matched as a multiset, so moving a row
+// within a section is no change.
+func Changes(before, after Plan) []Change {
+	var out []Change
+	for _, s := range Sections {
+		var was, now []string
+		if s.Shape == Placement {
+			was, now = placementLines(before), placementLines(after)
+		} else {
+			for _, it := range before.In(s.Code) {
+				was = append(was, Line(s.Shape, it))
+			}
+			for _, it := range after.In(s.Code) {
+				now = append(now, Line(s.Shape, it))
+			}
+		}
+		removed, added := without(was, now), without(now, was)
+		if len(removed) > 0 || len(added) > 0 {
+			out = append(out, Change{Section: s, Removed: removed, Added: added})
+		}
+	}
+	return out
+}
+
+// without is the lines of a not matched, one for one, by a line of b.
+func without(a, b []string) []string {
+	left := map[string]int{}
+	for _, l := range b {
+		left[l]++
+	}
+	var out []string
+	for _, l := range a {
+		if left[l] > 0 {
+			left[l]--
+			continue
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+func placementLines(p Plan) []string {
+	if p.PlacementType == "" && p.SettingID == "" {
+		return nil
+	}
+	name := p.Setting
+	if name == "" {
+		name = p.SettingID
+	}
+	return []string{fmt.Sprintf("Type: %s. Name: %s", orNot(p.PlacementType), orNot(name))}
+}
+
+// Line writes a row of a section of the given shape as one line, with every
+// field people compare: what, by when, who, how often, how long, when given.
+func Line(shape string, it Item) string {
+	switch shape {
+	case Outcome:
+		by := "no date"
+		if !it.ByWhen.IsZero() {
+			by = words(it.ByWhen)
+		}
+		return fmt.Sprintf("%s (by %s; steps: %s)", it.Body, by, orNot(it.Steps))
+	case Provision:
+		return fmt.Sprintf("%s (who: %s; how often: %s; for how long: %s)", it.Body, orNot(it.Who), orNot(it.HowOften), orNot(it.HowLong))
+	case Advice:
+		given := "no date"
+		if !it.Given.IsZero() {
+			given = words(it.Given)
+		}
+		return fmt.Sprintf("%s (given by %s, %s)", it.Body, orNot(it.Who), given)
+	}
+	return it.Body
+}
+
+func orNot(s string) string {
+	if s == "" {
+		return "not given"
+	}
+	return s
+}
+
+// proposal loads the proposed amendments being written, the child's plans
+// and the audit reason for p, or a Conflict naming what to do first.
+func proposal(ctx context.Context, tx *sql.Tx, a access.Actor, p access.Permission, childID string, now time.Time) (View, Plan, string, error) {
+	pl, reason, err := working(ctx, tx, a, p, childID, now)
+	if err != nil {
+		return View{}, Plan{}, "", err
+	}
+	if pl.Amendment == nil {
+		return View{}, Plan{}, "", apperr.Errorf(apperr.Conflict, "The version being written is %s, not proposed amendments", strings.ToLower(pl.Title()))
+	}
+	v, err := read(ctx, tx, a, access.CaseEdit, childID, now)
+	return v, pl, reason, err
+}
+
+// ProposeAmendments starts proposed amendments to the child's final plan
+// (case.edit): a new version copied from it, every section and the setting
+// named, written section by section as a draft is (SaveSection,
+// SavePlacement). It is refused while another version is being written and
+// when the child has no final plan in force; reason, why the plan is to be
+// amended, is needed.
+func ProposeAmendments(ctx context.Context, d *db.DB, a access.Actor, childID, reason string) (Plan, error) {
+	var pl Plan
+	err := d.Transact(ctx, func(tx *sql.Tx) error {
+		now := db.Now()
+		dec, err := access.Require(ctx, tx, a, access.CaseEdit, childID, now)
+		if err != nil {
+			return err
+		}
+		v, err := read(ctx, tx, a, access.CaseEdit, childID, now)
+		if err != nil {
+			return err
+		}
+		if w := v.Working(); w != nil {
+			return apperr.Errorf(apperr.Conflict, "%s is already being written: finish and issue it first", w.Title())
+		}
+		cur := v.Current()
+		if cur == nil || cur.Kind != Final || v.Stage != casework.Plan {
+			return apperr.Errorf(apperr.Conflict, "Amendments are proposed to a final plan in force: this child has none")
+		}
+		reason = clean(reason)
+		switch {
+		case len(reason) < 10:
+			return (apperr.Fields{{Name: "reason", Message: "Say why the plan is to be amended, for example what the annual review found"}}).Err("the proposed amendments")
+		case len(reason) > MaxText:
+			return (apperr.Fields{{Name: "reason", Message: "The reason must be 10,000 characters or fewer"}}).Err("the proposed amendments")
+		}
+		pl = Plan{ID: uuid.NewString(), ChildID: childID, CaseID: cur.CaseID, Version: len(v.Versions) + 1, Kind: Final, Status: Editing,
+			Items: cur.Items, PlacementType: cur.PlacementType, SettingID: cur.SettingID, Setting: cur.Setting, CreatedBy: a.Name, CreatedAt: now,
+			Amendment: &Amendment{Amends: cur.ID, AmendsVersion: cur.Version, Reason: reason}}
+		if err := insertVersion(ctx, tx, pl, a.PersonID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO ehc_plan_amendments (plan_id, amends_id, reason) VALUES ($1, $2, $3)",
+			pl.ID, cur.ID, reason); err != nil {
+			return err
+		}
+		return write(ctx, d, tx, a, "plan.amend.start", pl.ID, childID, dec.Reason, now,
+			audit.Change{Field: "version", New: fmt.Sprint(pl.Version)}, audit.Change{Field: "amends", New: fmt.Sprint(cur.Version)},
+			audit.Change{Field: "reason", New: reason})
+	})
+	return pl, err
+}
+
+// SendAmendmentNotice sends the family the proposed amendments (plan.issue):
+// the clock's amendment_notice is recorded with it, so R15's 15 days and
+// R16's 8 weeks start (reg 22(2)-(3)), with how it was sent and when it is
+// deemed received, and the family is told what they can do and by when.
+// Refused, naming every problem and storing nothing, when the proposal
+// changes nothing, when it would leave the plan incomplete (Check), or with
+// no method; a Conflict when there is no proposal or it was sent already.
+func SendAmendmentNotice(ctx context.Context, d *db.DB, a access.Actor, childID, method string) (Plan, error) {
+	var pl Plan
+	err := d.Transact(ctx, func(tx *sql.Tx) error {
+		now := db.Now()
+		today := date.FromTime(now)
+		v, p, reason, err := proposal(ctx, tx, a, access.PlanIssue, childID, now)
+		if err != nil {
+			return err
+		}
+		pl = p
+		if pl.Amendment.Sent() {
+			return apperr.Errorf(apperr.Conflict, "The proposed amendments were sent to the family on %s: issue the amended plan once their 15 days have passed",
+				words(pl.Amendment.NoticeOn))
+		}
+		fs := Check(pl)
+		if len(v.ProposedChanges()) == 0 {
+			fs.Add("changes", "The proposed amendments change nothing in the final plan: change a section before sending them")
+		}
+		if !validMethod(method) {
+			fs.Add("method", "Choose how the proposed amendments are sent to the family")
+		}
+		if err := fs.Err("the proposed amendments cannot be sent"); err != nil {
+			return err
+		}
+		ev, err := casework.AddIn(ctx, d, tx, a, childID, casework.Input{Type: ehc.AmendmentNotice.String(), Date: today,
+			Note: "Proposed amendments sent from the plan document: " + pl.Amendment.Reason})
+		if err != nil {
+			return err
+		}
+		deemed, err := deemedReceived(method, now)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE ehc_plan_amendments SET notice_event_id = $1, notice_method = $2, notice_deemed_on = $3,
+			notice_by = $4, notice_at = $5 WHERE plan_id = $6 AND notice_event_id IS NULL`, ev.ID, method, deemed, a.PersonID, now.UTC(), pl.ID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return apperr.Errorf(apperr.Conflict, "The proposed amendments were sent meanwhile by someone else")
+		}
+		if v, err = read(ctx, tx, a, access.CaseEdit, childID, now); err != nil { // the clock's R15 and R16 for this notice
+			return err
+		}
+		pl = *v.Proposal()
+		n, err := tellFamily(ctx, tx, childID, func(first string) notify.Message { return noticeMessage(first, pl, v.AmendNotBefore) })
+		if err != nil {
+			return err
+		}
+		return write(ctx, d, tx, a, "plan.amend.notice", pl.ID, childID, reason, now, audit.Change{Field: "method", New: method},
+			audit.Change{Field: "deemed_on", New: words(deemed)}, audit.Change{Field: "not_before", New: words(v.AmendNotBefore)},
+			audit.Change{Field: "messages", New: fmt.Sprint(n)})
+	})
+	if err != nil {
+		return Plan{}, err
+	}
+	return pl, nil
+}
+
+// noticeMessage tells the family of the proposed amendments and their 15 days.
+func noticeMessage(first string, pl Plan, notBefore date.Date) notify.Message {
+	am := pl.Amendment
+	return notify.Message{Reference: "ehc-plan:" + pl.ID,
+		Subject: fmt.Sprintf("Proposed changes to %s's EHC plan", first),
+		WhatChanged: fmt.Sprintf("The council proposes to amend %s's EHC plan: %s. The proposed changes were sent %s on %s and count as received on %s.",
+			first, am.Reason, methodWords[am.NoticeMethod], words(am.NoticeOn), words(am.NoticeDeemedOn)),
+		WhatToDo: fmt.Sprintf("You have at least 15 days, to the end of %s, to comment on the changes and to ask for a school or college to be named; "+
+			"the council cannot issue the amended plan before %s. Sign in to joinedup to see each change and reply.", words(notBefore.AddDays(-1)), words(notBefore)),
+	}
+}
+
+// IssueAmended issues the amended plan (plan.issue): refused, naming every
+// problem, while Check finds any (as for the final plan) or before the
+// clock's R15 not-before date; a Conflict before the notice is sent. It
+// records amended_plan_issued (which meets R15 and R16) and becomes the
+// current final plan, with its decision letter to follow (casework: CFA
+// 2014 s51(2)(d)).
+func IssueAmended(ctx context.Context, d *db.DB, a access.Actor, childID, method string) (Plan, error) {
+	var pl Plan
+	err := d.Transact(ctx, func(tx *sql.Tx) error {
+		now := db.Now()
+		v, p, reason, err := proposal(ctx, tx, a, access.PlanIssue, childID, now)
+		if err != nil {
+			return err
+		}
+		pl = p
+		if !pl.Amendment.Sent() {
+			return apperr.Errorf(apperr.Conflict, "Send the family the proposed amendments first: they have at least 15 days to comment (reg 22(2)(c))")
+		}
+		fs := Check(pl)
+		if !validMethod(method) {
+			fs.Add("method", "Choose how the plan is sent to the family")
+		}
+		if err := fs.Err("the amended plan cannot be issued"); err != nil {
+			return err
+		}
+		if today := date.FromTime(now); today.Before(v.AmendNotBefore) {
+			return (apperr.Fields{{Name: "issued", Message: fmt.Sprintf(
+				"The family has at least 15 days to comment on the proposed amendments (reg 22(2)(c), rule R15): the amended plan cannot be issued before %s",
+				words(v.AmendNotBefore))}}).Err("the amended plan cannot be issued")
+		}
+		return markIssued(ctx, d, tx, a, &pl, ehc.AmendedPlanIssued, method, reason, now)
+	})
+	if err != nil {
+		return Plan{}, err
+	}
+	return pl, nil
+}

@@ -1,0 +1,149 @@
+package web
+
+import (
+	"context"
+	"net/http"
+
+	"joinedup/internal/access"
+	"joinedup/internal/appeal"
+	"joinedup/internal/date"
+	"joinedup/internal/db"
+	"joinedup/internal/plan"
+)
+
+// The JSON API's side of amending a final plan (plan_amend.go; SEND
+// Regulations 2014 reg 22, rules R15 and R16): read the latest amendment with
+// its changes, propose amendments, send the notice, issue the amended plan.
+// Each handler is a thin wrapper over the package plan function the page
+// calls, so access, validation and audit are the same. Changing sections of
+// the proposal is the plan API's (the version being written).
+
+// apiAmendment is proposed amendments to a final plan, or the amended plan issued.
+type apiAmendment struct {
+	PlanID         string      `json:"plan_id"`
+	Version        int         `json:"version"`
+	AmendsVersion  int         `json:"amends_version"`
+	Status         string      `json:"status"` // proposed, sent, issued
+	Reason         string      `json:"reason"`
+	NoticeOn       date.Date   `json:"notice_on,omitzero"`
+	NoticeMethod   string      `json:"notice_method,omitempty"`
+	NoticeDeemedOn date.Date   `json:"notice_deemed_on,omitzero"`
+	NotBefore      date.Date   `json:"not_before,omitzero"` // R15, while sent and not issued
+	Due            date.Date   `json:"due,omitzero"`        // R16, likewise
+	IssuedOn       date.Date   `json:"issued_on,omitzero"`
+	Method         string      `json:"method,omitempty"`
+	DeemedOn       date.Date   `json:"deemed_on,omitzero"`
+	Changes        []apiChange `json:"changes"`
+}
+
+type apiChange struct {
+	Section string   `json:"section"`
+	Title   string   `json:"title"`
+	Removed []string `json:"removed"`
+	Added   []string `json:"added"`
+}
+
+type apiAmendmentView struct {
+	ChildID   string        `json:"child_id"`
+	Amendment *apiAmendment `json:"amendment"`
+}
+
+// toAPIAmendment writes a version that amends a final plan.
+func toAPIAmendment(p plan.Plan) *apiAmendment {
+	am := p.Amendment
+	out := &apiAmendment{PlanID: p.ID, Version: p.Version, AmendsVersion: am.AmendsVersion, Status: "proposed", Reason: am.Reason,
+		NoticeOn: am.NoticeOn, NoticeMethod: am.NoticeMethod, NoticeDeemedOn: am.NoticeDeemedOn, Changes: []apiChange{}}
+	switch {
+	case p.Status == plan.Issued:
+		out.Status, out.IssuedOn, out.Method, out.DeemedOn = "issued", p.IssuedOn, p.Method, p.DeemedOn
+	case am.Sent():
+		out.Status, out.NotBefore, out.Due = "sent", am.NotBefore, am.Due
+	}
+	for _, c := range am.Changes {
+		out.Changes = append(out.Changes, apiChange{Section: c.Section.Code, Title: c.Section.Title,
+			Removed: append([]string{}, c.Removed...), Added: append([]string{}, c.Added...)})
+	}
+	return out
+}
+
+// apiPlanAmendment answers the latest amendment of the child's plan, or null.
+func (s *server) apiPlanAmendment(w http.ResponseWriter, r *http.Request) {
+	s.apiPlanAmendmentAs(w, r, access.CaseView)
+}
+
+// apiFamilyPlanAmendment is the same for the family, who see amendments once sent.
+func (s *server) apiFamilyPlanAmendment(w http.ResponseWriter, r *http.Request) {
+	s.apiPlanAmendmentAs(w, r, access.FamilyView)
+}
+
+func (s *server) apiPlanAmendmentAs(w http.ResponseWriter, r *http.Request, perm access.Permission) {
+	a, _ := actorOf(r.Context())
+	v, err := plan.Get(r.Context(), s.db, a, r.PathValue("id"), perm)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	out := apiAmendmentView{ChildID: v.ChildID}
+	if p := v.LatestAmendment(); p != nil {
+		out.Amendment = toAPIAmendment(*p)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// apiPlanAmend proposes amendments to the final plan: 201 with the proposal.
+func (s *server) apiPlanAmend(w http.ResponseWriter, r *http.Request) {
+	a, _ := actorOf(r.Context())
+	b, ok := s.readBody(w, r, "the proposed amendments", map[string]apiFieldKind{"reason": fieldText})
+	if !ok {
+		return
+	}
+	p, err := plan.ProposeAmendments(r.Context(), s.db, a, r.PathValue("id"), b.text["reason"])
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, toAPIAmendment(p))
+}
+
+// apiPlanAmendNotice sends the family the proposed amendments: 200 with R15's and R16's dates.
+func (s *server) apiPlanAmendNotice(w http.ResponseWriter, r *http.Request) {
+	s.apiPlanAmendAct(w, r, plan.SendAmendmentNotice, http.StatusOK)
+}
+
+// apiPlanAmendIssue issues the amended plan: 201 with it.
+func (s *server) apiPlanAmendIssue(w http.ResponseWriter, r *http.Request) {
+	s.apiPlanAmendAct(w, r, plan.IssueAmended, http.StatusCreated)
+}
+
+func (s *server) apiPlanAmendAct(w http.ResponseWriter, r *http.Request,
+	act func(context.Context, *db.DB, access.Actor, string, string) (plan.Plan, error), status int) {
+	a, _ := actorOf(r.Context())
+	b, ok := s.readBody(w, r, "how it is sent", map[string]apiFieldKind{"method": fieldText})
+	if !ok {
+		return
+	}
+	p, err := act(r.Context(), s.db, a, r.PathValue("id"), b.text["method"])
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, status, toAPIAmendment(p))
+}
+
+func amendSchemas(s map[string]any) {
+	lines := map[string]any{"type": "array", "items": str()}
+	s["AmendmentView"] = object([]string{"child_id", "amendment"}, map[string]any{"child_id": str(), "amendment": nullable("Amendment")})
+	s["Amendment"] = object([]string{"plan_id", "version", "amends_version", "status", "reason", "changes"}, map[string]any{
+		"plan_id": str(), "version": map[string]any{"type": "integer", "minimum": 1}, "amends_version": map[string]any{"type": "integer", "minimum": 1},
+		"status": map[string]any{"type": "string", "enum": []string{"proposed", "sent", "issued"},
+			"description": "proposed: being written; sent: the family has the notice; issued: the amended plan in force or since amended."},
+		"reason": str(), "notice_on": day(), "notice_method": enum(appeal.Methods...), "notice_deemed_on": day(),
+		"not_before": map[string]any{"type": "string", "format": "date", "description": "R15: the amended plan cannot be issued before it."},
+		"due":        map[string]any{"type": "string", "format": "date", "description": "R16: the amended plan is due by it."},
+		"issued_on":  day(), "method": enum(appeal.Methods...), "deemed_on": day(),
+		"changes": map[string]any{"type": "array", "items": object([]string{"section", "title", "removed", "added"}, map[string]any{
+			"section": str(), "title": str(), "removed": lines, "added": lines})},
+	})
+	s["NewAmendment"] = object([]string{"reason"}, map[string]any{"reason": map[string]any{"type": "string", "description": "Why the plan is to be amended."}})
+	s["AmendmentSend"] = object([]string{"method"}, map[string]any{"method": enum(appeal.Methods...)})
+}
