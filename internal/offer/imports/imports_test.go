@@ -27,6 +27,30 @@ import (
 
 var now = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 
+// demoEditor loads the tiny demo into d and returns its Local Offer editor, Marcus Reid.
+func demoEditor(t *testing.T, d *db.DB) access.Actor {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := demo.Generate(ctx, d, demo.Options{Scale: demo.Tiny, Seed: 1, Today: date.Of(2026, 11, 22)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range demo.Personas() {
+		if p.Name == "Marcus Reid" {
+			var id string
+			if err := d.QueryRow("SELECT id FROM people WHERE email = $1", p.Email).Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			a, err := access.LoadActor(ctx, d, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return a
+		}
+	}
+	t.Fatal("no Marcus Reid in the demo")
+	return access.Actor{}
+}
+
 // A checked feed is kept for the person and session that checked it, comes
 // back as it was kept (places in the file, a CSV's bytes), applies once with
 // a row saying who imported what, and is refused once the directory has
@@ -34,18 +58,7 @@ var now = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 func TestStageThenApply(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		if _, err := demo.Generate(ctx, d, demo.Options{Scale: demo.Tiny, Seed: 1, Today: date.Of(2026, 11, 22)}); err != nil {
-			t.Fatal(err)
-		}
-		var marcus access.Actor
-		for _, p := range demo.Personas() {
-			if p.Name == "Marcus Reid" {
-				marcus.Name = p.Name
-				if err := d.QueryRow("SELECT id FROM people WHERE email = $1", p.Email).Scan(&marcus.PersonID); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
+		marcus := demoEditor(t, d)
 		var export bytes.Buffer
 		if _, err := (&offer.Store{DB: d}).ExportNDJSON(ctx, &export); err != nil {
 			t.Fatal(err)
@@ -161,9 +174,7 @@ func TestStageThenApply(t *testing.T) {
 func TestRetiredTermRefused(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		if _, err := demo.Generate(ctx, d, demo.Options{Scale: demo.Tiny, Seed: 1, Today: date.Of(2026, 11, 22)}); err != nil {
-			t.Fatal(err)
-		}
+		marcus := demoEditor(t, d)
 		one := func(q string, args ...any) string {
 			t.Helper()
 			var s string
@@ -180,15 +191,6 @@ func TestRetiredTermRefused(t *testing.T) {
 			one("SELECT x.name FROM offer_taxonomy_terms t JOIN offer_taxonomies x ON x.id = t.taxonomy_id WHERE t.id = $1", term)
 		untagged := one(`SELECT MIN(s.id) FROM offer_services s WHERE NOT EXISTS
 			(SELECT 1 FROM offer_attributes a WHERE a.service_id = s.id AND a.taxonomy_term_id = $1)`, term)
-		var marcus access.Actor
-		for _, p := range demo.Personas() {
-			if p.Name == "Marcus Reid" {
-				var err error
-				if marcus, err = access.LoadActor(ctx, d, one("SELECT id FROM people WHERE email = $1", p.Email)); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
 		if err := (&taxonomy.Store{DB: d}).Retire(ctx, marcus, term); err != nil {
 			t.Fatal(err)
 		}
