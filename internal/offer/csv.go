@@ -220,10 +220,11 @@ func csvError(err error) error {
 
 // csvBuilder turns rows into services, with what the directory already holds.
 type csvBuilder struct {
-	now   time.Time
-	orgs  map[string][]Organization // by lower-case name
-	terms map[string][]TaxonomyTerm // by lower-case name and "taxonomy: name"
-	locs  map[string]Location       // by placeKey; new ones join as they are made
+	now     time.Time
+	orgs    map[string][]Organization // by lower-case name
+	terms   map[string][]TaxonomyTerm // by lower-case name and "taxonomy: name"
+	retired map[string]bool           // ids of retired terms
+	locs    map[string]Location       // by placeKey; new ones join as they are made
 }
 
 func newCSVBuilder(ctx context.Context, st *Store, now time.Time) (*csvBuilder, error) {
@@ -247,6 +248,16 @@ func newCSVBuilder(ctx context.Context, st *Store, now time.Time) (*csvBuilder, 
 		for _, k := range []string{strings.ToLower(t.Name), strings.ToLower(t.Taxonomy + ": " + t.Name)} {
 			b.terms[k] = append(b.terms[k], t)
 		}
+	}
+	b.retired = map[string]bool{}
+	err = st.each(ctx, "SELECT id FROM offer_taxonomy_terms WHERE retired_at IS NOT NULL", nil, func(scan scanner) error {
+		var id string
+		err := scan(&id)
+		b.retired[id] = true
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	var locIDs []string
 	err = st.each(ctx, "SELECT id FROM offer_locations ORDER BY id", nil, func(scan scanner) error {
@@ -379,6 +390,10 @@ func (b *csvBuilder) service(c map[string]string, stored map[string]Service, whe
 		case 0:
 			bad("categories", fmt.Sprintf("%q is not a term of the directory's taxonomies", n))
 		case 1:
+			if b.retired[found[0].ID] && !hasTerm(s, found[0].ID) { // kept where it is, never added
+				bad("categories", fmt.Sprintf("%q is a retired term: choose a current one, or bring it back first", n))
+				continue
+			}
 			if _, dup := want[found[0].ID]; !dup {
 				want[found[0].ID] = found[0]
 				order = append(order, found[0].ID)

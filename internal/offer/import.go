@@ -34,7 +34,10 @@ import (
 // needs its name in the feed; it goes into its taxonomy_id's taxonomy, which
 // is created (named after the term's "taxonomy") if the directory lacks it,
 // or else into the "Imported" taxonomy for an editor to sort. A parent the
-// directory and the feed both lack is left off.
+// directory and the feed both lack is left off. A retired term (see
+// internal/offer/taxonomy) stays on the services it already tags, so an
+// export imports again unchanged, but the import refuses to tag any other
+// service with it.
 
 // ImportedTaxonomyID is the taxonomy new terms go into when the feed names none.
 const ImportedTaxonomyID = "6a0e8a2e-3c8e-4a57-9a55-1c1f0d6f2b7e"
@@ -284,6 +287,13 @@ func plan(ctx context.Context, st *Store, items []FeedItem) (*importPlan, error)
 		return nil, err
 	}
 	pl.report.Fingerprint = fingerprint(storedSvcs, storedOrgs, storedLocs, storedTerms, storedTax)
+	for _, it := range items { // a retired term stays on the services it tags, but tags no more
+		for _, a := range it.Service.Attributes {
+			if t := storedTerms[a.TaxonomyTermID]; t.Retired && !hasTerm(storedSvcs[it.Service.ID], t.ID) {
+				p.add(it.Where, "attributes.taxonomy_term_id", fmt.Sprintf("the term %q (%s) is retired: choose a current term, or bring it back first", t.Name, t.ID))
+			}
+		}
+	}
 	final := map[string]TaxonomyTerm{} // every term the services will carry
 	newTax := map[string]bool{}
 	for _, id := range termIDs {
@@ -486,6 +496,11 @@ func prepare(s *Service) {
 	if s.OrganizationID == "" && s.Organization != nil {
 		s.OrganizationID = s.Organization.ID
 	}
+}
+
+// hasTerm says whether s is tagged with the term id.
+func hasTerm(s Service, id string) bool {
+	return slices.ContainsFunc(s.Attributes, func(a Attribute) bool { return a.TaxonomyTermID == id })
 }
 
 func isStoredTerm(ctx context.Context, st *Store, id string) bool {

@@ -99,10 +99,10 @@ func (st *Store) locationsByID(ctx context.Context, ids []string) (map[string]Lo
 func (st *Store) termsByID(ctx context.Context, ids []string) (map[string]TaxonomyTerm, error) {
 	out := map[string]TaxonomyTerm{}
 	err := inBatches(ids, func(in string, args []any) error {
-		return st.each(ctx, "SELECT "+termSelect+` FROM offer_taxonomy_terms t JOIN offer_taxonomies x ON x.id = t.taxonomy_id
-			WHERE t.id IN `+in, args, func(scan scanner) error {
+		return st.each(ctx, "SELECT "+termSelect+`, t.retired_at IS NOT NULL FROM offer_taxonomy_terms t
+			JOIN offer_taxonomies x ON x.id = t.taxonomy_id WHERE t.id IN `+in, args, func(scan scanner) error {
 			var t TaxonomyTerm
-			err := scan(termDest(&t)...)
+			err := scan(append(termDest(&t), &t.Retired)...)
 			out[t.ID] = t
 			return err
 		})

@@ -111,7 +111,6 @@ func AccessLog(ctx context.Context, d *db.DB, a access.Actor, childID string, sh
 var actionWords = map[string]string{
 	"child.view":        "Looked at the record",
 	"child.list":        "Saw the child in a list of their own children",
-	"child.update":      "Changed the record",
 	"access_log.view":   "Looked at who has seen the record",
 	"child.reassign":    "Changed the named contact",
 	"child.break_glass": "Opened the record in an emergency",
@@ -130,12 +129,49 @@ var actionWords = map[string]string{
 	"waitlist.view":          "Looked at a health waiting list",
 	"waitlist.referral.view": "Looked at the child's referral to a health waiting list",
 	"waitlist.event.add":     "Recorded what happened on a health waiting list",
+	"waitlist.child.view":    "Looked at the child's place on health waiting lists",
+	"waitlist.referral.add":  "Added the child to a health waiting list",
+	"waitlist.message.add":   "Sent the health team a message about the child's wait",
+	"waitlist.check":         "Checked a health waiting list for mistakes",
+	"waitlist.project":       "Worked out when the children on a health waiting list may be seen",
 	// Early-years notifications (internal/earlyyears, CFA 2014 s23).
 	"earlyyears.notify":      "Told the council about the child's needs before school age",
 	"earlyyears.view":        "Looked at what health told the council about the child",
 	"earlyyears.acknowledge": "Acknowledged what health told the council",
 	"earlyyears.record":      "Recorded what the council did after health told it",
 	"earlyyears.family.view": "Looked at what health told the council",
+	"earlyyears.queue.view":  "Looked at the list of what health has told the council about young children",
+	// Advice for an EHC needs assessment (internal/advice, SEND Regulations 2014 reg 6 and 8).
+	"advice.request":         "Asked a health, care or education team for advice about the child's needs",
+	"advice.view":            "Looked at a request for advice about the child",
+	"advice.assign":          "Gave a request for advice to a member of the team",
+	"advice.withdraw":        "Withdrew a request for advice",
+	"advice.submit":          "Sent advice about the child's needs",
+	"advice.attachment.view": "Opened a report sent with advice about the child",
+	"advice.assure":          "Checked the quality of health advice about the child",
+	"advice.queue.view":      "Looked at their team's requests for advice",
+	"advice.qa.list":         "Looked at the health advice waiting for a quality check",
+	"advice.qa.sample":       "Chose health advice to check in a monthly audit",
+	// The EHC needs assessment and its steps (internal/casework).
+	"ehc.request.submit": "Asked for an education, health and care (EHC) needs assessment",
+	"ehc.request.accept": "Added a request for an assessment to the child's case",
+	"ehc.requests.view":  "Looked at requests for assessments waiting to be added to a case",
+	"ehc.view":           "Looked at the education, health and care (EHC) needs assessment",
+	"ehc.event.add":      "Recorded a step in the education, health and care (EHC) needs assessment",
+	"ehc.letter.issue":   "Sent a letter with a decision and how to appeal against it",
+	"ehc.dispute.add":    "Recorded a step in mediation or an appeal to the tribunal",
+	"ehc.caseload.view":  "Looked at their list of education, health and care (EHC) cases",
+	// The education, health and care plan (internal/plan).
+	"plan.view":            "Looked at the education, health and care (EHC) plan",
+	"plan.start":           "Started the draft education, health and care (EHC) plan",
+	"plan.section.save":    "Changed a section of the education, health and care (EHC) plan",
+	"plan.comment":         "Commented on a section of the draft education, health and care (EHC) plan",
+	"plan.setting.request": "Asked for a school or college to be named in the education, health and care (EHC) plan",
+	"plan.setting.consult": "Recorded asking a school or college whether it can offer a place",
+	"plan.issue":           "Issued the final education, health and care (EHC) plan",
+	// Lists staff look at, which name no one child.
+	"alerts.view":    "Looked at alerts about emergency access and safeguarding",
+	"transfers.view": "Looked at cases moving to or from their teams",
 }
 
 // Describe says what an audited action was, in words; an action without

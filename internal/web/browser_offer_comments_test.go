@@ -16,36 +16,16 @@ import (
 // address. Every page is checked with axe at a desktop's and a phone's
 // width. It returns the signed-in route patterns it visited.
 func visitLocalOfferComments(t *testing.T, srv *browsertest.Server, d *db.DB, email map[string]string) []string {
-	one := func(q string, args ...any) string {
-		t.Helper()
-		var s string
-		if err := d.QueryRow(q, args...).Scan(&s); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-		return s
-	}
-	check := func(t *testing.T, b *browsertest.Browser, path string, status int) {
-		t.Helper()
-		b.CheckPage(t, srv.URL+path, status)
-		for _, v := range b.Open(t, srv.URL+path, browsertest.WithViewport(375, 812)).Axe(t) {
-			t.Errorf("%s at a phone's width: %s", path, v)
-		}
-	}
-	axe := func(t *testing.T, tab *browsertest.Tab, what string) {
-		t.Helper()
-		for _, v := range tab.Axe(t) {
-			t.Errorf("%s: %s", what, v)
-		}
-	}
-	svc := one("SELECT MAX(id) FROM offer_services")
+	w := offerWalk{srv, d}
+	svc := w.one(t, "SELECT MAX(id) FROM offer_services")
 	const words = "The café <b>closes</b> at 3pm on Fridays, not 5pm.\nPlease update the times."
 	const response = "Thank you: the provider confirmed the Friday times and we have corrected the page."
 	const address = "parent.browser@families.example.org"
 
 	t.Run("comments: a family tells us about a service", func(t *testing.T) {
 		b := browsertest.NewBrowser(t)
-		check(t, b, "/services/"+svc+"/tell-us", 200)
-		check(t, b, "/tell-us?kind=problem", 200)
+		w.check(t, b, "/services/"+svc+"/tell-us", 200)
+		w.check(t, b, "/tell-us?kind=problem", 200)
 		tab := b.Open(t, srv.URL+"/services/"+svc+"/tell-us")
 		tab.Fill(t, "#email", "not an address")
 		tab.Submit(t, `form[action$="/tell-us"] button`)
@@ -58,7 +38,7 @@ func visitLocalOfferComments(t *testing.T, srv *browsertest.Server, d *db.DB, em
 				t.Errorf("the error summary does not say %q: %q", w, msg)
 			}
 		}
-		axe(t, tab, "the comment form with errors")
+		axeClean(t, tab, "the comment form with errors")
 		tab.Check(t, "#kind-problem")
 		tab.Fill(t, "#words", words)
 		tab.Fill(t, "#email", address)
@@ -70,19 +50,19 @@ func visitLocalOfferComments(t *testing.T, srv *browsertest.Server, d *db.DB, em
 		if h1, _ := tab.Text(t, "h1"); h1 != "Thank you for telling us" {
 			t.Errorf("the thank-you page says %q", h1)
 		}
-		axe(t, tab, "the thank-you page")
-		check(t, b, "/tell-us/thank-you?back=/services/"+svc, 200)
+		axeClean(t, tab, "the thank-you page")
+		w.check(t, b, "/tell-us/thank-you?back=/services/"+svc, 200)
 	})
 
 	t.Run("comments: the editor answers", func(t *testing.T) {
 		b := browsertest.NewBrowser(t)
 		b.SignInAsDemo(t, srv.URL, email["Marcus Reid"])
-		check(t, b, "/staff/offer/comments", 200)
+		w.check(t, b, "/staff/offer/comments", 200)
 		var id string
 		if err := d.QueryRow("SELECT id FROM offer_comments WHERE email = $1", address).Scan(&id); err != nil {
 			t.Fatalf("the family's comment: %v", err)
 		}
-		check(t, b, "/staff/offer/comments/"+id, 200)
+		w.check(t, b, "/staff/offer/comments/"+id, 200)
 		tab := b.Open(t, srv.URL+"/staff/offer/comments/"+id)
 		tab.Submit(t, `form[action$="/respond"] button`)
 		if tab.Status != 422 {
@@ -91,7 +71,7 @@ func visitLocalOfferComments(t *testing.T, srv *browsertest.Server, d *db.DB, em
 		if msg, _ := tab.Text(t, ".govuk-error-summary"); !strings.Contains(msg, "Enter the response") {
 			t.Errorf("the error summary says %q", msg)
 		}
-		axe(t, tab, "answering without a response")
+		axeClean(t, tab, "answering without a response")
 		tab.Fill(t, "#response", response)
 		tab.Submit(t, `form[action$="/respond"] button`)
 		if tab.Status != 200 || !strings.Contains(tab.URL, "done=addressed") {
@@ -101,7 +81,7 @@ func visitLocalOfferComments(t *testing.T, srv *browsertest.Server, d *db.DB, em
 
 	t.Run("comments: you said, we did", func(t *testing.T) {
 		b := browsertest.NewBrowser(t)
-		check(t, b, "/you-said-we-did", 200)
+		w.check(t, b, "/you-said-we-did", 200)
 		page := b.Open(t, srv.URL+"/you-said-we-did")
 		body, _ := page.Text(t, "main")
 		if !strings.Contains(body, "The café <b>closes</b> at 3pm") || !strings.Contains(body, response) {

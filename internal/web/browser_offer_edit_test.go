@@ -16,32 +16,18 @@ import (
 // Every page is checked with axe at a desktop's and a phone's width. It
 // returns the route patterns it visited.
 func visitLocalOfferEdits(t *testing.T, srv *browsertest.Server, d *db.DB, email map[string]string) []string {
-	one := func(q string, args ...any) string {
-		t.Helper()
-		var s string
-		if err := d.QueryRow(q, args...).Scan(&s); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-		return s
-	}
-	check := func(t *testing.T, b *browsertest.Browser, path string, status int) {
-		t.Helper()
-		b.CheckPage(t, srv.URL+path, status)
-		for _, v := range b.Open(t, srv.URL+path, browsertest.WithViewport(375, 812)).Axe(t) {
-			t.Errorf("%s at a phone's width: %s", path, v)
-		}
-	}
-	rachel := one("SELECT id FROM people WHERE email = $1", email["Rachel Evans"])
-	svc := one(`SELECT MIN(s.id) FROM offer_services s JOIN offer_provider_members m ON m.offer_organization_id = s.organization_id
+	w := offerWalk{srv, d}
+	rachel := w.one(t, "SELECT id FROM people WHERE email = $1", email["Rachel Evans"])
+	svc := w.one(t, `SELECT MIN(s.id) FROM offer_services s JOIN offer_provider_members m ON m.offer_organization_id = s.organization_id
 		JOIN people p ON p.organisation_id = m.organisation_id WHERE p.id = $1`, rachel)
-	oldName := one("SELECT name FROM offer_services WHERE id = $1", svc)
+	oldName := w.one(t, "SELECT name FROM offer_services WHERE id = $1", svc)
 	const newName = "SEN support at Brookfield, with a SENCO drop-in"
 
 	t.Run("provider edits an entry", func(t *testing.T) {
 		b := browsertest.NewBrowser(t)
 		b.SignInAsDemo(t, srv.URL, email["Rachel Evans"])
-		check(t, b, "/staff/offer/services", 200)
-		check(t, b, "/staff/offer/services/"+svc, 200)
+		w.check(t, b, "/staff/offer/services", 200)
+		w.check(t, b, "/staff/offer/services/"+svc, 200)
 		tab := b.Open(t, srv.URL+"/staff/offer/services/"+svc)
 		tab.Fill(t, "#name", "   ")
 		tab.Fill(t, "#email", "not an address")
@@ -56,9 +42,7 @@ func visitLocalOfferEdits(t *testing.T, srv *browsertest.Server, d *db.DB, email
 				t.Errorf("the error summary does not say %q: %q", w, msg)
 			}
 		}
-		for _, v := range tab.Axe(t) {
-			t.Errorf("the form with errors: %s", v)
-		}
+		axeClean(t, tab, "the form with errors")
 		tab.Fill(t, "#name", newName)
 		tab.Fill(t, "#email", "senco@brookfield.example.org.uk")
 		tab.Fill(t, "#maximum_age", "11")
@@ -66,7 +50,7 @@ func visitLocalOfferEdits(t *testing.T, srv *browsertest.Server, d *db.DB, email
 		if tab.Status != 200 || !strings.HasSuffix(tab.URL, "/staff/offer/services?done=edit") {
 			t.Fatalf("sending the edit: %d at %s", tab.Status, tab.URL)
 		}
-		check(t, b, "/staff/offer/services/"+svc+"/history", 200)
+		w.check(t, b, "/staff/offer/services/"+svc+"/history", 200)
 	})
 
 	t.Run("families see only the approved version", func(t *testing.T) {
@@ -84,11 +68,11 @@ func visitLocalOfferEdits(t *testing.T, srv *browsertest.Server, d *db.DB, email
 	t.Run("editor returns one edit and approves another", func(t *testing.T) {
 		b := browsertest.NewBrowser(t)
 		b.SignInAsDemo(t, srv.URL, email["Marcus Reid"])
-		check(t, b, "/staff/offer/edits", 200)
-		other := one("SELECT MIN(id) FROM offer_service_edits WHERE status = 'pending' AND service_id <> $1", svc)
-		check(t, b, "/staff/offer/edits/"+other, 200)
-		check(t, b, "/staff/offer/history/"+svc, 200)
-		check(t, b, "/staff/offer/stale", 200)
+		w.check(t, b, "/staff/offer/edits", 200)
+		other := w.one(t, "SELECT MIN(id) FROM offer_service_edits WHERE status = 'pending' AND service_id <> $1", svc)
+		w.check(t, b, "/staff/offer/edits/"+other, 200)
+		w.check(t, b, "/staff/offer/history/"+svc, 200)
+		w.check(t, b, "/staff/offer/stale", 200)
 		tab := b.Open(t, srv.URL+"/staff/offer/edits/"+other)
 		tab.Submit(t, `form[action$="/return"] button`)
 		if tab.Status != 422 {
@@ -97,9 +81,7 @@ func visitLocalOfferEdits(t *testing.T, srv *browsertest.Server, d *db.DB, email
 		if msg, _ := tab.Text(t, ".govuk-error-summary"); !strings.Contains(msg, "saying what needs changing") {
 			t.Errorf("the error summary says %q", msg)
 		}
-		for _, v := range tab.Axe(t) {
-			t.Errorf("returning without comments: %s", v)
-		}
+		axeClean(t, tab, "returning without comments")
 		tab.Fill(t, "#comments", "Please add the times of the drop-in.")
 		tab.Submit(t, `form[action$="/return"] button`)
 		if tab.Status != 200 || !strings.Contains(tab.URL, "done=returned") {
@@ -111,11 +93,9 @@ func visitLocalOfferEdits(t *testing.T, srv *browsertest.Server, d *db.DB, email
 		if none.Status != 422 {
 			t.Errorf("approving none answered %d, want 422", none.Status)
 		}
-		for _, v := range none.Axe(t) {
-			t.Errorf("approving none: %s", v)
-		}
+		axeClean(t, none, "approving none")
 		queue := b.Open(t, srv.URL+"/staff/offer/edits", browsertest.WithoutJavaScript())
-		mine := one("SELECT id FROM offer_service_edits WHERE status = 'pending' AND service_id = $1", svc)
+		mine := w.one(t, "SELECT id FROM offer_service_edits WHERE status = 'pending' AND service_id = $1", svc)
 		queue.Check(t, `input[name="edit"][value="`+mine+`"]`)
 		queue.Submit(t, `form[action="/staff/offer/edits/approve"] button`)
 		if queue.Status != 200 || !strings.Contains(queue.URL, "done=approved") {

@@ -16,39 +16,19 @@ import (
 // retired term out and show it again once back. Every page is checked with
 // axe at a desktop's and a phone's width. It returns the route patterns visited.
 func visitLocalOfferTaxonomies(t *testing.T, srv *browsertest.Server, d *db.DB, email map[string]string) []string {
-	one := func(q string, args ...any) string {
-		t.Helper()
-		var s string
-		if err := d.QueryRow(q, args...).Scan(&s); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-		return s
-	}
-	check := func(t *testing.T, b *browsertest.Browser, path string, status int) {
-		t.Helper()
-		b.CheckPage(t, srv.URL+path, status)
-		for _, v := range b.Open(t, srv.URL+path, browsertest.WithViewport(375, 812)).Axe(t) {
-			t.Errorf("%s at a phone's width: %s", path, v)
-		}
-	}
-	axe := func(t *testing.T, tab *browsertest.Tab, what string) {
-		t.Helper()
-		for _, v := range tab.Axe(t) {
-			t.Errorf("%s: %s", what, v)
-		}
-	}
-	needs := one("SELECT id FROM offer_taxonomies WHERE name = 'SEND needs'")
-	cats := one("SELECT id FROM offer_taxonomies WHERE name = 'Service categories'")
-	health := one("SELECT id FROM offer_taxonomy_terms WHERE taxonomy_id = $1 AND name = 'Health'", cats)
-	send := one("SELECT id FROM offer_taxonomy_terms WHERE taxonomy_id = $1 AND name = 'Special educational needs and disabilities (SEND)'", cats)
+	w := offerWalk{srv, d}
+	needs := w.one(t, "SELECT id FROM offer_taxonomies WHERE name = 'SEND needs'")
+	cats := w.one(t, "SELECT id FROM offer_taxonomies WHERE name = 'Service categories'")
+	health := w.one(t, "SELECT id FROM offer_taxonomy_terms WHERE taxonomy_id = $1 AND name = 'Health'", cats)
+	send := w.one(t, "SELECT id FROM offer_taxonomy_terms WHERE taxonomy_id = $1 AND name = 'Special educational needs and disabilities (SEND)'", cats)
 
 	t.Run("taxonomies: the editor adds, changes, retires and brings back a term", func(t *testing.T) {
 		b := browsertest.NewBrowser(t)
 		b.SignInAsDemo(t, srv.URL, email["Marcus Reid"])
-		check(t, b, "/staff/offer/taxonomies", 200)
-		check(t, b, "/staff/offer/taxonomies/"+cats+"/add", 200)
-		check(t, b, "/staff/offer/terms/"+send, 200)
-		check(t, b, "/staff/offer/terms/"+health+"/edit", 200)
+		w.check(t, b, "/staff/offer/taxonomies", 200)
+		w.check(t, b, "/staff/offer/taxonomies/"+cats+"/add", 200)
+		w.check(t, b, "/staff/offer/terms/"+send, 200)
+		w.check(t, b, "/staff/offer/terms/"+health+"/edit", 200)
 
 		tab := b.Open(t, srv.URL+"/staff/offer/taxonomies/"+cats+"/add")
 		tab.Fill(t, "#code", "Not A Code")
@@ -62,7 +42,7 @@ func visitLocalOfferTaxonomies(t *testing.T, srv *browsertest.Server, d *db.DB, 
 				t.Errorf("the error summary does not say %q: %q", w, msg)
 			}
 		}
-		axe(t, tab, "the add form with errors")
+		axeClean(t, tab, "the add form with errors")
 		tab.Fill(t, "#name", "Sensory rooms")
 		tab.Fill(t, "#code", "sensory-rooms")
 		tab.Fill(t, "#description", "Rooms with lights, sounds and textures to explore.")
@@ -71,8 +51,8 @@ func visitLocalOfferTaxonomies(t *testing.T, srv *browsertest.Server, d *db.DB, 
 		if tab.Status != 200 || !strings.Contains(tab.URL, "done=added") {
 			t.Fatalf("adding: %d at %s", tab.Status, tab.URL)
 		}
-		axe(t, tab, "the new term's page")
-		id := one("SELECT id FROM offer_taxonomy_terms WHERE code = 'sensory-rooms'")
+		axeClean(t, tab, "the new term's page")
+		id := w.one(t, "SELECT id FROM offer_taxonomy_terms WHERE code = 'sensory-rooms'")
 
 		tab = b.Open(t, srv.URL+"/staff/offer/terms/"+id+"/edit")
 		tab.Fill(t, "#name", "Health")
@@ -80,7 +60,7 @@ func visitLocalOfferTaxonomies(t *testing.T, srv *browsertest.Server, d *db.DB, 
 		if msg, _ := tab.Text(t, ".govuk-error-summary"); tab.Status != 422 || !strings.Contains(msg, "already has a term called Health") {
 			t.Errorf("a taken name: %d, %q", tab.Status, msg)
 		}
-		axe(t, tab, "the change form with errors")
+		axeClean(t, tab, "the change form with errors")
 		tab.Fill(t, "#name", "Multi-sensory rooms")
 		tab.Fill(t, "#parent", health)
 		tab.Submit(t, `form[action$="/edit"] button`)
@@ -103,7 +83,7 @@ func visitLocalOfferTaxonomies(t *testing.T, srv *browsertest.Server, d *db.DB, 
 		if tab.Status != 200 || !strings.Contains(tab.URL, "done=retired") {
 			t.Fatalf("retiring: %d at %s", tab.Status, tab.URL)
 		}
-		axe(t, tab, "a retired term's page")
+		axeClean(t, tab, "a retired term's page")
 		if strings.Contains(filters(), "Multi-sensory rooms") {
 			t.Error("the public filters still offer the retired term")
 		}
@@ -117,8 +97,8 @@ func visitLocalOfferTaxonomies(t *testing.T, srv *browsertest.Server, d *db.DB, 
 		if msg, _ := tab.Text(t, ".govuk-error-summary"); tab.Status != 422 || !strings.Contains(msg, "narrower terms") {
 			t.Errorf("retiring a broader term: %d, %q", tab.Status, msg)
 		}
-		axe(t, tab, "a refused retirement")
-		check(t, b, "/staff/offer/taxonomies/"+needs+"/add", 200)
+		axeClean(t, tab, "a refused retirement")
+		w.check(t, b, "/staff/offer/taxonomies/"+needs+"/add", 200)
 	})
 	return []string{"GET /staff/offer/taxonomies", "GET /staff/offer/taxonomies/{xid}/add", "GET /staff/offer/terms/{term}",
 		"GET /staff/offer/terms/{term}/edit"}

@@ -1,16 +1,13 @@
 package web
 
 import (
-	"context"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 
-	"joinedup/internal/date"
 	"joinedup/internal/db"
 	"joinedup/internal/db/dbtest"
-	"joinedup/internal/demo"
 )
 
 // Families' comments in the access matrix: the public form and page are in
@@ -34,50 +31,16 @@ var commentsMatrix = func() map[string]map[string]int {
 // editor answers and closes; a provider (offer.provide, not moderate) is refused.
 func TestCommentsAccess(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		if _, err := demo.Generate(context.Background(), d, demo.Options{Scale: demo.Tiny, Seed: 1, Today: date.Of(2026, 11, 22)}); err != nil {
-			t.Fatal(err)
-		}
-		h, err := New(Config{DB: d, Demo: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		one := func(q string, args ...any) string {
-			t.Helper()
-			var s string
-			if err := d.QueryRow(q, args...).Scan(&s); err != nil {
-				t.Fatalf("%s: %v", q, err)
-			}
-			return s
-		}
-		persona := func(name string) string {
-			for _, p := range demo.Personas() {
-				if p.Name == name {
-					return one("SELECT id FROM people WHERE email = $1", p.Email)
-				}
-			}
-			t.Fatalf("no persona %s", name)
-			return ""
-		}
-		rachel, marcus := persona("Rachel Evans"), persona("Marcus Reid")
-		svc := one("SELECT MIN(id) FROM offer_services")
-		fresh := one("SELECT MIN(id) FROM offer_comments WHERE status = 'new'")
-		fresh2 := one("SELECT MAX(id) FROM offer_comments WHERE status = 'new'")
-		answered := one("SELECT MIN(id) FROM offer_comments WHERE status = 'addressed'")
+		w := offerServer(t, d)
+		rachel, marcus := w.rachel, w.marcus
+		svc := one(t, d, "SELECT MIN(id) FROM offer_services")
+		fresh := one(t, d, "SELECT MIN(id) FROM offer_comments WHERE status = 'new'")
+		fresh2 := one(t, d, "SELECT MAX(id) FROM offer_comments WHERE status = 'new'")
+		answered := one(t, d, "SELECT MIN(id) FROM offer_comments WHERE status = 'addressed'")
 		good := url.Values{"kind": {"problem"}, "words": {"The opening times are wrong <b>on Fridays</b>."}, "email": {"parent@example.com"}, "publish": {"yes"}}
-		with := func(k, v string) url.Values {
-			f := url.Values{}
-			for key, vs := range good {
-				f[key] = vs
-			}
-			f.Set(k, v)
-			return f
-		}
+		with := func(k, v string) url.Values { return withField(good, k, v) }
 		before := dbtest.Count(t, d, "SELECT COUNT(*) FROM offer_comments")
-		cases := []struct {
-			who, method, path string
-			form              url.Values
-			want              int
-		}{
+		cases := []offerCase{
 			{"", "POST", "/services/" + svc + "/tell-us", good, 303},
 			{"", "POST", "/tell-us", with("email", ""), 303},                        // the email is optional
 			{"", "POST", "/tell-us", with("kind", "praise"), 422},                   // not a kind the form offers
@@ -103,15 +66,11 @@ func TestCommentsAccess(t *testing.T) {
 			{marcus, "POST", "/staff/offer/comments/" + fresh2 + "/close", url.Values{"reason": {"It names a child."}}, 303},
 			{marcus, "POST", "/staff/offer/comments/not-a-comment/close", url.Values{"reason": {"x"}}, 404},
 		}
-		for _, c := range cases {
-			if got := request(t, h, d, c.method, c.path, c.who, c.form); got != c.want {
-				t.Errorf("%s %s as %q: %d, want %d", c.method, c.path, c.who, got, c.want)
-			}
-		}
+		w.check(t, cases)
 		if n := dbtest.Count(t, d, "SELECT COUNT(*) FROM offer_comments"); n != before+2 {
 			t.Errorf("%d comments stored, want the 2 good ones", n-before)
 		}
-		if got := one("SELECT words FROM offer_comments WHERE service_id = $1 AND email = 'parent@example.com'", svc); got != good.Get("words") {
+		if got := one(t, d, "SELECT words FROM offer_comments WHERE service_id = $1 AND email = 'parent@example.com'", svc); got != good.Get("words") {
 			t.Errorf("words stored as %q, want them as typed", got)
 		}
 		// Sign-in's limiter, per client address: 10 comments in 10 minutes, so
@@ -121,7 +80,7 @@ func TestCommentsAccess(t *testing.T) {
 			if i == 9 {
 				want = 429
 			}
-			if got := request(t, h, d, "POST", "/tell-us", "", good); got != want {
+			if got := request(t, w.h, d, "POST", "/tell-us", "", good); got != want {
 				t.Errorf("comment %d more from one address: %d, want %d", i, got, want)
 			}
 		}

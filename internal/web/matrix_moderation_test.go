@@ -1,15 +1,11 @@
 package web
 
 import (
-	"context"
 	"net/url"
-	"strings"
 	"testing"
 
-	"joinedup/internal/date"
 	"joinedup/internal/db"
 	"joinedup/internal/db/dbtest"
-	"joinedup/internal/demo"
 )
 
 // Local Offer moderation in the access matrix: none of the matrix's people
@@ -37,42 +33,15 @@ var moderationMatrix = func() map[string]map[string]int {
 // queue; neither reaches the other's pages.
 func TestModerationAccess(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		if _, err := demo.Generate(context.Background(), d, demo.Options{Scale: demo.Tiny, Seed: 1, Today: date.Of(2026, 11, 22)}); err != nil {
-			t.Fatal(err)
-		}
-		h, err := New(Config{DB: d, Demo: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		one := func(q string, args ...any) string {
-			t.Helper()
-			var s string
-			if err := d.QueryRow(q, args...).Scan(&s); err != nil {
-				t.Fatalf("%s: %v", q, err)
-			}
-			return s
-		}
-		persona := func(name string) string {
-			for _, p := range demo.Personas() {
-				if p.Name == name {
-					return one("SELECT id FROM people WHERE email = $1", p.Email)
-				}
-			}
-			t.Fatalf("no persona %s", name)
-			return ""
-		}
-		rachel, marcus := persona("Rachel Evans"), persona("Marcus Reid")
-		school := one("SELECT organisation_id FROM people WHERE id = $1", rachel)
-		own := one(`SELECT MIN(s.id) FROM offer_services s JOIN offer_provider_members m ON m.offer_organization_id = s.organization_id
+		w := offerServer(t, d)
+		rachel, marcus := w.rachel, w.marcus
+		school := one(t, d, "SELECT organisation_id FROM people WHERE id = $1", rachel)
+		own := one(t, d, `SELECT MIN(s.id) FROM offer_services s JOIN offer_provider_members m ON m.offer_organization_id = s.organization_id
 			WHERE m.organisation_id = $1`, school)
-		other := one(`SELECT MIN(s.id) FROM offer_services s WHERE s.organization_id NOT IN
+		other := one(t, d, `SELECT MIN(s.id) FROM offer_services s WHERE s.organization_id NOT IN
 			(SELECT offer_organization_id FROM offer_provider_members WHERE organisation_id = $1)`, school)
-		edit := one("SELECT MIN(id) FROM offer_service_edits WHERE status = 'pending'")
-		cases := []struct {
-			who, method, path string
-			form              url.Values
-			want              int
-		}{
+		edit := one(t, d, "SELECT MIN(id) FROM offer_service_edits WHERE status = 'pending'")
+		cases := []offerCase{
 			{rachel, "GET", "/staff/offer/services", nil, 200},
 			{rachel, "GET", "/staff/offer/services/" + own, nil, 200},
 			{rachel, "GET", "/staff/offer/services/" + own + "/history", nil, 200},
@@ -100,11 +69,6 @@ func TestModerationAccess(t *testing.T) {
 			{marcus, "POST", "/staff/offer/edits/" + edit + "/return", nil, 422},
 			{marcus, "POST", "/staff/offer/edits/not-an-edit/return", url.Values{"comments": {"Please check"}}, 404},
 		}
-		for _, c := range cases {
-			if got := request(t, h, d, c.method, c.path, c.who, c.form); got != c.want {
-				who := map[string]string{rachel: "provider", marcus: "editor"}[c.who]
-				t.Errorf("%s %s as the %s: %d, want %d", c.method, strings.Replace(c.path, own, "{own}", 1), who, got, c.want)
-			}
-		}
+		w.check(t, cases)
 	})
 }

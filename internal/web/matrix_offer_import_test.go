@@ -1,14 +1,11 @@
 package web
 
 import (
-	"context"
 	"net/url"
 	"testing"
 
-	"joinedup/internal/date"
 	"joinedup/internal/db"
 	"joinedup/internal/db/dbtest"
-	"joinedup/internal/demo"
 )
 
 // The editors' import and export in the access matrix: none of the matrix's
@@ -34,28 +31,9 @@ var importMatrix = func() map[string]map[string]int {
 // moderation) reaches none.
 func TestOfferImportAccess(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		if _, err := demo.Generate(context.Background(), d, demo.Options{Scale: demo.Tiny, Seed: 1, Today: date.Of(2026, 11, 22)}); err != nil {
-			t.Fatal(err)
-		}
-		h, err := New(Config{DB: d, Demo: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		persona := func(name string) string {
-			for _, p := range demo.Personas() {
-				if p.Name == name {
-					return one(t, d, "SELECT id FROM people WHERE email = $1", p.Email)
-				}
-			}
-			t.Fatalf("no persona %s", name)
-			return ""
-		}
-		rachel, marcus := persona("Rachel Evans"), persona("Marcus Reid")
-		cases := []struct {
-			who, method, path string
-			form              url.Values
-			want              int
-		}{
+		w := offerServer(t, d)
+		rachel, marcus := w.rachel, w.marcus
+		cases := []offerCase{
 			{marcus, "GET", "/staff/offer/import", nil, 200},
 			{marcus, "GET", "/staff/offer/export.csv", nil, 200},
 			{marcus, "GET", "/staff/offer/export.ndjson", nil, 200},
@@ -69,12 +47,7 @@ func TestOfferImportAccess(t *testing.T) {
 			{rachel, "POST", "/staff/offer/import", url.Values{"url": {"https://example.org/feed"}, "format": {"oruk"}}, 403},
 			{rachel, "POST", "/staff/offer/import/apply", url.Values{"token": {"not-a-token"}}, 403},
 		}
-		for _, c := range cases {
-			if got := request(t, h, d, c.method, c.path, c.who, c.form); got != c.want {
-				who := map[string]string{rachel: "provider", marcus: "editor"}[c.who]
-				t.Errorf("%s %s as the %s: %d, want %d", c.method, c.path, who, got, c.want)
-			}
-		}
+		w.check(t, cases)
 		if n := dbtest.Count(t, d, "SELECT COUNT(*) FROM offer_import_uploads"); n != 0 {
 			t.Errorf("%d checked imports kept", n)
 		}

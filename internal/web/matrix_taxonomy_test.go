@@ -1,15 +1,12 @@
 package web
 
 import (
-	"context"
 	"net/url"
 	"strings"
 	"testing"
 
-	"joinedup/internal/date"
 	"joinedup/internal/db"
 	"joinedup/internal/db/dbtest"
-	"joinedup/internal/demo"
 )
 
 // The taxonomy pages in the access matrix. None of the matrix's people holds
@@ -38,54 +35,20 @@ var taxonomyMatrix = func() map[string]map[string]int {
 // see the changes at once on this instance.
 func TestTaxonomyAccess(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		if _, err := demo.Generate(context.Background(), d, demo.Options{Scale: demo.Tiny, Seed: 1, Today: date.Of(2026, 11, 22)}); err != nil {
-			t.Fatal(err)
-		}
-		h, err := New(Config{DB: d, Demo: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		one := func(q string, args ...any) string {
-			t.Helper()
-			var s string
-			if err := d.QueryRow(q, args...).Scan(&s); err != nil {
-				t.Fatalf("%s: %v", q, err)
-			}
-			return s
-		}
-		persona := func(name string) string {
-			for _, p := range demo.Personas() {
-				if p.Name == name {
-					return one("SELECT id FROM people WHERE email = $1", p.Email)
-				}
-			}
-			t.Fatalf("no persona %s", name)
-			return ""
-		}
-		rachel, marcus := persona("Rachel Evans"), persona("Marcus Reid")
-		family := one("SELECT id FROM people WHERE kind = 'parent_carer' ORDER BY id LIMIT 1")
-		cats := one("SELECT id FROM offer_taxonomies WHERE name = 'Service categories'")
-		health := one("SELECT id FROM offer_taxonomy_terms WHERE taxonomy_id = $1 AND name = 'Health'", cats)
-		send := one("SELECT id FROM offer_taxonomy_terms WHERE taxonomy_id = $1 AND name = 'Special educational needs and disabilities (SEND)'", cats)
-		short := one("SELECT id FROM offer_taxonomy_terms WHERE code = 'short-breaks'")
+		w := offerServer(t, d)
+		rachel, marcus := w.rachel, w.marcus
+		family := one(t, d, "SELECT id FROM people WHERE kind = 'parent_carer' ORDER BY id LIMIT 1")
+		cats := one(t, d, "SELECT id FROM offer_taxonomies WHERE name = 'Service categories'")
+		health := one(t, d, "SELECT id FROM offer_taxonomy_terms WHERE taxonomy_id = $1 AND name = 'Health'", cats)
+		send := one(t, d, "SELECT id FROM offer_taxonomy_terms WHERE taxonomy_id = $1 AND name = 'Special educational needs and disabilities (SEND)'", cats)
+		short := one(t, d, "SELECT id FROM offer_taxonomy_terms WHERE code = 'short-breaks'")
 		const missing = "00000000-0000-0000-0000-000000000000"
 		terms := func() int { return dbtest.Count(t, d, "SELECT COUNT(*) FROM offer_taxonomy_terms") }
 		before := terms()
 		add := "/staff/offer/taxonomies/" + cats + "/add"
 		good := url.Values{"name": {"Sensory rooms"}, "description": {"Rooms with lights and sounds to explore."}, "parent": {send}}
-		with := func(k, v string) url.Values {
-			f := url.Values{}
-			for key, vs := range good {
-				f[key] = vs
-			}
-			f.Set(k, v)
-			return f
-		}
-		cases := []struct {
-			who, method, path string
-			form              url.Values
-			want              int
-		}{
+		with := func(k, v string) url.Values { return withField(good, k, v) }
+		cases := []offerCase{
 			{rachel, "GET", "/staff/offer/taxonomies", nil, 403},
 			{rachel, "POST", add, good, 403},
 			{rachel, "POST", "/staff/offer/terms/" + health + "/retire", nil, 403},
@@ -117,21 +80,17 @@ func TestTaxonomyAccess(t *testing.T) {
 			{marcus, "POST", "/staff/offer/terms/" + short + "/restore", nil, 303},
 			{marcus, "POST", "/staff/offer/terms/" + missing + "/restore", nil, 404},
 		}
-		for _, c := range cases {
-			if got := request(t, h, d, c.method, c.path, c.who, c.form); got != c.want {
-				t.Errorf("%s %s as %q: %d, want %d", c.method, c.path, c.who, got, c.want)
-			}
-		}
+		w.check(t, cases)
 		if n := terms(); n != before+1 {
 			t.Errorf("%d terms added, want the 1 good one", n-before)
 		}
-		if got := one("SELECT code FROM offer_taxonomy_terms WHERE name = 'Sensory rooms'"); got != "sensory-rooms" {
+		if got := one(t, d, "SELECT code FROM offer_taxonomy_terms WHERE name = 'Sensory rooms'"); got != "sensory-rooms" {
 			t.Errorf("the new term's code is %q", got)
 		}
 		if n := dbtest.Count(t, d, "SELECT COUNT(*) FROM offer_taxonomy_term_changes"); n != 4 {
 			t.Errorf("%d history rows, want 4 (added, renamed, retired, brought back)", n)
 		}
-		if got := one("SELECT code FROM offer_taxonomy_terms WHERE id = $1", short); got != "short-breaks" {
+		if got := one(t, d, "SELECT code FROM offer_taxonomy_terms WHERE id = $1", short); got != "short-breaks" {
 			t.Errorf("the short breaks collection's code is %q", got)
 		}
 	})

@@ -17,10 +17,8 @@ import (
 	"testing"
 	"time"
 
-	"joinedup/internal/date"
 	"joinedup/internal/db"
 	"joinedup/internal/db/dbtest"
-	"joinedup/internal/demo"
 	"joinedup/internal/offer"
 	"joinedup/internal/session"
 )
@@ -122,31 +120,8 @@ func wantText(t *testing.T, what string, w *httptest.ResponseRecorder, status in
 // Local Offer editor, Marcus Reid.
 func importSetup(t *testing.T, d *db.DB) (http.Handler, *editor, string) {
 	t.Helper()
-	if _, err := demo.Generate(context.Background(), d, demo.Options{Scale: demo.Tiny, Seed: 1, Today: date.Of(2026, 11, 22)}); err != nil {
-		t.Fatal(err)
-	}
-	h, err := New(Config{DB: d, Demo: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var marcus string
-	for _, p := range demo.Personas() {
-		if p.Name == "Marcus Reid" {
-			if err := d.QueryRow("SELECT id FROM people WHERE email = $1", p.Email).Scan(&marcus); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	return h, newEditor(t, h, d, marcus), marcus
-}
-
-func one(t *testing.T, d *db.DB, q string, args ...any) string {
-	t.Helper()
-	var s string
-	if err := d.QueryRow(q, args...).Scan(&s); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	return s
+	w := offerServer(t, d)
+	return w.h, newEditor(t, w.h, d, w.marcus), w.marcus
 }
 
 // Issue 6, point 7's "done when": import and export round-trip. Each export
