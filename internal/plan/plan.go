@@ -3,18 +3,22 @@
 // the family's comments on an issued draft, the settings they ask to be
 // named and the council's consultation of each.
 //
-// The law we cite, and what we hold of it. The sections and their letters
-// are the form of the plan in the SEND Regulations 2014 reg 12 and the SEND
-// Code of Practice 2015 para 9.62 [to verify: neither text is in
-// ../shared/standards; the letters A-K are ../shared/design/DOMAIN.md's].
-// Outcomes must be SMART and provision specific and quantified (Code of
-// Practice 9.69 [to verify]). The draft names no school or other institution
-// (reg 13 [to verify the paragraph]); the family has at least 15 days to
-// comment and ask for a setting to be named, and the final plan may not be
-// issued before (rule R5 of ../shared/standards/sen2/statutory-timescales.csv:
-// reg 13(1); CFA 2014 s38-39); the council must then consult a requested
-// setting (CFA 2014 s39, the same row's note), which has 15 days to answer
-// [to verify: the period is not in what we hold].
+// The law we cite, and what we hold of it. Sections A to J are the form of
+// the plan in the SEND Regulations 2014 reg 12(1)(a)-(j), "each section
+// separately identified" (checked against legislation.gov.uk, 2026-11-23);
+// K, the advice and information gathered, is the Code of Practice's appendix
+// (SEND Code of Practice 2015 para 9.62 [to verify]). Outcomes must be SMART
+// and provision specific and quantified (Code of Practice 9.69 [to verify]).
+// The draft must not name a school or other institution, nor specify a type
+// of one (Children and Families Act 2014 s38(5)(a) and (b), checked against
+// legislation.gov.uk: Check refuses only the name so far; see the closing
+// note of 2026-11-23). The family has at least 15 days to comment and ask
+// for a setting to be named, and the final plan may not be issued before
+// (rule R5 of ../shared/standards/sen2/statutory-timescales.csv: reg 13(1);
+// CFA 2014 s38-39); the council must then consult a requested setting (CFA
+// 2014 s39(2)), which has 15 days to answer [to verify: the period is not in
+// what we hold]. Where no setting was requested, the final plan names one or
+// specifies its type (s40(2)); Check asks for both.
 //
 // The clock is casework's: issuing a draft or the final plan records
 // draft_plan_issued or final_plan_issued through casework.AddIn in the same
@@ -47,7 +51,7 @@ type Section struct {
 	Code, Title, Shape, Guide string
 }
 
-// Sections are the plan's sections in order (reg 12 [to verify]; DOMAIN.md).
+// Sections are the plan's sections in order (reg 12(1); K from the Code of Practice 9.62).
 var Sections = []Section{
 	{"A", "The views, interests and aspirations of the child or young person and their parents", Text,
 		"In the family's own words: what matters to them, what they are good at, what they hope for."},

@@ -168,7 +168,9 @@ var actionWords = map[string]string{
 	"plan.comment":         "Commented on a section of the draft education, health and care (EHC) plan",
 	"plan.setting.request": "Asked for a school or college to be named in the education, health and care (EHC) plan",
 	"plan.setting.consult": "Recorded asking a school or college whether it can offer a place",
-	"plan.issue":           "Issued the final education, health and care (EHC) plan",
+	"plan.issue":           "Issued the education, health and care (EHC) plan: a draft, the final plan or an amended plan",
+	"plan.amend.start":     "Started proposing changes to the education, health and care (EHC) plan",
+	"plan.amend.notice":    "Sent the family the proposed changes to the education, health and care (EHC) plan",
 	// Lists staff look at, which name no one child.
 	"alerts.view":    "Looked at alerts about emergency access and safeguarding",
 	"transfers.view": "Looked at cases moving to or from their teams",
