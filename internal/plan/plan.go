@@ -109,8 +109,8 @@ type Plan struct {
 	Method              string
 	CreatedBy, IssuedBy string
 	CreatedAt           time.Time
-	EventID             string // the clock's event recording its issue
-	LetterID            string // the final plan's decision letter, once sent
+	EventID             string     // the clock's event recording its issue
+	LetterID            string     // the final plan's decision letter, once sent
 	Amendment           *Amendment // proposed amendments to a final plan (amend.go); nil for a draft or the first final plan
 }
 
