@@ -2,9 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -13,7 +10,6 @@ import (
 	"joinedup/internal/db"
 	"joinedup/internal/db/dbtest"
 	"joinedup/internal/plan"
-	"joinedup/internal/session"
 )
 
 // The amendment API on both databases, every answer valid against the
@@ -28,29 +24,10 @@ func TestAPIPlanAmendment(t *testing.T) {
 		h, w := matrixServer(t, d)
 		sp := loadAPISpec(t, h)
 		today := date.FromTime(db.Now())
-		sessions := map[string]string{}
+		caller := newAPICaller(h, d, sp)
 		call := func(person, method, path, body string) (int, map[string]any) {
 			t.Helper()
-			r := httptest.NewRequest(method, path, strings.NewReader(body))
-			if method == "POST" {
-				r.Header.Set("Content-Type", "application/json")
-			}
-			if sessions[person] == "" {
-				secret, _, err := session.Create(context.Background(), d, person, "test", "api", session.StaffTimeouts)
-				if err != nil {
-					t.Fatal(err)
-				}
-				sessions[person] = secret
-			}
-			r.AddCookie(&http.Cookie{Name: "joinedup", Value: sessions[person]})
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, r)
-			sp.check(t, r, rec)
-			var out map[string]any
-			if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
-				t.Fatalf("%s %s: %d not a JSON object: %s", method, path, rec.Code, rec.Body)
-			}
-			return rec.Code, out
+			return caller.call(t, person, method, path, body)
 		}
 		field := func(out map[string]any) string {
 			e, _ := out["error"].(map[string]any)

@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -17,7 +15,6 @@ import (
 	"joinedup/internal/db"
 	"joinedup/internal/db/dbtest"
 	"joinedup/internal/demo"
-	"joinedup/internal/session"
 )
 
 // planAPICase is one call of TestPlanAPI, made in order.
@@ -110,7 +107,7 @@ func TestPlanAPI(t *testing.T) {
 		staff := "/api/v1/children/" + child + "/ehc/plan"
 		family := "/api/v1/family/children/" + child + "/ehc/plan"
 		strangerPlan := "/api/v1/children/" + w.stranger + "/ehc/plan"
-		sessions := map[string]string{}
+		caller := newAPICaller(h, d, sp)
 		call := func(t *testing.T, person, method, path string, body any) (int, map[string]any) {
 			t.Helper()
 			raw, ok := body.(string)
@@ -121,28 +118,7 @@ func TestPlanAPI(t *testing.T) {
 				}
 				raw = string(b)
 			}
-			r := httptest.NewRequest(method, path, strings.NewReader(raw))
-			if method == "POST" {
-				r.Header.Set("Content-Type", "application/json")
-			}
-			if person != "" {
-				if sessions[person] == "" {
-					secret, _, err := session.Create(ctx, d, person, "test", "api", session.StaffTimeouts)
-					if err != nil {
-						t.Fatal(err)
-					}
-					sessions[person] = secret
-				}
-				r.AddCookie(&http.Cookie{Name: "joinedup", Value: sessions[person]})
-			}
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, r)
-			sp.check(t, r, rec)
-			var out map[string]any
-			if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
-				t.Fatalf("%s %s: %d not a JSON object: %s", method, path, rec.Code, rec.Body)
-			}
-			return rec.Code, out
+			return caller.call(t, person, method, path, raw)
 		}
 		stored := func() int {
 			return dbtest.Count(t, d, `SELECT (SELECT COUNT(*) FROM ehc_plans) + (SELECT COUNT(*) FROM ehc_plan_items) + (SELECT COUNT(*) FROM ehc_events)

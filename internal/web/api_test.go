@@ -29,6 +29,51 @@ type apiSpec struct {
 	router routers.Router
 }
 
+// apiCaller calls the API in process as people of the demo, each with a
+// session of their own made on first use, and checks every answer against
+// the OpenAPI document; each answer must be a JSON object.
+type apiCaller struct {
+	h        http.Handler
+	d        *db.DB
+	sp       apiSpec
+	sessions map[string]string
+}
+
+func newAPICaller(h http.Handler, d *db.DB, sp apiSpec) *apiCaller {
+	return &apiCaller{h: h, d: d, sp: sp, sessions: map[string]string{}}
+}
+
+// call sends body to method path as person ("" for no one), with header's
+// name and value pairs, and returns the status and the decoded answer.
+func (c *apiCaller) call(t *testing.T, person, method, path, body string, header ...string) (int, map[string]any) {
+	t.Helper()
+	r := httptest.NewRequest(method, path, strings.NewReader(body))
+	if method == "POST" {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		r.Header.Set(header[i], header[i+1])
+	}
+	if person != "" {
+		if c.sessions[person] == "" {
+			secret, _, err := session.Create(context.Background(), c.d, person, "test", "api", session.StaffTimeouts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.sessions[person] = secret
+		}
+		r.AddCookie(&http.Cookie{Name: "joinedup", Value: c.sessions[person]})
+	}
+	rec := httptest.NewRecorder()
+	c.h.ServeHTTP(rec, r)
+	c.sp.check(t, r, rec)
+	var out map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+		t.Fatalf("%s %s: %d not a JSON object: %s", method, path, rec.Code, rec.Body)
+	}
+	return rec.Code, out
+}
+
 func loadAPISpec(t *testing.T, h http.Handler) apiSpec {
 	t.Helper()
 	r := httptest.NewRequest("GET", "/api/v1/openapi.json", nil)
@@ -147,35 +192,7 @@ func TestAPI(t *testing.T) {
 		past := today.AddDays(-3).String()
 		leoCase := "/api/v1/children/" + w.leo + "/ehc"
 		events := "/api/v1/children/" + w.leo + "/ehc/events"
-		sessions := map[string]string{}
-		call := func(t *testing.T, person, method, path, body string, header ...string) (int, map[string]any) {
-			t.Helper()
-			r := httptest.NewRequest(method, path, strings.NewReader(body))
-			if method == "POST" {
-				r.Header.Set("Content-Type", "application/json")
-			}
-			for i := 0; i+1 < len(header); i += 2 {
-				r.Header.Set(header[i], header[i+1])
-			}
-			if person != "" {
-				if sessions[person] == "" {
-					secret, _, err := session.Create(context.Background(), d, person, "test", "api", session.StaffTimeouts)
-					if err != nil {
-						t.Fatal(err)
-					}
-					sessions[person] = secret
-				}
-				r.AddCookie(&http.Cookie{Name: "joinedup", Value: sessions[person]})
-			}
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, r)
-			sp.check(t, r, rec)
-			var out map[string]any
-			if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
-				t.Fatalf("%s %s: %d not a JSON object: %s", method, path, rec.Code, rec.Body)
-			}
-			return rec.Code, out
-		}
+		call := newAPICaller(h, d, sp).call
 		audited := func(actor, action string) int {
 			return dbtest.Count(t, d, "SELECT COUNT(*) FROM audit_events WHERE actor_id = $1 AND action = $2", actor, action)
 		}
