@@ -101,19 +101,22 @@ func (c *clock) advice() {
 		a := c.h.at(i)
 		return c.h.first(AdviceReceived, a.Date, date.Date{}, func(e *Event) bool { return e.Contributor == a.Contributor })
 	}
-	withdrawn := map[int]bool{}
-	for _, w := range c.h.of(AdviceWithdrawn) {
-		x := c.h.at(w)
-		for k, i := range asked {
-			a := c.h.at(i)
-			if done := answered(i); !withdrawn[k] && a.Contributor == x.Contributor && !a.Date.After(x.Date) && (done.IsZero() || !done.Before(x.Date)) {
-				withdrawn[k] = true
-				break
+	var withdrawn []bool // by index in asked; nil in the usual history, with no withdrawal
+	if ws := c.h.of(AdviceWithdrawn); len(ws) > 0 {
+		withdrawn = make([]bool, len(asked))
+		for _, w := range ws {
+			x := c.h.at(w)
+			for k, i := range asked {
+				a := c.h.at(i)
+				if done := answered(i); !withdrawn[k] && a.Contributor == x.Contributor && !a.Date.After(x.Date) && (done.IsZero() || !done.Before(x.Date)) {
+					withdrawn[k] = true
+					break
+				}
 			}
 		}
 	}
 	for k, i := range asked {
-		if withdrawn[k] {
+		if withdrawn != nil && withdrawn[k] {
 			continue
 		}
 		a := c.h.at(i)
