@@ -202,8 +202,9 @@ func (s *server) apiPlanGet(w http.ResponseWriter, r *http.Request, staff bool) 
 	for _, sr := range v.Settings {
 		out.SettingRequests = append(out.SettingRequests, toAPISettingRequest(sr))
 	}
-	// The schools and colleges that may be named now: the family's while the draft is open, the final plan's while it is written.
-	if wk := v.Working(); staff && wk != nil && wk.Kind == plan.Final && a.May(access.CaseEdit) || !staff && v.OpenDraft() != nil {
+	// The schools and colleges that may be named now: the family's while a draft or proposed amendments are open (as the
+	// page offers them and plan.RequestSetting takes them), the final plan's while it is written.
+	if wk := v.Working(); staff && wk != nil && wk.Kind == plan.Final && a.May(access.CaseEdit) || !staff && v.Open() != nil {
 		list, err := plan.Settings(r.Context(), s.db)
 		if err != nil {
 			s.apiFail(w, r, err)
