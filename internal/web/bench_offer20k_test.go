@@ -1,15 +1,10 @@
 package web_test
 
 import (
-	"bytes"
-	"context"
 	"net/url"
-	"strings"
 	"testing"
 	"time"
 
-	"joinedup/internal/db"
-	"joinedup/internal/offer"
 	"joinedup/internal/offer/offertest"
 	"joinedup/internal/web/browsertest"
 )
@@ -27,7 +22,8 @@ func BenchmarkSearch20k(b *testing.B) {
 	for _, kind := range []string{"sqlite", "postgres"} {
 		b.Run(kind, func(b *testing.B) {
 			srv, d := browsertest.County(b, kind)
-			scaleDirectory(b, d, 20000)
+			took := offertest.Grow(b, d, 20000)
+			b.Logf("%s: the county's services grown to 20,000 in %v", kind, took.Round(time.Millisecond))
 			var public, open []string
 			for _, s := range familySearches {
 				public = append(public, srv.URL+"/services?"+s)
@@ -45,40 +41,4 @@ func BenchmarkSearch20k(b *testing.B) {
 			}
 		})
 	}
-}
-
-// scaleDirectory imports copies of d's services until it holds n.
-func scaleDirectory(b *testing.B, d *db.DB, n int) {
-	b.Helper()
-	ctx := context.Background()
-	var export bytes.Buffer
-	if _, err := (&offer.Store{DB: d}).ExportNDJSON(ctx, &export); err != nil {
-		b.Fatal(err)
-	}
-	base, err := offertest.Read(export.Bytes())
-	if err != nil {
-		b.Fatal(err)
-	}
-	feed, err := offertest.Scaled(base, n)
-	if err != nil {
-		b.Fatal(err)
-	}
-	items, err := offer.ReadFeed(bytes.NewReader(feed))
-	if err != nil {
-		b.Fatal(err)
-	}
-	start := time.Now()
-	rep, err := offer.Import(ctx, d, items, offer.ImportOptions{Apply: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if len(rep.New)+len(rep.Unchanged) != n {
-		b.Fatalf("%d new, %d unchanged, %d changed", len(rep.New), len(rep.Unchanged), len(rep.Changed))
-	}
-	var stored int
-	if err := d.QueryRow("SELECT COUNT(*) FROM offer_services").Scan(&stored); err != nil || stored != n {
-		b.Fatalf("%d services stored (%v), want %d", stored, err, n)
-	}
-	b.Logf("%s: %d services imported beside the county's %d in %v", strings.ToUpper(string(d.Dialect)), len(rep.New), len(rep.Unchanged),
-		time.Since(start).Round(time.Millisecond))
 }

@@ -4,11 +4,15 @@ package offertest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
+	"joinedup/internal/db"
 	"joinedup/internal/offer"
 )
 
@@ -76,4 +80,42 @@ func each[T any](xs []T, fix func(*T)) []T {
 		fix(&out[i])
 	}
 	return out
+}
+
+// Grow imports copies of d's services, as Scaled makes them, until d holds
+// n; the county demo grown to 20,000 is the large directory of issue 6's
+// benchmarks. It returns how long the import took.
+func Grow(tb testing.TB, d *db.DB, n int) time.Duration {
+	tb.Helper()
+	ctx := context.Background()
+	var export bytes.Buffer
+	if _, err := (&offer.Store{DB: d}).ExportNDJSON(ctx, &export); err != nil {
+		tb.Fatal(err)
+	}
+	base, err := Read(export.Bytes())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	feed, err := Scaled(base, n)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	items, err := offer.ReadFeed(bytes.NewReader(feed))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	start := time.Now()
+	rep, err := offer.Import(ctx, d, items, offer.ImportOptions{Apply: true})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	took := time.Since(start)
+	if len(rep.New)+len(rep.Unchanged) != n {
+		tb.Fatalf("%d new, %d unchanged, %d changed", len(rep.New), len(rep.Unchanged), len(rep.Changed))
+	}
+	var stored int
+	if err := d.QueryRow("SELECT COUNT(*) FROM offer_services").Scan(&stored); err != nil || stored != n {
+		tb.Fatalf("%d services stored (%v), want %d", stored, err, n)
+	}
+	return took
 }
