@@ -213,7 +213,9 @@ func TestDraftStartsFromTheAdvice(t *testing.T) {
 // A draft is refused, naming every problem and storing nothing, without
 // sections B, E and F (reg 12 [to verify]), with an outcome lacking a date
 // or steps (SMART, CoP 9.69 [to verify]), with provision not quantified
-// (who, how often, how long), or naming a setting in I (reg 13 [to verify]).
+// (who, how often, how long); and a draft's section I stays empty (CFA
+// 2014 s38(5)): a school named or a type given is refused when saved, with
+// Check's words, and nothing is stored.
 func TestIssueDraftRefusesAnIncompletePlan(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dbx *db.DB) {
 		ctx := context.Background()
@@ -244,8 +246,22 @@ func TestIssueDraftRefusesAnIncompletePlan(t *testing.T) {
 		if w.count() != before {
 			t.Error("a refused draft stored something")
 		}
-		if err := plan.SavePlacement(ctx, dbx, w.amira, w.child, "Mainstream primary school", w.school); strings.Join(fields(err), " ") != "setting" {
-			t.Errorf("a draft names a setting: %v", err)
+		before = w.count()
+		for _, c := range []struct{ name, typ, setting, field string }{
+			{"a draft names a school (s38(5)(a))", "", w.school, "setting"},
+			{"a draft specifies a type (s38(5)(b))", "Mainstream primary school", "", "type"},
+			{"a draft names a school and its type", "Mainstream primary school", w.school, "setting"},
+		} {
+			err := plan.SavePlacement(ctx, dbx, w.amira, w.child, c.typ, c.setting)
+			if e, ok := err.(*apperr.Error); !ok || len(e.Fields) != 1 || e.Fields[0].Name != c.field || e.Fields[0].Message != plan.DraftPlacementRefused {
+				t.Errorf("%s: %v, want %s refused with %q", c.name, err, c.field, plan.DraftPlacementRefused)
+			}
+		}
+		if w.count() != before {
+			t.Error("a refused section I stored something")
+		}
+		if err := plan.SavePlacement(ctx, dbx, w.amira, w.child, "", ""); err != nil {
+			t.Errorf("a draft's section I saved empty: %v", err)
 		}
 		// A row with details but no main text is named; blank rows are dropped.
 		err = plan.SaveSection(ctx, dbx, w.amira, w.child, "F", []plan.Item{{}, {Who: "Teacher"}})
