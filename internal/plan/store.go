@@ -454,10 +454,19 @@ type Notice struct {
 
 // FinalReasons are the reasons a final plan's letter gives unless the
 // coordinator writes their own: what the plan decides, section by section.
-func FinalReasons(first, setting string) string {
+// Section I is the school or other institution named or, where the plan
+// only specifies its type (CFA 2014 s40(2)), that type.
+func FinalReasons(first string, pl Plan) string {
+	at := "at the school or other institution set out in section I"
+	switch {
+	case pl.Setting != "":
+		at = "at " + pl.Setting + " (section I)"
+	case strings.TrimSpace(pl.PlacementType) != "":
+		at = "at a school or other institution of the type section I gives, “" + pl.PlacementType + "”"
+	}
 	return fmt.Sprintf("The EHC needs assessment found that %s needs the special educational provision set out in section F of the plan, "+
-		"to be made at %s (section I). The plan sets out %s's special educational needs (section B) and the outcomes sought (section E), "+
-		"from the advice and information listed in section K.", first, setting, first)
+		"to be made %s. The plan sets out %s's special educational needs (section B) and the outcomes sought (section E), "+
+		"from the advice and information listed in section K.", first, at, first)
 }
 
 // issue is IssueDraft and IssueFinal: the checks, the clock's event through
@@ -500,7 +509,7 @@ func issue(ctx context.Context, d *db.DB, a access.Actor, childID, kind string, 
 		if kind == Final {
 			n.Reasons, n.Adviser = clean(n.Reasons), clean(n.Adviser)
 			if n.Reasons == "" {
-				n.Reasons = FinalReasons(first, pl.Setting)
+				n.Reasons = FinalReasons(first, pl)
 			}
 			fs = append(fs, casework.CheckLetterText(n.Reasons, n.Adviser)...)
 		}
