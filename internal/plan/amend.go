@@ -205,15 +205,24 @@ func without(a, b []string) []string {
 	return out
 }
 
+// placementLines is section I as one line to compare: the type and the name,
+// either of which a final plan may leave out (CFA 2014 s40(2)); none when
+// section I is empty.
 func placementLines(p Plan) []string {
 	if p.PlacementType == "" && p.SettingID == "" {
 		return nil
 	}
-	name := p.Setting
+	name, typ := p.Setting, p.PlacementType
 	if name == "" {
 		name = p.SettingID
 	}
-	return []string{fmt.Sprintf("Type: %s. Name: %s", orNot(p.PlacementType), orNot(name))}
+	if name == "" {
+		name = "none named"
+	}
+	if typ == "" {
+		typ = "not specified"
+	}
+	return []string{fmt.Sprintf("Type: %s. Name: %s", typ, name)}
 }
 
 // Line writes a row of a section of the given shape as one line, with every

@@ -395,6 +395,11 @@ func TestChanges(t *testing.T) {
 		}, "F: Language sessions (who: Teaching assistant; how often: Weekly; for how long: A year) / Language sessions (who: Teaching assistant; how often: Twice a week; for how long: A year)"},
 		{"a new school named", func(p *plan.Plan) { p.SettingID, p.Setting = "s2", "Elm Academy" },
 			"I: Type: Mainstream primary school. Name: Oak Primary / Type: Mainstream primary school. Name: Elm Academy"},
+		// The final plan may give the type only, or the name only (CFA 2014 s40(2)).
+		{"the name taken out, the type kept", func(p *plan.Plan) { p.SettingID, p.Setting = "", "" },
+			"I: Type: Mainstream primary school. Name: Oak Primary / Type: Mainstream primary school. Name: none named"},
+		{"the type taken out, the name kept", func(p *plan.Plan) { p.PlacementType = "" },
+			"I: Type: Mainstream primary school. Name: Oak Primary / Type: not specified. Name: Oak Primary"},
 	} {
 		after := before
 		after.Items = map[string][]plan.Item{}

@@ -9,7 +9,8 @@ import (
 // Document is a version of the plan as a tagged PDF's blocks, in the HTML
 // document's order and words: a heading per section, paragraphs for A-D and
 // J, tables with captions and column headers for E, F, G, H1, H2 and K, and
-// section I's type and name. A cell with nothing in it says "Not given".
+// section I's type and name (a draft's, empty, saying so). A cell with
+// nothing in it says "Not given".
 func Document(p Plan, childName, team string) pdf.Document {
 	blocks := []pdf.Block{
 		pdf.Heading{Level: 1, Text: p.Title()},
@@ -63,12 +64,7 @@ func Document(p Plan, childName, team string) pdf.Document {
 			}
 			blocks = append(blocks, t)
 		case Placement:
-			name := p.Setting
-			if name == "" && p.Kind == Draft {
-				name = "Not named in a draft plan"
-			}
-			blocks = append(blocks, pdf.Paragraph{Text: "Type of school or other institution: " + or(p.PlacementType)},
-				pdf.Paragraph{Text: "Name: " + or(name)})
+			blocks = append(blocks, placementBlocks(p)...)
 		case Advice:
 			t := pdf.Table{Caption: "Advice and information obtained", Header: []string{"Advice or information", "Given by", "Date"}}
 			for _, it := range rows {
@@ -79,4 +75,30 @@ func Document(p Plan, childName, team string) pdf.Document {
 	}
 	return pdf.Document{Title: p.Title() + " for " + childName, Lang: "en-GB", Author: team,
 		Subject: "Education, health and care plan", Blocks: blocks}
+}
+
+// DraftPlacement is what section I of a draft says: it is empty (CFA 2014 s38(5)).
+const DraftPlacement = "Left empty in a draft plan: a draft does not name a school or other institution or give a type of one. " +
+	"The final plan names the school or other institution, or gives its type."
+
+// placementBlocks is section I: a draft's says it is empty; a final plan's
+// gives the type and the name, saying which one it does not give, as
+// either is enough (CFA 2014 s40(2)).
+func placementBlocks(p Plan) []pdf.Block {
+	typ, name := p.PlacementType, p.Setting
+	switch {
+	case p.Kind == Draft && typ == "" && name == "":
+		return []pdf.Block{pdf.Paragraph{Text: DraftPlacement}}
+	case typ == "" && name != "":
+		typ = "Not specified: the plan names the school or other institution"
+	case name == "" && typ != "":
+		name = "Not named: the plan gives the type of school or other institution"
+	}
+	if typ == "" {
+		typ = "Not given"
+	}
+	if name == "" {
+		name = "Not named yet"
+	}
+	return []pdf.Block{pdf.Paragraph{Text: "Type of school or other institution: " + typ}, pdf.Paragraph{Text: "Name: " + name}}
 }

@@ -68,8 +68,8 @@ func issuedMessage(first string, pl Plan) notify.Message {
 	switch {
 	case pl.Amendment != nil:
 		m.Subject = fmt.Sprintf("%s's amended EHC plan", first)
-		m.WhatChanged = fmt.Sprintf("The council has issued %s's final amended EHC plan, naming %s. It was sent %s on %s and counts as received on %s.",
-			first, pl.Setting, methodWords[pl.Method], words(pl.IssuedOn), words(pl.DeemedOn))
+		m.WhatChanged = fmt.Sprintf("The council has issued %s's final amended EHC plan%s It was sent %s on %s and counts as received on %s.",
+			first, placed(first, pl), methodWords[pl.Method], words(pl.IssuedOn), words(pl.DeemedOn))
 		m.WhatToDo = "Sign in to joinedup to read the plan. A decision letter follows, saying how to appeal if you disagree."
 	case pl.Kind == Draft:
 		m.Subject = fmt.Sprintf("%s's draft EHC plan", first)
@@ -79,11 +79,24 @@ func issuedMessage(first string, pl Plan) notify.Message {
 			words(pl.IssuedOn.AddDays(15)))
 	default:
 		m.Subject = fmt.Sprintf("%s's final EHC plan", first)
-		m.WhatChanged = fmt.Sprintf("The council has issued %s's final EHC plan, naming %s. It was sent %s on %s and counts as received on %s.",
-			first, pl.Setting, methodWords[pl.Method], words(pl.IssuedOn), words(pl.DeemedOn))
+		m.WhatChanged = fmt.Sprintf("The council has issued %s's final EHC plan%s It was sent %s on %s and counts as received on %s.",
+			first, placed(first, pl), methodWords[pl.Method], words(pl.IssuedOn), words(pl.DeemedOn))
 		m.WhatToDo = "Sign in to joinedup to read the plan. The decision letter sent with it says how to appeal if you disagree."
 	}
 	return m
+}
+
+// placed ends the sentence saying a final plan was issued with what its
+// section I gives: the school or other institution named or, where the plan
+// only specifies the type (CFA 2014 s40(2) allows either), that type.
+func placed(first string, pl Plan) string {
+	switch {
+	case pl.Setting != "":
+		return ", naming " + pl.Setting + "."
+	case strings.TrimSpace(pl.PlacementType) != "":
+		return fmt.Sprintf(". It says the type of school or other institution %s should go to, “%s”, without naming a particular one.", first, pl.PlacementType)
+	}
+	return "."
 }
 
 // openDraft loads what a family may comment on, checking access: the issued

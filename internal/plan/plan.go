@@ -11,14 +11,18 @@
 // and provision specific and quantified (Code of Practice 9.69 [to verify]).
 // The draft must not name a school or other institution, nor specify a type
 // of one (Children and Families Act 2014 s38(5)(a) and (b), checked against
-// legislation.gov.uk: Check refuses only the name so far; see the closing
-// note of 2026-11-23). The family has at least 15 days to comment and ask
-// for a setting to be named, and the final plan may not be issued before
-// (rule R5 of ../shared/standards/sen2/statutory-timescales.csv: reg 13(1);
-// CFA 2014 s38-39); the council must then consult a requested setting (CFA
-// 2014 s39(2)), which has 15 days to answer [to verify: the period is not in
-// what we hold]. Where no setting was requested, the final plan names one or
-// specifies its type (s40(2)); Check asks for both.
+// legislation.gov.uk): section I of a draft stays empty, so SavePlacement
+// refuses a name or a type for a draft and Check refuses a draft carrying
+// either. The family has at least 15 days to comment and ask for a setting
+// to be named, and the final plan may not be issued before (rule R5 of
+// ../shared/standards/sen2/statutory-timescales.csv: reg 13(1); CFA 2014
+// s38-39); the council must then consult a requested setting (CFA 2014
+// s39(2)), which has 15 days to answer [to verify: the period is not in what
+// we hold]. Where no setting was requested, the final plan names the school
+// or other institution or specifies its type (s40(2)): Check asks for one of
+// the two, either being enough. Where the family did request one, s39 governs
+// whom the council names; that is the council's decision, not checked here.
+// An amended plan's section I is the same (reg 12(1)(i)).
 //
 // The clock is casework's: issuing a draft or the final plan records
 // draft_plan_issued or final_plan_issued through casework.AddIn in the same
@@ -63,7 +67,7 @@ var Sections = []Section{
 	{"G", "Health provision", Provision, "Health provision reasonably required by the needs in section C, in the same shape."},
 	{"H1", "Social care provision under section 2 of the Chronically Sick and Disabled Persons Act 1970", Provision, "In the same shape."},
 	{"H2", "Other social care provision", Provision, "In the same shape."},
-	{"I", "Placement", Placement, "The type of school or other institution and, in the final plan only, its name."},
+	{"I", "Placement", Placement, "In the final plan only: the school or other institution named, or its type, or both. A draft plan leaves section I empty."},
 	{"J", "Personal budget", Text, "Any personal budget, how it will be used and the provision it secures."},
 	{"K", "Advice and information", Advice, "The advice and information gathered during the assessment: who gave it and when."},
 }
@@ -190,8 +194,10 @@ func (v View) OpenDraft() *Plan {
 // in E needs a date to be reached by and steps towards it (SMART, Code of
 // Practice 9.69 [to verify]); every item of provision in F, G, H1 and H2 must
 // say who delivers it, how often and for how long ("specific and quantified");
-// a draft must not name a setting in I (reg 13 [to verify]) and a final plan
-// must name one, with its type.
+// section I of a draft must be empty, neither naming a school or other
+// institution nor specifying a type of one (CFA 2014 s38(5)(a) and (b)),
+// and a final plan, first or amended, must name one or specify its type,
+// either being enough (s40(2); reg 12(1)(i)).
 func Check(p Plan) apperr.Fields {
 	var fs apperr.Fields
 	for _, code := range []string{"B", "E", "F"} {
@@ -218,16 +224,24 @@ func Check(p Plan) apperr.Fields {
 			}
 		}
 	}
+	named, typed := p.SettingID != "", strings.TrimSpace(p.PlacementType) != ""
 	switch {
-	case p.Kind == Draft && p.SettingID != "":
-		fs.Add("section-I", "Section I: a draft plan must not name a school or other institution; leave the name until the final plan")
-	case p.Kind == Final && p.SettingID == "":
-		fs.Add("section-I", "Section I: the final plan must name the school or other institution")
-	case p.Kind == Final && strings.TrimSpace(p.PlacementType) == "":
-		fs.Add("section-I", "Section I: say the type of school or other institution")
+	case p.Kind == Draft && (named || typed):
+		fs.Add("section-I", DraftPlacementRefused)
+	case p.Kind == Final && !named && !typed:
+		fs.Add("section-I", FinalPlacementMissing)
 	}
 	return fs
 }
+
+// What Check says of section I, and SavePlacement of a name or type given
+// for a draft.
+const (
+	DraftPlacementRefused = "Section I: a draft plan must not name a school or other institution or specify a type of one " +
+		"(Children and Families Act 2014 s38(5)); leave section I until the final plan"
+	FinalPlacementMissing = "Section I: the final plan must name the school or other institution, or specify its type " +
+		"(Children and Families Act 2014 s40(2))"
+)
 
 // rowField names one field of one row, as the section's form names its inputs.
 func rowField(code string, i int, name string) string { return fmt.Sprintf("%s-%d-%s", code, i, name) }

@@ -196,7 +196,10 @@ func Start(ctx context.Context, d *db.DB, a access.Actor, childID, kind string) 
 		pl = Plan{ID: uuid.NewString(), ChildID: childID, CaseID: c.ID, Version: len(v.Versions) + 1, Kind: kind, Status: Editing,
 			Items: map[string][]Item{}, CreatedBy: a.Name, CreatedAt: now}
 		if last != nil {
-			pl.Items, pl.PlacementType, pl.SettingID = last.Items, last.PlacementType, last.SettingID
+			pl.Items = last.Items
+			if kind == Final { // a draft's section I starts empty (CFA 2014 s38(5)), even after a draft issued with a type before Check refused one
+				pl.PlacementType, pl.SettingID = last.PlacementType, last.SettingID
+			}
 		} else if pl.Items, err = fromAdvice(ctx, tx, childID); err != nil {
 			return err
 		}
@@ -352,8 +355,11 @@ func clean(s string) string {
 	}, s))
 }
 
-// SavePlacement sets section I of the version being written (case.edit): the
-// type of setting and, for the final plan, the school or college named.
+// SavePlacement sets section I of the version being written (case.edit): for
+// the final plan (first or amended), the type of school or other institution,
+// the school or college named, or both. A draft's section I stays empty (CFA
+// 2014 s38(5)): a name or a type given for a draft is refused, naming the
+// field, with Check's words, and nothing is stored; saving it empty clears it.
 func SavePlacement(ctx context.Context, d *db.DB, a access.Actor, childID, placementType, settingID string) error {
 	_, err := WritePlacement(ctx, d, a, childID, placementType, settingID)
 	return err
@@ -371,17 +377,22 @@ func WritePlacement(ctx context.Context, d *db.DB, a access.Actor, childID, plac
 		}
 		placementType = clean(placementType)
 		var fs apperr.Fields
-		if len(placementType) > 500 {
-			fs.Add("type", "The type of setting must be 500 characters or fewer")
-		}
 		var name string
-		if settingID != "" {
-			if pl.Kind == Draft {
-				fs.Add("setting", "A draft plan must not name a school or other institution: leave it until the final plan")
-			} else if name, err = settingName(ctx, tx, settingID); err != nil {
-				return err
-			} else if name == "" {
-				fs.Add("setting", "Choose a school or college from the list")
+		switch {
+		case pl.Kind == Draft && settingID != "":
+			fs.Add("setting", DraftPlacementRefused)
+		case pl.Kind == Draft && placementType != "":
+			fs.Add("type", DraftPlacementRefused)
+		default:
+			if len(placementType) > 500 {
+				fs.Add("type", "The type of setting must be 500 characters or fewer")
+			}
+			if settingID != "" {
+				if name, err = settingName(ctx, tx, settingID); err != nil {
+					return err
+				} else if name == "" {
+					fs.Add("setting", "Choose a school or college from the list")
+				}
 			}
 		}
 		if err := fs.Err("section I"); err != nil {
@@ -443,10 +454,19 @@ type Notice struct {
 
 // FinalReasons are the reasons a final plan's letter gives unless the
 // coordinator writes their own: what the plan decides, section by section.
-func FinalReasons(first, setting string) string {
+// Section I is the school or other institution named or, where the plan
+// only specifies its type (CFA 2014 s40(2)), that type.
+func FinalReasons(first string, pl Plan) string {
+	at := "at the school or other institution set out in section I"
+	switch {
+	case pl.Setting != "":
+		at = "at " + pl.Setting + " (section I)"
+	case strings.TrimSpace(pl.PlacementType) != "":
+		at = "at a school or other institution of the type section I gives, “" + pl.PlacementType + "”"
+	}
 	return fmt.Sprintf("The EHC needs assessment found that %s needs the special educational provision set out in section F of the plan, "+
-		"to be made at %s (section I). The plan sets out %s's special educational needs (section B) and the outcomes sought (section E), "+
-		"from the advice and information listed in section K.", first, setting, first)
+		"to be made %s. The plan sets out %s's special educational needs (section B) and the outcomes sought (section E), "+
+		"from the advice and information listed in section K.", first, at, first)
 }
 
 // issue is IssueDraft and IssueFinal: the checks, the clock's event through
@@ -489,7 +509,7 @@ func issue(ctx context.Context, d *db.DB, a access.Actor, childID, kind string, 
 		if kind == Final {
 			n.Reasons, n.Adviser = clean(n.Reasons), clean(n.Adviser)
 			if n.Reasons == "" {
-				n.Reasons = FinalReasons(first, pl.Setting)
+				n.Reasons = FinalReasons(first, pl)
 			}
 			fs = append(fs, casework.CheckLetterText(n.Reasons, n.Adviser)...)
 		}
@@ -586,9 +606,10 @@ func IssueDraft(ctx context.Context, d *db.DB, a access.Actor, childID, method s
 }
 
 // IssueFinal issues the final plan being written (plan.issue): it must name
-// the setting, and is refused before the clock's R5 not-before date. The
-// clock's final_plan_issued is recorded with it and its decision letter with
-// the right of appeal (CFA 2014 s51(2)(c)) is sent the same way at the same
+// the school or other institution or specify its type (CFA 2014 s40(2)), and
+// is refused before the clock's R5 not-before date. The clock's
+// final_plan_issued is recorded with it and its decision letter with the
+// right of appeal (CFA 2014 s51(2)(c)) is sent the same way at the same
 // moment, all in one transaction: every problem with the plan, the method,
 // the adviser and the reasons is named at once, and nothing is stored.
 func IssueFinal(ctx context.Context, d *db.DB, a access.Actor, childID string, n Notice) (Plan, casework.Letter, error) {

@@ -213,7 +213,9 @@ func TestDraftStartsFromTheAdvice(t *testing.T) {
 // A draft is refused, naming every problem and storing nothing, without
 // sections B, E and F (reg 12 [to verify]), with an outcome lacking a date
 // or steps (SMART, CoP 9.69 [to verify]), with provision not quantified
-// (who, how often, how long), or naming a setting in I (reg 13 [to verify]).
+// (who, how often, how long); and a draft's section I stays empty (CFA
+// 2014 s38(5)): a school named or a type given is refused when saved, with
+// Check's words, and nothing is stored.
 func TestIssueDraftRefusesAnIncompletePlan(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dbx *db.DB) {
 		ctx := context.Background()
@@ -244,8 +246,22 @@ func TestIssueDraftRefusesAnIncompletePlan(t *testing.T) {
 		if w.count() != before {
 			t.Error("a refused draft stored something")
 		}
-		if err := plan.SavePlacement(ctx, dbx, w.amira, w.child, "Mainstream primary school", w.school); strings.Join(fields(err), " ") != "setting" {
-			t.Errorf("a draft names a setting: %v", err)
+		before = w.count()
+		for _, c := range []struct{ name, typ, setting, field string }{
+			{"a draft names a school (s38(5)(a))", "", w.school, "setting"},
+			{"a draft specifies a type (s38(5)(b))", "Mainstream primary school", "", "type"},
+			{"a draft names a school and its type", "Mainstream primary school", w.school, "setting"},
+		} {
+			err := plan.SavePlacement(ctx, dbx, w.amira, w.child, c.typ, c.setting)
+			if e, ok := err.(*apperr.Error); !ok || len(e.Fields) != 1 || e.Fields[0].Name != c.field || e.Fields[0].Message != plan.DraftPlacementRefused {
+				t.Errorf("%s: %v, want %s refused with %q", c.name, err, c.field, plan.DraftPlacementRefused)
+			}
+		}
+		if w.count() != before {
+			t.Error("a refused section I stored something")
+		}
+		if err := plan.SavePlacement(ctx, dbx, w.amira, w.child, "", ""); err != nil {
+			t.Errorf("a draft's section I saved empty: %v", err)
 		}
 		// A row with details but no main text is named; blank rows are dropped.
 		err = plan.SaveSection(ctx, dbx, w.amira, w.child, "F", []plan.Item{{}, {Who: "Teacher"}})
@@ -405,6 +421,71 @@ func TestLifecycle(t *testing.T) {
 		}
 		if n := dbtest.Count(t, dbx, "SELECT COUNT(*) FROM audit_events WHERE action = 'plan.issue' AND child_id = $1", w.child); n != 2 {
 			t.Errorf("%d audit rows for issuing, want 2", n)
+		}
+	})
+}
+
+// A final plan may specify the type of school or other institution without
+// naming one (CFA 2014 s40(2)): issued so, the family's message and the
+// decision letter's standard reasons give the type, and name no setting. A
+// later draft does not inherit section I from a draft issued with a type
+// before the rule was checked (s38(5)(b)).
+func TestFinalPlanOfATypeOnly(t *testing.T) {
+	eachWorld(t, func(t *testing.T, w world) {
+		ctx := context.Background()
+		w.at(d(2026, 11, 23))
+		if _, err := plan.Start(ctx, w.d, w.amira, w.child, plan.Draft); err != nil {
+			t.Fatal(err)
+		}
+		w.complete()
+		dr, err := plan.IssueDraft(ctx, w.d, w.amira, w.child, "post")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.d.Exec("UPDATE ehc_plans SET placement_type = $1 WHERE id = $2", "Mainstream primary school", dr.ID); err != nil {
+			t.Fatal(err)
+		}
+		if dr2, err := plan.Start(ctx, w.d, w.amira, w.child, plan.Draft); err != nil || dr2.PlacementType != "" || dr2.SettingID != "" {
+			t.Fatalf("draft 2 starts with section I %q %q (%v)", dr2.PlacementType, dr2.SettingID, err)
+		}
+		if _, err := plan.IssueDraft(ctx, w.d, w.amira, w.child, "post"); err != nil {
+			t.Fatal(err)
+		}
+		w.at(d(2026, 12, 8))
+		if _, err := plan.Start(ctx, w.d, w.amira, w.child, plan.Final); err != nil {
+			t.Fatal(err)
+		}
+		notice := plan.Notice{Method: "email", Adviser: demo.MediationAdviser}
+		_, _, err = plan.IssueFinal(ctx, w.d, w.amira, w.child, notice)
+		if e, ok := err.(*apperr.Error); !ok || len(e.Fields) != 1 || e.Fields[0].Name != "section-I" || e.Fields[0].Message != plan.FinalPlacementMissing {
+			t.Fatalf("a final plan with section I empty: %v", err)
+		}
+		if err := plan.SavePlacement(ctx, w.d, w.amira, w.child, "Special school", ""); err != nil {
+			t.Fatal(err)
+		}
+		fin, letter, err := plan.IssueFinal(ctx, w.d, w.amira, w.child, notice)
+		if err != nil {
+			t.Fatalf("a final plan of a type only: %v", err)
+		}
+		if fin.PlacementType != "Special school" || fin.SettingID != "" {
+			t.Errorf("section I %q %q", fin.PlacementType, fin.SettingID)
+		}
+		var name string
+		if err := w.d.QueryRow("SELECT given_name FROM children WHERE id = $1", w.child).Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		want := "The council has issued " + name + "'s final EHC plan. It says the type of school or other institution " + name +
+			" should go to, “Special school”, without naming a particular one. It was sent by email"
+		var said string
+		if err := w.d.QueryRow("SELECT what_changed FROM outbox WHERE reference = $1 ORDER BY id LIMIT 1", "ehc-plan:"+fin.ID).Scan(&said); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(said, want) {
+			t.Errorf("the family is told %q, want it to begin %q", said, want)
+		}
+		if !strings.Contains(letter.Reasons, "to be made at a school or other institution of the type section I gives, “Special school”.") ||
+			strings.Contains(letter.Reasons, "(section I)") {
+			t.Errorf("the letter's reasons: %q", letter.Reasons)
 		}
 	})
 }

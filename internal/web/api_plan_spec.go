@@ -31,12 +31,13 @@ var planOps = []apiOp{
 			"A field the section's rows do not have is refused by name (items[n].field). Whether the plan is complete is checked when it is issued. 409 when nothing is being written. Audited.",
 		Params: []apiParam{childID, planSectionParam}, Body: "PlanSectionRows", Status: 200, Response: "PlanVersion", Errors: planChangeErrors},
 	{Pattern: "POST /api/v1/children/{id}/ehc/plan/placement", Summary: "Set the placement (section I)",
-		Description: "The type of school or other institution and, in the final plan only, the one named (an id from setting_choices); a draft must not name one. Audited.",
-		Params:      []apiParam{childID}, Body: "NewPlacement", Status: 200, Response: "PlanVersion", Errors: planChangeErrors},
+		Description: "Section I of the final plan (first or amended): the type of school or other institution, the one named (an id from setting_choices), or both; either is enough (CFA 2014 s40(2)). " +
+			"A draft's section I stays empty (CFA 2014 s38(5)): a type or a setting sent for a draft is refused by name (422), and nothing is stored; both empty clears it. Audited.",
+		Params: []apiParam{childID}, Body: "NewPlacement", Status: 200, Response: "PlanVersion", Errors: planChangeErrors},
 	{Pattern: "POST /api/v1/children/{id}/ehc/plan/issue", Summary: "Issue the draft or the final plan",
 		Description: "Issues the version being written, sent to the family by method; the family is told, with the day it counts as received (CPR 6.26). " +
-			"Refused while sections B, E or F are empty, an outcome lacks its date or steps, provision is not quantified (who, how often, how long), a draft names a setting " +
-			"or a final plan does not, or before R5's date for a final plan: the answer names every problem (sections.E.items[0].by_when, placement, method...) and nothing is stored. " +
+			"Refused while sections B, E or F are empty, an outcome lacks its date or steps, provision is not quantified (who, how often, how long), a draft names a setting or specifies a type " +
+			"(CFA 2014 s38(5)), a final plan does neither (s40(2)), or before R5's date for a final plan: the answer names every problem (sections.E.items[0].by_when, placement, method...) and nothing is stored. " +
 			"The final plan's decision letter with the right of appeal (CFA 2014 s51(2)(c)) is sent with it in the same transaction, the same way: give the mediation adviser, " +
 			"and the reasons unless the standard words will do. The clock records draft_plan_issued or final_plan_issued. Needs plan.issue. Audited.",
 		Params: []apiParam{childID}, Body: "IssuePlan", Status: 201, Response: "IssuedPlan", Errors: planChangeErrors},
@@ -96,8 +97,8 @@ func planSchemas(s map[string]any) {
 	s["PlanSection"] = object([]string{"title", "shape", "items"}, map[string]any{
 		"title": str(), "shape": enum(plan.Text, plan.Outcome, plan.Provision, plan.Advice), "items": arrayOf("PlanItem")})
 	s["Placement"] = object([]string{"type", "setting"}, map[string]any{
-		"type":    map[string]any{"type": "string", "description": "The type of school or other institution."},
-		"setting": map[string]any{"allOf": []any{ref("Setting")}, "nullable": true, "description": "The one named: in the final plan only."}})
+		"type":    map[string]any{"type": "string", "description": "The type of school or other institution: in the final plan only; empty in a draft."},
+		"setting": map[string]any{"allOf": []any{ref("Setting")}, "nullable": true, "description": "The one named: in the final plan only. A final plan gives a type, a setting or both."}})
 	s["PlanVersion"] = object([]string{"id", "version", "kind", "status", "title", "sections", "placement", "created_at"}, map[string]any{
 		"id": str(), "version": map[string]any{"type": "integer", "minimum": 1}, "kind": kinds, "status": statuses, "title": str(),
 		"sections":           object(planSectionCodes(), sections),
@@ -136,7 +137,8 @@ func planSchemas(s map[string]any) {
 	s["NewPlan"] = object([]string{"kind"}, map[string]any{"kind": kinds})
 	s["PlanSectionRows"] = object([]string{"items"}, map[string]any{"items": map[string]any{"type": "array", "items": ref("PlanItem"),
 		"description": "Every row of the section, in order. Text sections (A-D, J) take body; E body, by_when, steps; F, G, H1 and H2 body, who, how_often, how_long; K body, who, given; all take source."}})
-	s["NewPlacement"] = object(nil, map[string]any{"type": str(),
+	s["NewPlacement"] = object(nil, map[string]any{
+		"type":    map[string]any{"type": "string", "description": "The type of school or other institution: the final plan only."},
 		"setting": map[string]any{"type": "string", "description": "The id of a school or college (setting_choices): the final plan only."}})
 	s["IssuePlan"] = object([]string{"kind", "method"}, map[string]any{
 		"kind":    map[string]any{"type": "string", "enum": []string{plan.Draft, plan.Final}, "description": "The kind of the version being written."},

@@ -15,6 +15,7 @@ import (
 	"joinedup/internal/db"
 	"joinedup/internal/db/dbtest"
 	"joinedup/internal/demo"
+	"joinedup/internal/plan"
 )
 
 // planAPICase is one call of TestPlanAPI, made in order.
@@ -36,9 +37,10 @@ type planAPICase struct {
 // (every missing item named, nothing stored: sections B, E and F, outcomes
 // with their dates and steps, provision quantified, reg 12 and CoP 9.69 [to
 // verify]); issued by post; the family's comment and request for a school
-// (reg 13(1); CFA 2014 s38-39) and its consultation (s39); the final plan
-// refused before R5's 15 days and without the setting or the adviser, then
-// issued with its decision letter (CFA 2014 s51(2)(c)); and the decision not
+// (reg 13(1); CFA 2014 s38-39) and its consultation (s39); a draft's
+// section I refused a school or a type (s38(5)); the final plan refused
+// before R5's 15 days and with neither a setting nor a type (s40(2), a type
+// alone being enough) or the adviser, then issued with its decision letter (CFA 2014 s51(2)(c)); and the decision not
 // to issue a plan for another child with its letter (R4, reg 10; s51(2)(b)).
 // A child out of reach is 404 as a missing one; each call writes its audit
 // row; every answer, errors too, is valid against the OpenAPI document.
@@ -212,18 +214,21 @@ func TestPlanAPI(t *testing.T) {
 			{name: "a section out of reach, whatever the body", person: w.amira, method: "POST", path: strangerPlan + "/sections/B", body: map[string]any{"rows": []any{}}, want: 404},
 			{name: "no section Z", person: w.amira, method: "POST", path: staff + "/sections/Z", body: draftB, want: 404},
 			{name: "section I is the placement", person: w.amira, method: "POST", path: staff + "/sections/I", body: draftB, want: 404},
-			{name: "a draft names no setting", person: w.amira, method: "POST", path: staff + "/placement", body: map[string]any{"type": "Mainstream primary school", "setting": school},
-				want: 422, fields: []string{"setting"}},
+			// A draft's section I stays empty (CFA 2014 s38(5)): a school named or a type given is refused, naming it.
+			{name: "a draft names no setting (s38(5)(a))", person: w.amira, method: "POST", path: staff + "/placement", body: map[string]any{"type": "Mainstream primary school", "setting": school},
+				want: 422, fields: []string{"setting"}, check: refusedWith(plan.DraftPlacementRefused)},
+			{name: "a draft specifies no type (s38(5)(b))", person: w.amira, method: "POST", path: staff + "/placement", body: map[string]any{"type": "Mainstream primary school"},
+				want: 422, fields: []string{"type"}, check: refusedWith(plan.DraftPlacementRefused)},
 
 			// The draft written and issued by post: on the clock, the family told.
 			{name: "section B", person: w.amira, method: "POST", path: staff + "/sections/B", body: draftB, want: 200, action: "plan.section.save", stores: true},
 			// E and F each replace their one row.
 			{name: "section E", person: w.amira, method: "POST", path: staff + "/sections/E", body: draftE, want: 200, action: "plan.section.save"},
 			{name: "section F", person: w.amira, method: "POST", path: staff + "/sections/F", body: draftF, want: 200, action: "plan.section.save"},
-			{name: "the placement's type", person: w.amira, method: "POST", path: staff + "/placement", body: map[string]any{"type": "Mainstream primary school"},
+			{name: "a draft's section I saved empty", person: w.amira, method: "POST", path: staff + "/placement", body: map[string]any{"type": "", "setting": ""},
 				want: 200, action: "plan.section.save",
 				check: func(t *testing.T, got map[string]any) {
-					if p := got["placement"].(map[string]any); p["type"] != "Mainstream primary school" || p["setting"] != nil {
+					if p := got["placement"].(map[string]any); p["type"] != "" || p["setting"] != nil {
 						t.Errorf("placement %v", p)
 					}
 				}},
@@ -301,8 +306,18 @@ func TestPlanAPI(t *testing.T) {
 					}
 				}},
 			{name: "issued as a draft", person: w.amira, method: "POST", path: staff + "/issue", body: map[string]any{"kind": "draft", "method": "email"}, want: 409},
-			{name: "a final plan naming no setting, with no adviser", person: w.amira, method: "POST", path: staff + "/issue", body: map[string]any{"kind": "final", "method": "email"},
-				want: 422, fields: []string{"placement", "adviser"}},
+			{name: "a final plan naming no setting and giving no type, with no adviser (s40(2))", person: w.amira, method: "POST", path: staff + "/issue", body: map[string]any{"kind": "final", "method": "email"},
+				want: 422, fields: []string{"placement", "adviser"}, check: refusedWith(plan.FinalPlacementMissing)},
+			// A type alone is enough for the final plan (s40(2)): only R5's date stops it now.
+			{name: "the final plan's type", person: w.amira, method: "POST", path: staff + "/placement", body: map[string]any{"type": "Mainstream primary school"},
+				want: 200, action: "plan.section.save",
+				check: func(t *testing.T, got map[string]any) {
+					if p := got["placement"].(map[string]any); p["type"] != "Mainstream primary school" || p["setting"] != nil {
+						t.Errorf("placement %v", p)
+					}
+				}},
+			{name: "the final plan of a type only, before R5's 15 days", person: w.amira, method: "POST", path: staff + "/issue",
+				body: map[string]any{"kind": "final", "method": "email", "adviser": demo.MediationAdviser}, want: 422, fields: []string{"issued"}},
 			{name: "the setting named", person: w.amira, method: "POST", path: staff + "/placement", body: map[string]any{"type": "Mainstream primary school", "setting": school},
 				want: 200, action: "plan.section.save",
 				check: func(t *testing.T, got map[string]any) {
@@ -412,6 +427,18 @@ func TestPlanAPI(t *testing.T) {
 			})
 		}
 	})
+}
+
+// refusedWith checks a 422's first field says msg.
+func refusedWith(msg string) func(t *testing.T, got map[string]any) {
+	return func(t *testing.T, got map[string]any) {
+		t.Helper()
+		e, _ := got["error"].(map[string]any)
+		fs, _ := e["fields"].([]any)
+		if len(fs) == 0 || fs[0].(map[string]any)["message"] != msg {
+			t.Errorf("the error %v, want its first field to say %q", e, msg)
+		}
+	}
 }
 
 // draftServedDaysAgo moves the child's issued draft, on the clock and on the

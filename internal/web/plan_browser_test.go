@@ -22,11 +22,12 @@ import (
 // back, with Sarah Bennett as a parent: Amira starts the draft from the
 // advice, is refused an incomplete draft (sections B, E and F, reg 12 [to
 // verify]) and a date that does not exist, writes the sections and issues
-// the draft by post; Sarah reads it, is refused an empty comment and a
+// the draft by post, its section I form saying a draft leaves it empty (CFA
+// 2014 s38(5)); Sarah reads it, is refused an empty comment and a
 // request naming no school, then comments and asks for a school; Amira
 // records consulting it; after the family's 15 days (R5, reg 13(1)) she is
-// refused a final plan naming no setting, names it and issues the final
-// plan; Sarah reads it and Daniel, the manager, reads it. Every page, with
+// refused a final plan with section I empty (s40(2)), names the school and
+// issues the final plan; Sarah reads it and Daniel, the manager, reads it. Every page, with
 // and without errors, is checked with axe-core. It returns the routes visited.
 func visitPlan(t *testing.T, srv *browsertest.Server, d *db.DB, email map[string]string) []string {
 	t.Helper()
@@ -133,6 +134,17 @@ func visitPlan(t *testing.T, srv *browsertest.Server, d *db.DB, email map[string
 	tab.Fill(t, "#F-0-often", "3 times a week, 20 minutes")
 	tab.Fill(t, "#F-0-long", "Until the annual review")
 	tab.Submit(t, `button[value="save"]`)
+	// A draft's section I stays empty: the form says so and offers nothing to fill in or save.
+	tab = a.Open(t, staffPlan+"/sections/I")
+	main(tab, "section I of a draft", "Section I stays empty in a draft plan", "section 38(5)")
+	if _, ok := tab.Text(t, "#type"); ok {
+		t.Error("section I of a draft offers a type")
+	}
+	if _, ok := tab.Text(t, `button[value="save"]`); ok {
+		t.Error("section I of a draft offers to save")
+	}
+	axe(tab, "section I of a draft")
+	tab = a.Open(t, staffPlan)
 	tab.Check(t, "#method-1") // by post
 	tab.Submit(t, `form[action$="/plan/issue"] button`)
 	main(tab, "the draft issued", "Issued on", "counts as received on")
@@ -141,7 +153,7 @@ func visitPlan(t *testing.T, srv *browsertest.Server, d *db.DB, email map[string
 	s.SignInAsDemo(t, srv.URL, email["Sarah Bennett"])
 	s.CheckPage(t, familyPlan, 200)
 	tab = s.Open(t, familyPlan)
-	main(tab, "Sarah reads the draft", "Small-group language sessions", "Not named in a draft plan")
+	main(tab, "Sarah reads the draft", "Small-group language sessions", "Left empty in a draft plan")
 	tab.Fill(t, "#section", "F")
 	tab.Submit(t, `form[action$="/plan/comments"] button`)
 	summary(tab, "an empty comment", "Write your comment")
@@ -171,7 +183,7 @@ func visitPlan(t *testing.T, srv *browsertest.Server, d *db.DB, email map[string
 	tab.Submit(t, "#start-final")
 	tab.Check(t, "#method")
 	tab.Submit(t, `form[action$="/plan/issue"] button`)
-	summary(tab, "a final plan naming no setting", "must name the school")
+	summary(tab, "a final plan with section I empty", "must name the school or other institution, or specify its type", "s40(2)")
 	a.CheckPage(t, staffPlan+"/sections/I", 200)
 	tab = a.Open(t, staffPlan+"/sections/I")
 	tab.Fill(t, "#type", "Mainstream primary school")
