@@ -137,7 +137,9 @@ func checkStep(l Letter, in StepInput, today date.Date) error {
 		}
 	}
 	if in.Step == AppealRegistered && l.Kind != FinalPlanLetter && l.Kind != AmendedLetter && l.Certificate.IsZero() {
-		// Only an appeal about the school or college named may go without a certificate (CFA s55(3)).
+		// Only an appeal about section I (the school or other institution
+		// named, the type specified, or that none is named: CFA 2014
+		// s51(2)(c)(iii)-(iv)) may go without a certificate (s55).
 		return bad("step", "An appeal against this decision needs a mediation certificate first (CFA 2014 s55): record the certificate")
 	}
 	if len(in.Note) > 2000 {

@@ -23,10 +23,10 @@ import (
 // Letter kinds: every decision a family may appeal to the First-tier
 // Tribunal (SEND) under CFA 2014 s51(2).
 const (
-	RefuseAssessment = "refuse_assessment" // s51(2)(b); SEND Regs reg 5(3)
-	NoPlanLetter     = "no_plan"           // s51(2)(c); reg 10(2)
-	FinalPlanLetter  = "final_plan"        // s51(2)(d)-(e); reg 44
-	AmendedLetter    = "amended_plan"      // s51(2)(d)-(e) after an amendment
+	RefuseAssessment = "refuse_assessment" // s51(2)(a); SEND Regs reg 5(3)
+	NoPlanLetter     = "no_plan"           // s51(2)(b); reg 10(2)
+	FinalPlanLetter  = "final_plan"        // s51(2)(c), when first finalised (s51(3)(a)); reg 13
+	AmendedLetter    = "amended_plan"      // s51(2)(c), following an amendment (s51(3)(b)); reg 22
 	CeaseLetter      = "cease"             // s51(2)(f); regs 31-32
 )
 
@@ -46,7 +46,7 @@ var LetterBasis = map[string]string{
 	RefuseAssessment: "R1: CFA 2014 s36(5) and s51(2)(a); SEND Regs 2014 reg 5(3)",
 	NoPlanLetter:     "R4: CFA 2014 s51(2)(b); SEND Regs 2014 reg 10(2)",
 	FinalPlanLetter:  "CFA 2014 s51(2)(c); SEND Regs 2014 reg 13",
-	AmendedLetter:    "CFA 2014 s51(2)(d); SEND Regs 2014 reg 22",
+	AmendedLetter:    "CFA 2014 s51(2)(c) and s51(3)(b); SEND Regs 2014 reg 22",
 	CeaseLetter:      "R21: CFA 2014 s45 and s51(2)(f); SEND Regs 2014 reg 31",
 }
 
@@ -195,7 +195,7 @@ func IssueLetterIn(ctx context.Context, d *db.DB, tx *sql.Tx, a access.Actor, ch
 				Subject: fmt.Sprintf("The council's decision about %s's special educational needs", first),
 				WhatChanged: fmt.Sprintf("The council has decided %s for %s. The letter giving the reasons was sent %s on %s and says how to appeal.",
 					LetterWords[l.Kind], first, methodWords[in.Method], words(l.DecisionOn)),
-				WhatToDo: fmt.Sprintf("If you disagree, you can appeal to the First-tier Tribunal (SEND) until %s. Before appealing you must contact the mediation adviser (unless the appeal is only about the school or college named): %s.",
+				WhatToDo: fmt.Sprintf("If you disagree, you can appeal to the First-tier Tribunal (SEND) until %s. Before appealing you must contact the mediation adviser (unless the appeal is only about the school or other institution the plan names, the type it specifies, or that it names none): %s.",
 					words(l.AppealBy.Due), adviser),
 				Reference: "ehc-letter:" + l.ID,
 			}); err != nil {

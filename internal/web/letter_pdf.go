@@ -51,7 +51,8 @@ func letterDocument(c casework.Case, l casework.Letter) pdf.Document {
 		p("You have the right to appeal against this decision to the First-tier Tribunal (Special Educational Needs and Disability) (%s).", casework.LetterBasis[l.Kind]),
 		p("Before you appeal you must contact a mediation adviser, who will tell you about mediation; you do not have to take part in mediation, " +
 			"and the adviser will give you a certificate within 3 working days (Children and Families Act 2014 section 55). " +
-			"You do not need to contact the adviser if your appeal is only about the school or college named in the plan."),
+			"You do not need to contact the adviser if your appeal is only about the school or other institution named in the plan, " +
+			"the type of school or institution it specifies, or that it names none."),
 		p("The mediation adviser: %s", l.Adviser),
 		p("The last day to appeal is %s: two months from the date of this letter, %s (%s: %s). The tribunal can allow an appeal made later.",
 			dateWords(l.AppealBy.Due), last, l.AppealBy.Rule, l.AppealBy.Basis),
