@@ -23,7 +23,7 @@ import (
 // it (earlyyears.manage), the DCO and managers see the totals (earlyyears.report).
 func TestStaffNavigationFollowsPermissions(t *testing.T) {
 	links := []string{"/staff/waits", "/staff/advice", "/staff/advice-assurance", "/staff/advice-dashboard", "/staff/transfers",
-		"/staff/alerts", "/staff/early-years/notify", "/staff/early-years", "/staff/early-years/summary"}
+		"/staff/alerts", "/staff/early-years/notify", "/staff/early-years", "/staff/early-years/summary", "/staff/break-glass"}
 	permission := map[string]access.Permission{}
 	for _, rt := range Routes() {
 		permission[rt.Pattern] = access.Permission(rt.Permission)
