@@ -115,7 +115,7 @@ func predicate(a Actor, p Permission, childCol string, now time.Time, first int,
 		return fmt.Sprintf(`%s IN (SELECT fl.child_id FROM family_links fl JOIN children fc ON fc.id = fl.child_id
 			WHERE fl.person_id = %s AND fl.parental_responsibility = %s
 			AND (fc.young_person_decides_from IS NULL OR fc.young_person_decides_from > %s))`,
-			childCol, ar.add(a.PersonID), ar.add(true), ar.add(date.FromTime(now))), ar.vals
+			childCol, ar.add(a.PersonID), ar.add(true), ar.add(date.Today(now))), ar.vals
 	case YoungPerson:
 		if !slices.Contains(familyPermissions, p) {
 			return "1 = 0", nil

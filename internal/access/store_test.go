@@ -48,7 +48,7 @@ func build(t *testing.T, d *db.DB) *world {
 		return p.ID
 	}
 	child := func(given string, born date.Date, personID string) string {
-		c, err := s.CreateChild(ctx, people.Child{GivenName: given, FamilyName: "Testchild", DateOfBirth: born, SENProvision: people.EHCPlan, PersonID: personID}, date.FromTime(now))
+		c, err := s.CreateChild(ctx, people.Child{GivenName: given, FamilyName: "Testchild", DateOfBirth: born, SENProvision: people.EHCPlan, PersonID: personID}, date.Today(now))
 		if err != nil {
 			t.Fatal(err)
 		}

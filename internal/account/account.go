@@ -27,6 +27,7 @@ import (
 	_ "time/tzdata" // Europe/London for the times in messages, even without the system's zone files
 
 	"joinedup/internal/apperr"
+	"joinedup/internal/date"
 	"joinedup/internal/db"
 	"joinedup/internal/notify"
 	secretpkg "joinedup/internal/secret"
@@ -511,17 +512,9 @@ func passwordChanged(to, personID, resetPage string, at time.Time, signedOut str
 	}
 }
 
-var london = func() *time.Location {
-	l, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		return time.UTC
-	}
-	return l
-}()
-
 // when is an instant as families in England read it: "22 November 2026 at 9:00am".
 func when(t time.Time) string {
-	return t.In(london).Format("2 January 2006 at 3:04pm")
+	return t.In(date.England).Format("2 January 2006 at 3:04pm")
 }
 
 // peekToken checks a link without spending it, and returns the address of

@@ -64,7 +64,7 @@ func Timeliness(ctx context.Context, d *db.DB, a access.Actor) (Dashboard, error
 	if !a.May(access.AdviceQA) || a.Disabled || a.Kind != access.Staff {
 		return Dashboard{}, apperr.Errorf(apperr.Forbidden, "only the Designated Clinical Officer sees the health advice dashboard")
 	}
-	today := date.FromTime(db.Now())
+	today := date.Today(db.Now())
 	first := date.Of(today.Year(), today.Month(), 1).AddMonths(-(DashboardMonths - 1))
 	rows, err := d.QueryContext(ctx, `SELECT o.id, o.name, COALESCE(p.name, ''), r.received_on, r.due_on, r.status, f.submitted_at
 		FROM advice_requests r JOIN organisations o ON o.id = r.team_id LEFT JOIN organisations p ON p.id = o.parent_id
@@ -106,7 +106,7 @@ func Timeliness(ctx context.Context, d *db.DB, a access.Actor) (Dashboard, error
 		case status == Withdrawn:
 			m.Withdrawn++
 		case returned.Valid:
-			on := date.FromTime(returned.Time.In(time.UTC))
+			on := date.Today(returned.Time)
 			m.Returned++
 			m.DaysTotal += on.DaysSince(received)
 			if !on.After(due) {
@@ -192,7 +192,7 @@ func QualityByMonth(ctx context.Context, d *db.DB, a access.Actor) (QualityFigur
 	if !a.May(access.AdviceQA) || a.Disabled || a.Kind != access.Staff {
 		return QualityFigures{}, apperr.Errorf(apperr.Forbidden, "only the Designated Clinical Officer sees the health advice dashboard")
 	}
-	today := date.FromTime(db.Now())
+	today := date.Today(db.Now())
 	out := QualityFigures{Today: today}
 	since := date.Of(today.Year(), today.Month(), 1).AddMonths(-(DashboardMonths - 1)).Time()
 	type key struct{ month, team string }

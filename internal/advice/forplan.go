@@ -3,7 +3,6 @@ package advice
 import (
 	"context"
 	"database/sql"
-	"time"
 
 	"joinedup/internal/date"
 )
@@ -50,7 +49,7 @@ func AdviceForPlan(ctx context.Context, tx *sql.Tx, childID string) ([]ForPlan, 
 			continue
 		}
 		last := subs[len(subs)-1]
-		out[i].Given = date.FromTime(last.SubmittedAt.In(time.UTC))
+		out[i].Given = date.Today(last.SubmittedAt)
 		out[i].Statements = last.Statements
 	}
 	return out, nil

@@ -41,7 +41,7 @@ const extra = 4
 func fillQueue(t *testing.T, w world, n int) (all []queued) {
 	t.Helper()
 	ctx := context.Background()
-	today := date.FromTime(db.Now())
+	today := date.Today(db.Now())
 	rows, err := w.d.Query(`SELECT id, team_id, COALESCE(assigned_to, ''), due_on FROM advice_requests WHERE status = 'open'`)
 	if err != nil {
 		t.Fatal(err)
@@ -136,7 +136,7 @@ func TestQueuePagesJoinUpToTheWholeQueue(t *testing.T) {
 		ctx := context.Background()
 		w := newWorld(t, dbx)
 		all := fillQueue(t, w, 37)
-		today := date.FromTime(db.Now())
+		today := date.Today(db.Now())
 		for _, c := range []struct {
 			name string
 			f    advice.QueueFilter

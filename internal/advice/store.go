@@ -69,7 +69,7 @@ func Teams(ctx context.Context, q access.Querier) ([]Team, error) {
 // or not at all.
 func Ask(ctx context.Context, d *db.DB, a access.Actor, childID string, in RequestInput) (Request, error) {
 	now := db.Now()
-	today := date.FromTime(now)
+	today := date.Today(now)
 	var r Request
 	err := d.Transact(ctx, func(tx *sql.Tx) error {
 		dec, err := access.Require(ctx, tx, a, access.CaseEdit, childID, now)
@@ -168,7 +168,7 @@ func authorise(ctx context.Context, tx *sql.Tx, a access.Actor, id string, p acc
 	case ownTeam && p != access.CaseEdit:
 		if h.status == Withdrawn {
 			return h, "", apperr.Errorf(apperr.Conflict, "This request for advice was withdrawn on %s, so there is nothing more to do for it (the reason given: %s)",
-				date.FromTime(h.withdrawnAt.Time).Time().Format("2 January 2006"), strings.TrimRight(h.withdrawnReason, "."))
+				date.Today(h.withdrawnAt.Time).Time().Format("2 January 2006"), strings.TrimRight(h.withdrawnReason, "."))
 		}
 		if !a.May(p) && p != access.CaseView {
 			return h, "", apperr.Errorf(apperr.Forbidden, "you may see this request but not do this: no role of yours allows %s", p)
@@ -203,7 +203,7 @@ func Get(ctx context.Context, d *db.DB, a access.Actor, id string) (Request, err
 		if r, err = read(ctx, tx, id); err != nil {
 			return err
 		}
-		r.Access, r.Today = reason, date.FromTime(now)
+		r.Access, r.Today = reason, date.Today(now)
 		return write(ctx, d, tx, a, "advice.view", id, h.childID, reason, now)
 	})
 	return r, err
@@ -273,7 +273,7 @@ type QueuePage struct {
 // PostgreSQL (audit.Query).
 func Queue(ctx context.Context, d *db.DB, a access.Actor, f QueueFilter, limit int) (QueuePage, error) {
 	now := db.Now()
-	p := QueuePage{Today: date.FromTime(now)}
+	p := QueuePage{Today: date.Today(now)}
 	if a.Disabled || a.Kind != access.Staff || a.TeamID == "" || !a.May(access.AdviceSubmit) {
 		return p, apperr.Errorf(apperr.Forbidden, "only a member of a health team has an advice queue")
 	}
@@ -426,7 +426,7 @@ func Withdraw(ctx context.Context, d *db.DB, a access.Actor, id, reason string) 
 			return err
 		}
 		// The clock's R3 for this body goes with the request.
-		if _, err := casework.AddIn(ctx, d, tx, a, h.childID, casework.Input{Type: ehc.AdviceWithdrawn.String(), Date: date.FromTime(now),
+		if _, err := casework.AddIn(ctx, d, tx, a, h.childID, casework.Input{Type: ehc.AdviceWithdrawn.String(), Date: date.Today(now),
 			Contributor: contributor, Note: reason}); err != nil {
 			return err
 		}

@@ -130,7 +130,7 @@ func Submit(ctx context.Context, d *db.DB, a access.Actor, id string, in Submiss
 		var event any
 		if s.Version == 1 {
 			ev, err := casework.AddIn(ctx, d, tx, a, h.childID, casework.Input{Type: ehc.AdviceReceived.String(),
-				Date: date.FromTime(now), Contributor: contributor, Note: "Returned through the team's advice queue"})
+				Date: date.Today(now), Contributor: contributor, Note: "Returned through the team's advice queue"})
 			if err != nil {
 				return err
 			}
@@ -323,7 +323,7 @@ func ToAssure(ctx context.Context, d *db.DB, a access.Actor) ([]Awaiting, error)
 			if err := rows.Scan(&w.SubmissionID, &w.RequestID, &w.ChildName, &w.Team, &w.Version, &w.SubmittedAt, &w.Due, &first); err != nil {
 				return err
 			}
-			w.OnTime = !date.FromTime(first).After(w.Due)
+			w.OnTime = !date.Today(first).After(w.Due)
 			out = append(out, w)
 		}
 		if err := rows.Err(); err != nil {

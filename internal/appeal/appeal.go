@@ -150,15 +150,7 @@ const (
 var Methods = []string{Email, Post, Portal, Hand}
 
 // London is where the 4.30pm of CPR 6.26 is read.
-var London = mustZone("Europe/London")
-
-func mustZone(name string) *time.Location {
-	l, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return l
-}
+var London = date.England
 
 // DeemedReceived is the day a notice sent by method at sent is deemed received.
 // The SEND Regulations do not say; we take CPR 6.26 (documents other than a

@@ -51,7 +51,7 @@ func Caseload(ctx context.Context, d *db.DB, a access.Actor, f Filter, limit int
 		return nil, 0, apperr.Errorf(apperr.Forbidden, "your role does not include a caseload")
 	}
 	now := db.Now()
-	today := date.FromTime(now)
+	today := date.Today(now)
 	// The named contact's own cases need no join to find their name: the
 	// cases come through the index of their care-team links.
 	named := func(n int) string {

@@ -90,7 +90,7 @@ func AddStep(ctx context.Context, d *db.DB, a access.Actor, childID, letterID st
 			return apperr.Errorf(apperr.NotFound, "there is no such letter")
 		}
 		l := letters[i]
-		if err := checkStep(l, in, date.FromTime(now)); err != nil {
+		if err := checkStep(l, in, date.Today(now)); err != nil {
 			return err
 		}
 		s = Step{ID: uuid.NewString(), LetterID: l.ID, Seq: len(l.Steps) + 1, Step: in.Step, Date: in.Date, Outcome: in.Outcome,

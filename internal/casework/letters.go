@@ -151,9 +151,9 @@ func IssueLetterIn(ctx context.Context, d *db.DB, tx *sql.Tx, a access.Actor, ch
 			bad = append(bad, apperr.Field{Name: "sent", Message: "Enter the date the letter is sent"})
 		case in.SentAt.After(now.Add(time.Minute)):
 			bad = append(bad, apperr.Field{Name: "sent", Message: "The date sent cannot be in the future"})
-		case ev.ID != "" && date.FromTime(in.SentAt.In(appeal.London)).Before(ev.Date):
+		case ev.ID != "" && date.Today(in.SentAt).Before(ev.Date):
 			bad = append(bad, apperr.Field{Name: "sent", Message: "The letter cannot be sent before the decision, made on " + words(ev.Date)})
-		case !appeal.Covered(date.FromTime(in.SentAt)):
+		case !appeal.Covered(date.Today(in.SentAt)):
 			bad = append(bad, apperr.Field{Name: "sent", Message: "joinedup has no bank holidays for that year, so cannot say when it is received"})
 		}
 		reasons, adviser := cleanText(in.Reasons), cleanText(in.Adviser)
@@ -172,7 +172,7 @@ func IssueLetterIn(ctx context.Context, d *db.DB, tx *sql.Tx, a access.Actor, ch
 		if err != nil {
 			return err
 		}
-		l = Letter{ID: uuid.NewString(), ChildID: childID, EventID: ev.ID, Kind: letterKind(ev.Event), DecisionOn: date.FromTime(in.SentAt.In(appeal.London)),
+		l = Letter{ID: uuid.NewString(), ChildID: childID, EventID: ev.ID, Kind: letterKind(ev.Event), DecisionOn: date.Today(in.SentAt),
 			Reasons: reasons, Adviser: adviser, Method: in.Method, SentAt: in.SentAt, DeemedOn: deemed, IssuedBy: a.Name}
 		l.work()
 		to, err := familyEmails(ctx, tx, childID)

@@ -103,7 +103,7 @@ func duplicate(childName, what string) error {
 // stored when a field is wrong or the request would be a second one.
 func SubmitRequest(ctx context.Context, d *db.DB, a access.Actor, childID string, in RequestInput) (Request, error) {
 	now := db.Now()
-	today := date.FromTime(now)
+	today := date.Today(now)
 	var rq Request
 	err := d.Transact(ctx, func(tx *sql.Tx) error {
 		dec, err := access.Require(ctx, tx, a, requestPermission(a), childID, now)

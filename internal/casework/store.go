@@ -53,7 +53,7 @@ func Get(ctx context.Context, d *db.DB, a access.Actor, childID string, p access
 
 // read loads the case of a child in reach of a for p, through the predicate.
 func read(ctx context.Context, tx *sql.Tx, a access.Actor, p access.Permission, childID string, now time.Time) (Case, error) {
-	c := Case{ChildID: childID, Today: date.FromTime(now)}
+	c := Case{ChildID: childID, Today: date.Today(now)}
 	cond, args := access.Predicate(a, p, "ch.id", now, 2)
 	var given, family string
 	var caseID, team, stage sql.NullString
@@ -163,7 +163,7 @@ func Add(ctx context.Context, d *db.DB, a access.Actor, childID string, in Input
 // advice_requested event, say). On an error the caller must roll back.
 func AddIn(ctx context.Context, d *db.DB, tx *sql.Tx, a access.Actor, childID string, in Input) (Event, error) {
 	now := db.Now()
-	today := date.FromTime(now)
+	today := date.Today(now)
 	p := access.CaseEdit
 	if t, ok := ehc.ParseType(in.Type); ok {
 		p = permissionFor(t)

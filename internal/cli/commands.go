@@ -108,7 +108,7 @@ func (f *demoFlags) options() (demo.Options, error) {
 	default:
 		return demo.Options{}, usageError{fmt.Sprintf("scale %q: choose tiny, county or national", f.scale)}
 	}
-	today := date.FromTime(time.Now())
+	today := date.Today(time.Now())
 	if f.today != "" {
 		t, err := date.Parse(f.today)
 		if err != nil {

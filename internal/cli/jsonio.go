@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
-	"time"
 
 	"joinedup/internal/date"
 )
@@ -16,7 +15,7 @@ func dayFlag(fs *flag.FlagSet, env Env, name, usage string) func() (date.Date, e
 	fs.StringVar(&s, name, "", usage+", YYYY-MM-DD (default today in England)")
 	return func() (date.Date, error) {
 		if s == "" {
-			return date.FromTime(env.now().In(london)), nil
+			return date.Today(env.now()), nil
 		}
 		d, err := date.Parse(s)
 		if err != nil {
@@ -39,12 +38,3 @@ func writeJSON(env Env, v any) error {
 	_, err := env.Stdout.Write(out.Bytes())
 	return err
 }
-
-// london is where "today" is: a deadline day ends at midnight in England, not in UTC.
-var london = func() *time.Location {
-	l, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		return time.UTC
-	}
-	return l
-}()

@@ -55,7 +55,7 @@ func offerRemind(ctx context.Context, env Env, args []string) error {
 func startReminders(ctx context.Context, d *db.DB, env Env, logger *slog.Logger) (wait func()) {
 	const every = 6 * time.Hour
 	run := func() {
-		today := date.FromTime(env.now().In(london))
+		today := date.Today(env.now())
 		sent, err := remind.Run(ctx, d, remind.Options{Today: today, BaseURL: account.Settings.BaseURL})
 		if err != nil && ctx.Err() == nil {
 			logger.Error("the Local Offer review reminders failed", "error", err)

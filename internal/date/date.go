@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"time"
+	_ "time/tzdata" // Europe/London on hosts without a zone database
 )
 
 // Date is a day in the proleptic Gregorian calendar. The zero value is "no date".
@@ -20,6 +21,20 @@ func Of(y int, m time.Month, d int) Date { return Date{time.Date(y, m, d, 0, 0, 
 
 // FromTime returns the calendar date of t in t's own location.
 func FromTime(t time.Time) Date { return Of(t.Year(), t.Month(), t.Day()) }
+
+// England is the zone the partnership's days are counted in.
+var England = func() *time.Location {
+	l, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		panic(err) // time/tzdata is embedded, so only a broken build gets here
+	}
+	return l
+}()
+
+// Today is the date in England at the instant t: the day a step taken at t
+// is dated and the day deadlines are read on. From midnight to 1am in
+// summer time UTC is still on the day before.
+func Today(t time.Time) Date { return FromTime(t.In(England)) }
 
 // Parse reads an ISO 8601 calendar date (YYYY-MM-DD), and nothing else.
 func Parse(s string) (Date, error) {

@@ -103,3 +103,34 @@ func TestAddMonthsAgreesWithTheCalendar(t *testing.T) {
 		}
 	}
 }
+
+// TestTodayIsTheDayInEngland: a step taken just after midnight in British
+// Summer Time is dated that day, though UTC is still on the day before; in
+// winter (GMT) the two agree. The clocks change at 01:00 UTC on the last
+// Sunday of March and of October (Summer Time Act 1972, as amended by SI
+// 2002/262): in 2026, 29 March and 25 October.
+func TestTodayIsTheDayInEngland(t *testing.T) {
+	for _, c := range []struct {
+		utc  string
+		want Date
+	}{
+		{"2026-07-01T23:30:00Z", Of(2026, 7, 2)},   // BST: 00:30 on 2 July
+		{"2026-07-01T22:59:59Z", Of(2026, 7, 1)},   // BST: 23:59:59 on 1 July
+		{"2026-12-01T23:30:00Z", Of(2026, 12, 1)},  // GMT: the same as UTC
+		{"2026-03-29T00:30:00Z", Of(2026, 3, 29)},  // GMT still: 00:30
+		{"2026-03-28T23:30:00Z", Of(2026, 3, 28)},  // the night before the change
+		{"2026-10-24T23:30:00Z", Of(2026, 10, 25)}, // BST's last night: 00:30 on the 25th
+		{"2026-10-25T23:30:00Z", Of(2026, 10, 25)}, // GMT again
+	} {
+		at, err := time.Parse(time.RFC3339, c.utc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := Today(at); got != c.want {
+			t.Errorf("Today(%s) = %s, want %s", c.utc, got, c.want)
+		}
+		if got := Today(at.In(time.FixedZone("elsewhere", -5*3600))); got != c.want {
+			t.Errorf("Today(%s, read in another zone) = %s, want %s", c.utc, got, c.want)
+		}
+	}
+}

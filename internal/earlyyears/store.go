@@ -76,7 +76,7 @@ func councilOf(ctx context.Context, tx *sql.Tx, childID string) (id, email strin
 // the parents are written together or not at all.
 func Notify(ctx context.Context, d *db.DB, a access.Actor, in Input) (Notification, error) {
 	now := db.Now()
-	today := date.FromTime(now)
+	today := date.Today(now)
 	var n Notification
 	err := d.Transact(ctx, func(tx *sql.Tx) error {
 		if a.Disabled || a.Kind != access.Staff || !a.May(access.EarlyYearsNotify) {
@@ -384,7 +384,7 @@ func Queue(ctx context.Context, d *db.DB, a access.Actor, page int) (ns []Notifi
 // (not before it was sent, not after today), and by whom.
 func Acknowledge(ctx context.Context, d *db.DB, a access.Actor, id string, on date.Date) error {
 	now := db.Now()
-	today := date.FromTime(now)
+	today := date.Today(now)
 	return d.Transact(ctx, func(tx *sql.Tx) error {
 		h, reason, err := authorise(ctx, tx, a, id, access.EarlyYearsManage, now)
 		if err != nil {

@@ -59,7 +59,7 @@ func Summarise(ctx context.Context, d *db.DB, a access.Actor, within int) (Total
 		return Totals{}, &apperr.Error{Code: apperr.Invalid, Message: "the totals cannot be counted",
 			Fields: apperr.Fields{{Name: "within", Message: "Enter a number of days from 1 to 90"}}}
 	}
-	today := date.FromTime(db.Now())
+	today := date.Today(db.Now())
 	t := Totals{Today: today, Within: within, From: date.Of(today.Year(), today.Month(), 1).AddMonths(-(TotalsMonths - 1)),
 		All: Row{Outcomes: map[string]int{}}}
 	rows, err := d.QueryContext(ctx, `SELECT n.id, p.name, n.notified_on, n.acknowledged_on, n.status FROM early_years_notifications n

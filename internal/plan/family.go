@@ -208,7 +208,7 @@ func ConsultSetting(ctx context.Context, d *db.DB, a access.Actor, childID, requ
 	var saved SettingRequest
 	err := d.Transact(ctx, func(tx *sql.Tx) error {
 		now := db.Now()
-		today := date.FromTime(now)
+		today := date.Today(now)
 		dec, err := access.Require(ctx, tx, a, access.CaseEdit, childID, now)
 		if err != nil {
 			return err

@@ -52,7 +52,7 @@ func DecideNoPlan(ctx context.Context, d *db.DB, a access.Actor, childID string,
 		if err := fs.Err("the decision cannot be recorded"); err != nil {
 			return err
 		}
-		if ev, err = casework.AddIn(ctx, d, tx, a, childID, casework.Input{Type: ehc.NoPlanDecision.String(), Date: date.FromTime(now),
+		if ev, err = casework.AddIn(ctx, d, tx, a, childID, casework.Input{Type: ehc.NoPlanDecision.String(), Date: date.Today(now),
 			Note: in.Reasons}); err != nil {
 			return err
 		}

@@ -49,7 +49,7 @@ func Get(ctx context.Context, d *db.DB, a access.Actor, childID string, p access
 
 // read loads the child's plans, comments and setting requests through the predicate.
 func read(ctx context.Context, tx *sql.Tx, a access.Actor, p access.Permission, childID string, now time.Time) (View, error) {
-	v := View{ChildID: childID, Today: date.FromTime(now)}
+	v := View{ChildID: childID, Today: date.Today(now)}
 	c, err := casework.GetIn(ctx, tx, a, childID, p)
 	if err != nil {
 		return v, err
@@ -479,7 +479,7 @@ func issue(ctx context.Context, d *db.DB, a access.Actor, childID, kind string, 
 	var letter casework.Letter
 	err := d.Transact(ctx, func(tx *sql.Tx) error {
 		now := db.Now()
-		today := date.FromTime(now)
+		today := date.Today(now)
 		var reason string
 		var err error
 		if pl, reason, err = working(ctx, tx, a, access.PlanIssue, childID, now); err != nil {
@@ -566,7 +566,7 @@ func Issue(ctx context.Context, d *db.DB, a access.Actor, childID, kind string, 
 // received, tells the family and audits, in the caller's transaction, once
 // the caller has made its checks.
 func markIssued(ctx context.Context, d *db.DB, tx *sql.Tx, a access.Actor, pl *Plan, typ ehc.Type, method, reason string, now time.Time) error {
-	today := date.FromTime(now)
+	today := date.Today(now)
 	done := *pl
 	done.Status = Issued // "Final amended EHC plan", not the proposal's title
 	ev, err := casework.AddIn(ctx, d, tx, a, pl.ChildID, casework.Input{Type: typ.String(), Date: today,

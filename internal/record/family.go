@@ -30,7 +30,7 @@ func FamilyChildren(ctx context.Context, d *db.DB, a access.Actor) ([]Summary, e
 		defer rows.Close()
 		row := newSummaryRow()
 		for rows.Next() {
-			s, err := row.scan(rows.Scan, date.FromTime(now))
+			s, err := row.scan(rows.Scan, date.Today(now))
 			if err != nil {
 				return err
 			}

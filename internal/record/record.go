@@ -102,7 +102,7 @@ func Caseload(ctx context.Context, d *db.DB, a access.Actor, limit int) ([]Summa
 	cond, args := access.Predicate(a, access.CaseView, "c.id", now, 1)
 	var out []Summary
 	var total int
-	today := date.FromTime(now)
+	today := date.Today(now)
 	// The total comes with the rows (a window counts before LIMIT): one read, not two.
 	err := audit.Query(ctx, d, event(a, "caseload.view", "caseload", a.PersonID, "", "the children on your own caseload", now),
 		func(rows *sql.Rows) error {
@@ -139,7 +139,7 @@ func Child(ctx context.Context, d *db.DB, a access.Actor, childID string, p acce
 		row := tx.QueryRowContext(ctx, `SELECT `+childCols+`, COALESCE(c.nhs_number, ''), COALESCE(c.upn, ''), COALESCE(c.uln, ''), COALESCE(c.postcode, '')
 			FROM children c LEFT JOIN organisations s ON s.id = c.setting_id WHERE c.id = $1 AND `+cond, append([]any{childID}, args...)...)
 		var extra [4]string
-		r.Summary, err = newSummaryRow(&extra[0], &extra[1], &extra[2], &extra[3]).scan(row.Scan, date.FromTime(now))
+		r.Summary, err = newSummaryRow(&extra[0], &extra[1], &extra[2], &extra[3]).scan(row.Scan, date.Today(now))
 		if err == sql.ErrNoRows { // the predicate and Decide disagree: refuse, as hidden
 			return apperr.Errorf(apperr.NotFound, "there is no such record")
 		}

@@ -600,7 +600,7 @@ func (s *server) adviceSample(w http.ResponseWriter, r *http.Request) {
 	p.Returned = returned
 	for _, x := range list {
 		row := adviceSampleRow{RequestID: x.RequestID, ChildName: x.ChildName, Provider: x.Provider, Team: x.Team,
-			Returned: dateWords(date.FromTime(x.Returned)), AwaitingQA: x.AwaitingQA, Versions: x.Versions}
+			Returned: dateWords(date.Today(x.Returned)), AwaitingQA: x.AwaitingQA, Versions: x.Versions}
 		if !x.AwaitingQA {
 			row.QA = fmt.Sprintf("%d red, %d amber, %d green", x.Rated.Red, x.Rated.Amber, x.Rated.Green)
 		}

@@ -358,7 +358,7 @@ func TestAdviceQueuePages(t *testing.T) {
 		t.Fatal(err)
 	}
 	open := dbtest.Count(t, d, "SELECT COUNT(*) FROM advice_requests WHERE team_id = $1 AND status = 'open'", tom.TeamID)
-	today := date.FromTime(db.Now())
+	today := date.Today(db.Now())
 	err = d.Load(ctx, func(l *db.Loader) error { // 60 more, as the demo loads its own, due from 30 days ago, none assigned
 		rows, err := l.Tx().QueryContext(ctx, `SELECT c.id FROM children c WHERE NOT EXISTS (SELECT 1 FROM advice_requests r
 			WHERE r.child_id = c.id AND r.status = 'open') ORDER BY c.id LIMIT 60`)

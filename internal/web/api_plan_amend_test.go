@@ -23,7 +23,7 @@ func TestAPIPlanAmendment(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		h, w := matrixServer(t, d)
 		sp := loadAPISpec(t, h)
-		today := date.FromTime(db.Now())
+		today := date.Today(db.Now())
 		caller := newAPICaller(h, d, sp)
 		call := func(person, method, path, body string) (int, map[string]any) {
 			t.Helper()

@@ -49,7 +49,7 @@ func TestPlanAPI(t *testing.T) {
 		ctx := context.Background()
 		h, w := matrixServer(t, d)
 		sp := loadAPISpec(t, h)
-		today := date.FromTime(db.Now())
+		today := date.Today(db.Now())
 		amira, err := access.LoadActor(ctx, d, w.amira)
 		if err != nil {
 			t.Fatal(err)

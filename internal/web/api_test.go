@@ -188,7 +188,7 @@ func TestAPI(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		h, w := matrixServer(t, d)
 		sp := loadAPISpec(t, h)
-		today := date.FromTime(db.Now())
+		today := date.Today(db.Now())
 		past := today.AddDays(-3).String()
 		leoCase := "/api/v1/children/" + w.leo + "/ehc"
 		events := "/api/v1/children/" + w.leo + "/ehc/events"

@@ -60,7 +60,7 @@ func visitAdvice(t *testing.T, srv *browsertest.Server, d *db.DB, email map[stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	today := date.FromTime(time.Now())
+	today := date.Today(time.Now())
 	for _, in := range []casework.Input{{Type: "request_received", Date: today.AddDays(-50), Code: "parent", Channel: "letter"},
 		{Type: "assessment_decision", Date: today.AddDays(-30), Code: "assess"}} {
 		if _, err := casework.Add(ctx, d, amira, child, in); err != nil {

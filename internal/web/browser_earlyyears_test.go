@@ -33,7 +33,7 @@ func visitEarlyYears(t *testing.T, srv *browsertest.Server, d *db.DB, email map[
 		}
 		return s
 	}
-	today := date.FromTime(time.Now())
+	today := date.Today(time.Now())
 	tomID := id("SELECT id FROM people WHERE email = $1", email["Tom Nguyen"])
 	team := id("SELECT organisation_id FROM people WHERE id = $1", tomID)
 	// A child under four with an NHS number, no notification and no health team, now referred to Tom's team.

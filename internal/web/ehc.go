@@ -304,7 +304,7 @@ func (p dateParts) date() (date.Date, error) {
 }
 
 // todayOf is today for pages that say "due in N days".
-func todayOf() date.Date { return date.FromTime(db.Now()) }
+func todayOf() date.Date { return date.Today(db.Now()) }
 
 // deadlineWords and friends are the template's words for the clock's answers.
 func statusWords(s ehc.Status) string { return casework.StatusWords[s] }

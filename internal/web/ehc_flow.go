@@ -202,7 +202,7 @@ func sentAt(d dateParts, hhmm string) (time.Time, error) {
 	}
 	now := db.Now().In(appeal.London)
 	if hhmm == "" {
-		if day == date.FromTime(now) {
+		if day == date.Today(now) {
 			return now, nil
 		}
 		return time.Time{}, errors.New("Enter the time the letter was sent, for example 14:30")

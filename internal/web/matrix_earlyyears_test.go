@@ -70,7 +70,7 @@ func (w matrixPeople) freshEarlyYears(t *testing.T, d *db.DB, path string) strin
 	if errors.Is(err, sql.ErrNoRows) {
 		_, nhs := earlyYearsChild(t, d, tom.TeamID)
 		n, err2 := earlyyears.Notify(ctx, d, tom, earlyyears.Input{NHSNumber: nhs, Needs: "Few words at two and a half years old",
-			ParentInformed: true, ParentInformedOn: date.FromTime(db.Now()), ParentInformedHow: "At the clinic", ParentWantsDiscussion: "no"})
+			ParentInformed: true, ParentInformedOn: date.Today(db.Now()), ParentInformedHow: "At the clinic", ParentWantsDiscussion: "no"})
 		nid, err = n.ID, err2
 	}
 	if err != nil {
@@ -84,7 +84,7 @@ func (w matrixPeople) freshEarlyYears(t *testing.T, d *db.DB, path string) strin
 func earlyYearsChild(t *testing.T, d *db.DB, team string) (id, nhs string) {
 	t.Helper()
 	ctx := context.Background()
-	today := date.FromTime(db.Now())
+	today := date.Today(db.Now())
 	if err := d.QueryRow(`SELECT c.id, c.nhs_number FROM children c WHERE c.nhs_number IS NOT NULL AND c.date_of_birth > $1
 		AND NOT EXISTS (SELECT 1 FROM early_years_notifications n WHERE n.child_id = c.id)
 		AND NOT EXISTS (SELECT 1 FROM care_team ct JOIN organisations o ON o.id = ct.organisation_id WHERE ct.child_id = c.id AND o.kind = 'nhs_team')

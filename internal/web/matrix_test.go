@@ -264,7 +264,7 @@ type matrixPeople struct {
 func matrixServer(t *testing.T, d *db.DB) (http.Handler, matrixPeople) {
 	t.Helper()
 	// The pages count waits and deadlines to the server's today, so the demo is made for the same day.
-	if _, err := demo.Generate(context.Background(), d, demo.Options{Scale: demo.Tiny, Seed: 1, Today: date.FromTime(db.Now())}); err != nil {
+	if _, err := demo.Generate(context.Background(), d, demo.Options{Scale: demo.Tiny, Seed: 1, Today: date.Today(db.Now())}); err != nil {
 		t.Fatal(err)
 	}
 	h, err := New(Config{DB: d, Demo: true})

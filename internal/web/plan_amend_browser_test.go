@@ -26,7 +26,7 @@ func visitAmend(t *testing.T, srv *browsertest.Server, d *db.DB, email map[strin
 		WHERE c.body LIKE 'Please say which days%' ORDER BY c.created_at DESC LIMIT 1`).Scan(&child); err != nil {
 		t.Fatalf("visitPlan's child: %v", err)
 	}
-	today := date.FromTime(time.Now())
+	today := date.Today(time.Now())
 	words := func(d date.Date) string { return d.Time().Format("2 January 2006") }
 	axe := func(tab *browsertest.Tab, what string) {
 		t.Helper()

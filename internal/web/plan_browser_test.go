@@ -52,7 +52,7 @@ func visitPlan(t *testing.T, srv *browsertest.Server, d *db.DB, email map[string
 	child := assessedChild(t, d, amira, sarahID)
 	school, schoolName := id("SELECT id FROM organisations WHERE kind = 'school' ORDER BY name, id LIMIT 1"), ""
 	schoolName = id("SELECT name FROM organisations WHERE id = $1", school)
-	today := date.FromTime(time.Now())
+	today := date.Today(time.Now())
 	r, err := advice.Ask(ctx, d, amira, child, advice.RequestInput{TeamID: tom.TeamID, Question: "Advice on speech, language and communication needs",
 		Consent: "The mother agreed by phone", Sent: today.AddDays(-38)})
 	if err != nil {
@@ -236,7 +236,7 @@ func assessedChild(t *testing.T, d *db.DB, amira access.Actor, sarahID string) s
 	}); err != nil {
 		t.Fatal(err)
 	}
-	today := date.FromTime(time.Now())
+	today := date.Today(time.Now())
 	for _, in := range []casework.Input{{Type: "request_received", Date: today.AddDays(-60), Code: "parent", Channel: "letter"},
 		{Type: "assessment_decision", Date: today.AddDays(-40), Code: "assess"}} {
 		if _, err := casework.Add(ctx, d, amira, child, in); err != nil {

@@ -53,7 +53,7 @@ func TestPlanSectionIForm(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		today := date.FromTime(db.Now())
+		today := date.Today(db.Now())
 		for _, in := range []casework.Input{{Type: "request_received", Date: today.AddDays(-60), Code: "parent", Channel: "letter"},
 			{Type: "assessment_decision", Date: today.AddDays(-40), Code: "assess"}} {
 			if _, err := casework.Add(ctx, d, amira, child, in); err != nil {

@@ -72,7 +72,7 @@ func (s *site) addPartnership(t *testing.T) people.Partnership {
 	if _, err := st.CreateOrganisation(ctx, people.Organisation{Kind: people.Council, Name: "Testshire Council"}); err != nil {
 		t.Fatal(err)
 	}
-	today := date.FromTime(time.Now())
+	today := date.Today(time.Now())
 	for i, prov := range []string{people.EHCPlan, people.EHCPlan, people.SENSupport, people.NoProvision} {
 		c := people.Child{GivenName: "Child", FamilyName: strings.Repeat("X", i+1), DateOfBirth: today.AddDays(-3000), SENProvision: prov}
 		if _, err := st.CreateChild(ctx, c, today); err != nil {

@@ -112,7 +112,7 @@ func TestWaitsRecordEvent(t *testing.T) {
 	if err := d.QueryRow("SELECT id FROM waitlist_referrals WHERE child_id = $1", w.leo).Scan(&ref); err != nil {
 		t.Fatal(err)
 	}
-	today := date.FromTime(db.Now())
+	today := date.Today(db.Now())
 	on := func(d date.Date) url.Values {
 		return url.Values{"date-day": {strconv.Itoa(d.Day())}, "date-month": {strconv.Itoa(int(d.Month()))}, "date-year": {strconv.Itoa(d.Year())}}
 	}
@@ -308,7 +308,7 @@ func TestWaitsBulkTransferPage(t *testing.T) {
 	if len(ids) != 2 {
 		t.Fatalf("%d children to choose from", len(ids))
 	}
-	today := date.FromTime(db.Now())
+	today := date.Today(db.Now())
 	form := url.Values{"provider": {"Brightpath Assessment Services Ltd"}, "date-day": {strconv.Itoa(today.Day())}, "date-month": {strconv.Itoa(int(today.Month()))}, "date-year": {strconv.Itoa(today.Year())}}
 	if rec := tom.do("POST", "/staff/waits/transfer", form); rec.Code != 422 || !strings.Contains(rec.Body.String(), `href="#referral"`) {
 		t.Errorf("nobody chosen: %d", rec.Code)
