@@ -104,7 +104,14 @@ func Query(ctx context.Context, d *db.DB, e Event, scan func(*sql.Rows) error, q
 			return read(d.QueryContext(ctx, appendOnServer(len(args))+" "+query, append(args, serverArgs(e)...)...))
 		})
 	}
+	stmt, err := d.ForWriter(ctx, query)
+	if err != nil {
+		return err
+	}
 	return Read(ctx, d, func(tx *sql.Tx) (Event, error) {
+		if stmt != nil {
+			return e, read(tx.StmtContext(ctx, stmt).QueryContext(ctx, args...))
+		}
 		return e, read(tx.QueryContext(ctx, query, args...))
 	})
 }

@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"joinedup/internal/apperr"
 	"joinedup/internal/db"
@@ -17,39 +15,6 @@ import (
 // Store reads the directory. Everything in it is public: no actor, no audit.
 type Store struct {
 	DB *db.DB
-
-	// stmts keeps prepared statements by their text on SQLite, which would
-	// otherwise parse and plan every search afresh (a quarter of its CPU);
-	// pgx keeps its own. The texts are a small set: one per combination of
-	// filters and batch size, bounded by maxStmts all the same.
-	stmts  sync.Map // string → *sql.Stmt
-	nstmts atomic.Int32
-}
-
-const maxStmts = 256
-
-// query runs a statement, prepared once per text on SQLite.
-func (st *Store) query(ctx context.Context, text string, args []any) (*sql.Rows, error) {
-	if st.DB.Dialect != db.SQLite {
-		return st.DB.QueryContext(ctx, text, args...)
-	}
-	if s, ok := st.stmts.Load(text); ok {
-		return s.(*sql.Stmt).QueryContext(ctx, args...)
-	}
-	if st.nstmts.Load() >= maxStmts {
-		return st.DB.QueryContext(ctx, text, args...)
-	}
-	s, err := st.DB.PrepareContext(ctx, text)
-	if err != nil {
-		return nil, err
-	}
-	if prev, loaded := st.stmts.LoadOrStore(text, s); loaded {
-		s.Close() // another request prepared it first
-		s = prev.(*sql.Stmt)
-	} else {
-		st.nstmts.Add(1)
-	}
-	return s.QueryContext(ctx, args...)
 }
 
 // List is one page of a list and the number of items on all its pages.
@@ -437,7 +402,7 @@ type scanner = func(dest ...any) error
 
 // each runs a query and calls row for every row.
 func (st *Store) each(ctx context.Context, query string, args []any, row func(scanner) error) error {
-	rows, err := st.query(ctx, query, args)
+	rows, err := st.DB.QueryPrepared(ctx, query, args...)
 	if err != nil {
 		return err
 	}

@@ -119,16 +119,21 @@ type view struct {
 }
 
 // view starts a page's data: its title from the route table and the
-// partnership (one small query) for the header.
+// partnership for the header (read until one is set up, then kept).
 func (s *server) view(r *http.Request, page any) (view, error) {
 	title := s.titles[r.Pattern]
 	if post, ok := strings.CutPrefix(r.Pattern, "POST "); ok && title == "" {
 		title = s.titles["GET "+post] // a form shown again with its errors
 	}
 	v := s.bareView(r, title, page)
+	if p := s.partnership.Load(); p != nil {
+		v.Partnership, v.HasPartnership = *p, true
+		return v, nil
+	}
 	p, err := s.people.ThePartnership(r.Context())
 	switch {
 	case err == nil:
+		s.partnership.Store(&p)
 		v.Partnership, v.HasPartnership = p, true
 	case apperr.CodeOf(err) != apperr.NotFound:
 		return v, fmt.Errorf("reading the partnership: %w", err)

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -53,13 +54,16 @@ type Config struct {
 // server holds what the handlers share. It keeps nothing about requests or
 // people in memory: many instances may serve one database.
 type server struct {
-	db      *db.DB
-	people  *people.Store
-	census  *people.CensusCache
-	logger  *slog.Logger
-	version string
-	demo    bool
-	secure  bool
+	db     *db.DB
+	people *people.Store
+	// partnership is the partnership once one is set up: nothing changes it
+	// afterwards, and every page's header names it.
+	partnership atomic.Pointer[people.Partnership]
+	census      *people.CensusCache
+	logger      *slog.Logger
+	version     string
+	demo        bool
+	secure      bool
 	// showStaffNames: families see staff names in the access log
 	showStaffNames bool
 	oidc           *oidc.Registry
