@@ -69,3 +69,25 @@ func (d *DB) ForWriter(ctx context.Context, text string) (*sql.Stmt, error) {
 	}
 	return d.writes.get(ctx, d.writer, text)
 }
+
+// Prepared is the pool as a querier whose statements are prepared once per
+// text on SQLite: for the reads every request makes (its session, its actor).
+func (d *DB) Prepared() PreparedPool { return PreparedPool{d} }
+
+// PreparedPool runs reads through QueryPrepared; see Prepared.
+type PreparedPool struct{ d *DB }
+
+// QueryContext is QueryPrepared.
+func (p PreparedPool) QueryContext(ctx context.Context, text string, args ...any) (*sql.Rows, error) {
+	return p.d.QueryPrepared(ctx, text, args...)
+}
+
+// QueryRowContext is QueryRowContext of the pool, prepared as QueryPrepared is.
+func (p PreparedPool) QueryRowContext(ctx context.Context, text string, args ...any) *sql.Row {
+	if p.d.Dialect == SQLite {
+		if s, err := p.d.reads.get(ctx, p.d.DB, text); err == nil && s != nil {
+			return s.QueryRowContext(ctx, args...)
+		}
+	}
+	return p.d.QueryRowContext(ctx, text, args...) // a failed prepare fails here again, in the row
+}

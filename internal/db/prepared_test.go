@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -60,6 +61,13 @@ func TestPreparedStatementsAreKeptAndBounded(t *testing.T) {
 		if got, want := one(d.QueryPrepared(ctx, read, i)), fmt.Sprint("value ", i); got != want {
 			t.Errorf("after the commit: %q, want %q", got, want)
 		}
+	}
+	var v string
+	if err := d.Prepared().QueryRowContext(ctx, read, 1).Scan(&v); err != nil || v != "value 1" {
+		t.Errorf("one row through the prepared pool: %q, %v", v, err)
+	}
+	if err := d.Prepared().QueryRowContext(ctx, read, 7).Scan(&v); !errors.Is(err, sql.ErrNoRows) {
+		t.Errorf("no row through the prepared pool: %v, want sql.ErrNoRows", err)
 	}
 	if w, r := d.writes.n.Load(), d.reads.n.Load(); w != 1 || r != 1 {
 		t.Errorf("%d texts prepared on the writer and %d on the pool, want 1 and 1", w, r)

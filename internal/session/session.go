@@ -74,7 +74,7 @@ func Lookup(ctx context.Context, d *db.DB, secret string, t Timeouts) (Session, 
 	}
 	var s Session
 	now := db.Now()
-	err := d.QueryRowContext(ctx, `SELECT s.secret_hash, s.person_id, s.created_at, s.last_seen_at, s.idle_expires_at,
+	err := d.Prepared().QueryRowContext(ctx, `SELECT s.secret_hash, s.person_id, s.created_at, s.last_seen_at, s.idle_expires_at,
 		s.absolute_expires_at, s.signed_in_with, s.user_agent
 		FROM sessions s JOIN people p ON p.id = s.person_id
 		WHERE s.secret_hash = $1 AND s.ended_at IS NULL AND p.disabled_at IS NULL

@@ -64,7 +64,7 @@ func (s *server) authenticate(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		a, err := access.LoadActor(r.Context(), s.db, sess.PersonID)
+		a, err := access.LoadActor(r.Context(), s.db.Prepared(), sess.PersonID)
 		if err != nil {
 			s.serverError(w, r, err)
 			return
