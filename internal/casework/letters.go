@@ -21,12 +21,14 @@ import (
 )
 
 // Letter kinds: every decision a family may appeal to the First-tier
-// Tribunal (SEND) under CFA 2014 s51(2).
+// Tribunal (SEND) under CFA 2014 s51(2), as LetterBasis cites it: (a) not
+// to assess, (b) not to issue a plan after the assessment, (c) the needs,
+// provision and school or institution a plan names, (f) ceasing a plan.
 const (
-	RefuseAssessment = "refuse_assessment" // s51(2)(b); SEND Regs reg 5(3)
-	NoPlanLetter     = "no_plan"           // s51(2)(c); reg 10(2)
-	FinalPlanLetter  = "final_plan"        // s51(2)(d)-(e); reg 44
-	AmendedLetter    = "amended_plan"      // s51(2)(d)-(e) after an amendment
+	RefuseAssessment = "refuse_assessment" // s51(2)(a); SEND Regs reg 5(3)
+	NoPlanLetter     = "no_plan"           // s51(2)(b); reg 10(2)
+	FinalPlanLetter  = "final_plan"        // s51(2)(c); reg 13
+	AmendedLetter    = "amended_plan"      // s51(2)(c), the plan as amended; reg 22(3)
 	CeaseLetter      = "cease"             // s51(2)(f); regs 31-32
 )
 
@@ -46,7 +48,7 @@ var LetterBasis = map[string]string{
 	RefuseAssessment: "R1: CFA 2014 s36(5) and s51(2)(a); SEND Regs 2014 reg 5(3)",
 	NoPlanLetter:     "R4: CFA 2014 s51(2)(b); SEND Regs 2014 reg 10(2)",
 	FinalPlanLetter:  "CFA 2014 s51(2)(c); SEND Regs 2014 reg 13",
-	AmendedLetter:    "CFA 2014 s51(2)(d); SEND Regs 2014 reg 22",
+	AmendedLetter:    "CFA 2014 s51(2)(c); SEND Regs 2014 reg 22(3)",
 	CeaseLetter:      "R21: CFA 2014 s45 and s51(2)(f); SEND Regs 2014 reg 31",
 }
 

@@ -15,7 +15,8 @@ package plan
 // against the final plan and may comment and ask for a setting as with a
 // draft; the amended plan is refused before the clock's R15 not-before date
 // (read, never recomputed here) and, when issued, records amended_plan_issued
-// and becomes the current final plan. R16's 8 weeks are shown, not enforced:
+// and becomes the current final plan, its decision letter made in the same
+// transaction. R16's 8 weeks are shown, not enforced:
 // a late plan is a missed deadline, not a refusal. reg 22(4), a decision not
 // to amend after all, is not built: its time limit is truncated in the
 // source (the CSV's note), and withdrawing a proposal has no form yet.
@@ -386,14 +387,46 @@ func noticeMessage(first string, pl Plan, notBefore date.Date) notify.Message {
 	}
 }
 
+// AmendedReasons are the reasons an amended plan's letter gives unless the
+// coordinator writes their own: why the plan was amended, the sections the
+// amendments change, and what the amended plan now decides. The coordinator's
+// reason is left out if, with it, the words would be too long for a letter.
+func AmendedReasons(first string, am *Amendment) string {
+	var codes []string
+	for _, c := range am.Changes {
+		codes = append(codes, c.Section.Code)
+	}
+	changed := "The amendments change the plan"
+	switch {
+	case len(codes) == 1:
+		changed = "The amendments change section " + codes[0]
+	case len(codes) > 1:
+		changed = "The amendments change sections " + strings.Join(codes[:len(codes)-1], ", ") + " and " + codes[len(codes)-1]
+	}
+	rest := fmt.Sprintf("%s, as proposed to you on %s. The amended plan sets out %s's special educational needs (section B), "+
+		"the special educational provision to meet them (section F) and the school or other institution named (section I) as they now stand.",
+		changed, words(am.NoticeOn), first)
+	why := ": " + strings.TrimSuffix(am.Reason, ".")
+	if len(why)+len(rest) > MaxText-100 {
+		why = ""
+	}
+	return fmt.Sprintf("The council has amended %s's EHC plan%s. %s", first, why, rest)
+}
+
 // IssueAmended issues the amended plan (plan.issue): refused, naming every
-// problem, while Check finds any (as for the final plan) or before the
-// clock's R15 not-before date; a Conflict before the notice is sent. It
-// records amended_plan_issued (which meets R15 and R16) and becomes the
-// current final plan, with its decision letter to follow (casework: CFA
-// 2014 s51(2)(d)).
-func IssueAmended(ctx context.Context, d *db.DB, a access.Actor, childID, method string) (Plan, error) {
+// problem, while Check finds any (as for the final plan), with no method,
+// with no mediation adviser or reasons too long for its letter, or before
+// the clock's R15 not-before date; a Conflict before the notice is sent. It
+// records amended_plan_issued (which meets R15 and R16, reg 22(3)) and
+// becomes the current final plan; its decision letter with the right of
+// appeal against the plan's contents as amended (CFA 2014 s51(2)(c)) is made
+// through casework.IssueLetterIn in the same transaction and sent the same
+// way at the same moment, as the final plan's is: n is read as for
+// IssueFinal, its reasons AmendedReasons' words when empty. A refusal stores
+// nothing.
+func IssueAmended(ctx context.Context, d *db.DB, a access.Actor, childID string, n Notice) (Plan, casework.Letter, error) {
 	var pl Plan
+	var letter casework.Letter
 	err := d.Transact(ctx, func(tx *sql.Tx) error {
 		now := db.Now()
 		v, p, reason, err := proposal(ctx, tx, a, access.PlanIssue, childID, now)
@@ -405,9 +438,18 @@ func IssueAmended(ctx context.Context, d *db.DB, a access.Actor, childID, method
 			return apperr.Errorf(apperr.Conflict, "Send the family the proposed amendments first: they have at least 15 days to comment (reg 22(2)(c))")
 		}
 		fs := Check(pl)
-		if !validMethod(method) {
+		if !validMethod(n.Method) {
 			fs.Add("method", "Choose how the plan is sent to the family")
 		}
+		first, err := firstName(ctx, tx, childID)
+		if err != nil {
+			return err
+		}
+		n.Reasons, n.Adviser = clean(n.Reasons), clean(n.Adviser)
+		if n.Reasons == "" {
+			n.Reasons = AmendedReasons(first, pl.Amendment)
+		}
+		fs = append(fs, casework.CheckLetterText(n.Reasons, n.Adviser)...)
 		if err := fs.Err("the amended plan cannot be issued"); err != nil {
 			return err
 		}
@@ -416,10 +458,19 @@ func IssueAmended(ctx context.Context, d *db.DB, a access.Actor, childID, method
 				"The family has at least 15 days to comment on the proposed amendments (reg 22(2)(c), rule R15): the amended plan cannot be issued before %s",
 				words(v.AmendNotBefore))}}).Err("the amended plan cannot be issued")
 		}
-		return markIssued(ctx, d, tx, a, &pl, ehc.AmendedPlanIssued, method, reason, now)
+		if err := markIssued(ctx, d, tx, a, &pl, ehc.AmendedPlanIssued, n.Method, reason, now); err != nil {
+			return err
+		}
+		// The letter goes with the plan, sent the same way at the same moment.
+		if letter, err = casework.IssueLetterIn(ctx, d, tx, a, childID, casework.LetterInput{EventID: pl.EventID, Method: n.Method,
+			Adviser: n.Adviser, Reasons: n.Reasons, SentAt: now}); err != nil {
+			return err
+		}
+		pl.LetterID = letter.ID
+		return nil
 	})
 	if err != nil {
-		return Plan{}, err
+		return Plan{}, casework.Letter{}, err
 	}
-	return pl, nil
+	return pl, letter, nil
 }

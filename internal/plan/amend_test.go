@@ -253,11 +253,14 @@ func TestAmendmentNotice(t *testing.T) {
 }
 
 // Issuing the amended plan: refused before the clock's R15 date (reg
-// 22(2)(c)), when incomplete (the final plan's checks) or with no method,
-// before the notice, for another team's child (404) and for a role that may
-// not issue plans; then it records amended_plan_issued (meeting R15 and R16,
-// reg 22(3)), becomes the plan in force for staff and the family, closes the
-// comments, and offers its decision letter (CFA 2014 s51(2)(d)).
+// 22(2)(c)), when incomplete (the final plan's checks), with no method, with
+// no mediation adviser or reasons too short for its letter, before the
+// notice, for another team's child (404) and for a role that may not issue
+// plans, storing nothing; then it records amended_plan_issued (meeting R15
+// and R16, reg 22(3)), becomes the plan in force for staff and the family,
+// closes the comments, and its decision letter with the right of appeal
+// against the plan as amended (CFA 2014 s51(2)(c)) is made with it, in the
+// standard words when none are given: none is left to send by hand.
 func TestIssueAmended(t *testing.T) {
 	eachWorld(t, func(t *testing.T, w world) {
 		ctx := context.Background()
@@ -269,37 +272,40 @@ func TestIssueAmended(t *testing.T) {
 		if err := plan.SaveSection(ctx, w.d, w.amira, w.child, "J", []plan.Item{{Body: "A personal budget of £1,200 a year for after-school activities."}}); err != nil {
 			t.Fatal(err)
 		}
+		ok := plan.Notice{Method: "email", Adviser: demo.MediationAdviser}
 		cases := []struct {
 			name   string
 			on     date.Date
 			as     access.Actor
-			method string
+			n      plan.Notice
 			before func()
 			code   apperr.Code
 			fields string
 		}{
-			{name: "before the notice", on: d(2027, 3, 1), as: w.amira, method: "email", code: apperr.Conflict},
-			{name: "the 15th day of the 15", on: d(2027, 3, 15), as: w.amira, method: "email", code: apperr.Invalid, fields: "issued",
+			{name: "before the notice", on: d(2027, 3, 1), as: w.amira, n: ok, code: apperr.Conflict},
+			{name: "the 15th day of the 15", on: d(2027, 3, 15), as: w.amira, n: ok, code: apperr.Invalid, fields: "issued",
 				before: func() {
 					if _, err := plan.SendAmendmentNotice(ctx, w.d, w.amira, w.child, "email"); err != nil {
 						t.Fatal(err)
 					}
 				}},
-			{name: "incomplete: provision not quantified", on: d(2027, 3, 16), as: w.amira, method: "email", code: apperr.Invalid, fields: "F-0-often F-0-long",
+			{name: "incomplete: provision not quantified", on: d(2027, 3, 16), as: w.amira, n: ok, code: apperr.Invalid, fields: "F-0-often F-0-long",
 				before: func() {
 					if err := plan.SaveSection(ctx, w.d, w.amira, w.child, "F", []plan.Item{{Body: "Small-group language sessions", Who: "Teaching assistant"}}); err != nil {
 						t.Fatal(err)
 					}
 				}},
-			{name: "no method", on: d(2027, 3, 16), as: w.amira, method: "", code: apperr.Invalid, fields: "method",
+			{name: "no method, no adviser", on: d(2027, 3, 16), as: w.amira, code: apperr.Invalid, fields: "method adviser",
 				before: func() {
 					if err := plan.SaveSection(ctx, w.d, w.amira, w.child, "F", []plan.Item{{Body: "Small-group language sessions", Who: "Teaching assistant",
 						HowOften: "3 times a week", HowLong: "A year"}}); err != nil {
 						t.Fatal(err)
 					}
 				}},
-			{name: "another team's child", on: d(2027, 3, 16), as: w.stranger, method: "email", code: apperr.NotFound},
-			{name: "a health professional", on: d(2027, 3, 16), as: w.tom, method: "email", code: apperr.Forbidden},
+			{name: "reasons too short to tell the family anything", on: d(2027, 3, 16), as: w.amira, code: apperr.Invalid, fields: "reasons",
+				n: plan.Notice{Method: "post", Adviser: demo.MediationAdviser, Reasons: "Amended."}},
+			{name: "another team's child", on: d(2027, 3, 16), as: w.stranger, n: ok, code: apperr.NotFound},
+			{name: "a health professional", on: d(2027, 3, 16), as: w.tom, n: ok, code: apperr.Forbidden},
 		}
 		for _, c := range cases {
 			w.at(d(2027, 3, 1))
@@ -307,8 +313,8 @@ func TestIssueAmended(t *testing.T) {
 				c.before()
 			}
 			w.at(c.on)
-			before := w.count()
-			_, err := plan.IssueAmended(ctx, w.d, c.as, w.child, c.method)
+			before, letters := w.count(), countRows(w, "SELECT COUNT(*) FROM ehc_letters")
+			_, _, err := plan.IssueAmended(ctx, w.d, c.as, w.child, c.n)
 			if code := apperr.CodeOf(err); code != c.code && !(c.code == apperr.Forbidden && code == apperr.NotFound) {
 				t.Errorf("%s: %v, want %s", c.name, err, c.code)
 			}
@@ -318,12 +324,12 @@ func TestIssueAmended(t *testing.T) {
 			if c.fields == "issued" && !strings.Contains(err.(*apperr.Error).Fields[0].Message, "before 16 March 2027") {
 				t.Errorf("%s: %v does not name the R15 date", c.name, err)
 			}
-			if w.count() != before {
+			if w.count() != before || countRows(w, "SELECT COUNT(*) FROM ehc_letters") != letters {
 				t.Errorf("%s: a refused amended plan stored something", c.name)
 			}
 		}
 		w.at(d(2027, 3, 16))
-		am, err := plan.IssueAmended(ctx, w.d, w.amira, w.child, "email")
+		am, letter, err := plan.IssueAmended(ctx, w.d, w.amira, w.child, ok)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -340,22 +346,38 @@ func TestIssueAmended(t *testing.T) {
 				t.Errorf("%s %s, want met", rule, st)
 			}
 		}
-		if got := casework.Appealable(c, c.Letters); !slices.ContainsFunc(got, func(e casework.Event) bool { return e.ID == ev.ID }) {
-			t.Errorf("the amended plan's decision letter is not offered: %+v", got)
+		// The letter was made with the plan, sent the same way, in the standard words.
+		var first string
+		if err := w.d.QueryRow("SELECT given_name FROM children WHERE id = $1", w.child).Scan(&first); err != nil {
+			t.Fatal(err)
+		}
+		wantReasons := "The council has amended " + first + "'s EHC plan: The annual review found new needs. The amendments change sections F and J, as proposed to you on 1 March 2027."
+		if letter.Kind != casework.AmendedLetter || letter.EventID != ev.ID || letter.Method != "email" || letter.DecisionOn != d(2027, 3, 16) ||
+			letter.Adviser != demo.MediationAdviser || !strings.HasPrefix(letter.Reasons, wantReasons) || am.LetterID != letter.ID {
+			t.Errorf("the amended plan's letter: %+v, plan's letter %q", letter, am.LetterID)
+		}
+		if casework.LetterBasis[letter.Kind] != "CFA 2014 s51(2)(c); SEND Regs 2014 reg 22(3)" || letter.AppealBy.Due != d(2027, 5, 16) {
+			t.Errorf("the letter's basis %q and appeal by %s: two months from the notice", casework.LetterBasis[letter.Kind], letter.AppealBy.Due)
+		}
+		if got := casework.Appealable(c, c.Letters); slices.ContainsFunc(got, func(e casework.Event) bool { return e.ID == ev.ID }) {
+			t.Errorf("the amended plan's decision letter is left to send by hand: %+v", got)
+		}
+		if n := countRows(w, "SELECT COUNT(*) FROM outbox WHERE reference = $1", "ehc-letter:"+letter.ID); n < 1 {
+			t.Error("the family was not sent the decision letter")
 		}
 		for _, as := range []struct {
 			who access.Actor
 			p   access.Permission
 		}{{w.amira, access.CaseView}, {w.parent, access.FamilyView}} {
 			v, err := plan.Get(ctx, w.d, as.who, w.child, as.p)
-			if cur := v.Current(); err != nil || cur == nil || cur.ID != am.ID || v.Proposal() != nil || len(cur.In("J")) != 1 {
+			if cur := v.Current(); err != nil || cur == nil || cur.ID != am.ID || v.Proposal() != nil || len(cur.In("J")) != 1 || cur.LetterID != letter.ID {
 				t.Errorf("%s reads %+v (%v): want the amended plan in force", as.p, cur, err)
 			}
 		}
 		if _, err := plan.AddComment(ctx, w.d, w.parent, w.child, "J", "Too late"); apperr.CodeOf(err) != apperr.Conflict {
 			t.Errorf("a comment after the amended plan: %v", err)
 		}
-		if _, err := plan.IssueAmended(ctx, w.d, w.amira, w.child, "email"); apperr.CodeOf(err) != apperr.Conflict {
+		if _, _, err := plan.IssueAmended(ctx, w.d, w.amira, w.child, ok); apperr.CodeOf(err) != apperr.Conflict {
 			t.Errorf("the amended plan issued twice: %v", err)
 		}
 		if n := countRows(w, "SELECT COUNT(*) FROM outbox WHERE reference = $1 AND subject LIKE '%amended EHC plan'", "ehc-plan:"+am.ID); n < 1 {
@@ -408,6 +430,39 @@ func TestChanges(t *testing.T) {
 		}
 		if s := strings.Join(got, " | "); s != c.want {
 			t.Errorf("%s:\n got %q\nwant %q", c.name, s, c.want)
+		}
+	}
+}
+
+// AmendedReasons are the amended plan's letter's words when the coordinator
+// gives none: why, which sections change, and that the plan as amended is
+// what the family may appeal (CFA 2014 s51(2)(c)); within a letter's 10,000
+// characters even when the reason given is as long as it may be.
+func TestAmendedReasons(t *testing.T) {
+	sec := func(codes ...string) []plan.Change {
+		var out []plan.Change
+		for _, c := range codes {
+			s, _ := plan.SectionOf(c)
+			out = append(out, plan.Change{Section: s})
+		}
+		return out
+	}
+	long := strings.Repeat("The review found more. ", plan.MaxText/23)
+	for _, c := range []struct {
+		name   string
+		am     plan.Amendment
+		prefix string
+	}{
+		{"one section", plan.Amendment{Reason: "The annual review found new needs.", NoticeOn: d(2027, 3, 1), Changes: sec("F")},
+			"The council has amended Mia's EHC plan: The annual review found new needs. The amendments change section F, as proposed to you on 1 March 2027. "},
+		{"three sections", plan.Amendment{Reason: "A new school", NoticeOn: d(2027, 3, 1), Changes: sec("B", "F", "I")},
+			"The council has amended Mia's EHC plan: A new school. The amendments change sections B, F and I, as proposed"},
+		{"a reason too long to repeat", plan.Amendment{Reason: long, NoticeOn: d(2027, 3, 1), Changes: sec("J")},
+			"The council has amended Mia's EHC plan. The amendments change section J"},
+	} {
+		got := plan.AmendedReasons("Mia", &c.am)
+		if !strings.HasPrefix(got, c.prefix) || len(got) > plan.MaxText || !strings.Contains(got, "as they now stand") {
+			t.Errorf("%s: %q", c.name, got)
 		}
 	}
 }

@@ -13,7 +13,8 @@ import (
 
 // The JSON API's side of amending a final plan (plan_amend.go; SEND
 // Regulations 2014 reg 22, rules R15 and R16): read the latest amendment with
-// its changes, propose amendments, send the notice, issue the amended plan.
+// its changes, propose amendments, send the notice, issue the amended plan
+// with its decision letter.
 // Each handler is a thin wrapper over the package plan function the page
 // calls, so access, validation and audit are the same. Changing sections of
 // the proposal is the plan API's (the version being written).
@@ -33,6 +34,8 @@ type apiAmendment struct {
 	IssuedOn       date.Date   `json:"issued_on,omitzero"`
 	Method         string      `json:"method,omitempty"`
 	DeemedOn       date.Date   `json:"deemed_on,omitzero"`
+	LetterID       string      `json:"letter_id,omitempty"` // the amended plan's decision letter
+	Letter         *apiLetter  `json:"letter,omitempty"`    // the answer to issue only: that letter
 	Changes        []apiChange `json:"changes"`
 }
 
@@ -55,7 +58,7 @@ func toAPIAmendment(p plan.Plan) *apiAmendment {
 		NoticeOn: am.NoticeOn, NoticeMethod: am.NoticeMethod, NoticeDeemedOn: am.NoticeDeemedOn, Changes: []apiChange{}}
 	switch {
 	case p.Status == plan.Issued:
-		out.Status, out.IssuedOn, out.Method, out.DeemedOn = "issued", p.IssuedOn, p.Method, p.DeemedOn
+		out.Status, out.IssuedOn, out.Method, out.DeemedOn, out.LetterID = "issued", p.IssuedOn, p.Method, p.DeemedOn, p.LetterID
 	case am.Sent():
 		out.Status, out.NotBefore, out.Due = "sent", am.NotBefore, am.Due
 	}
@@ -110,9 +113,25 @@ func (s *server) apiPlanAmendNotice(w http.ResponseWriter, r *http.Request) {
 	s.apiPlanAmendAct(w, r, plan.SendAmendmentNotice, http.StatusOK)
 }
 
-// apiPlanAmendIssue issues the amended plan: 201 with it.
+// apiPlanAmendIssue issues the amended plan and its decision letter: 201
+// with both. Refused, naming every problem and storing nothing, as the
+// final plan is (apiPlanIssue).
 func (s *server) apiPlanAmendIssue(w http.ResponseWriter, r *http.Request) {
-	s.apiPlanAmendAct(w, r, plan.IssueAmended, http.StatusCreated)
+	a, _ := actorOf(r.Context())
+	b, ok := s.readBody(w, r, "the amended plan to issue", map[string]apiFieldKind{"method": fieldText, "adviser": fieldText, "reasons": fieldText})
+	if !ok {
+		return
+	}
+	p, l, err := plan.IssueAmended(r.Context(), s.db, a, r.PathValue("id"),
+		plan.Notice{Method: b.text["method"], Adviser: b.text["adviser"], Reasons: b.text["reasons"]})
+	if err != nil {
+		s.apiFail(w, r, renamedSections(err))
+		return
+	}
+	out := toAPIAmendment(p)
+	letter := toAPILetter(l, true)
+	out.Letter = &letter
+	writeJSON(w, http.StatusCreated, out)
 }
 
 func (s *server) apiPlanAmendAct(w http.ResponseWriter, r *http.Request,
@@ -141,9 +160,16 @@ func amendSchemas(s map[string]any) {
 		"not_before": map[string]any{"type": "string", "format": "date", "description": "R15: the amended plan cannot be issued before it."},
 		"due":        map[string]any{"type": "string", "format": "date", "description": "R16: the amended plan is due by it."},
 		"issued_on":  day(), "method": enum(appeal.Methods...), "deemed_on": day(),
+		"letter_id": map[string]any{"type": "string", "description": "The amended plan's decision letter, sent with it (CFA 2014 s51(2)(c))."},
+		"letter":    map[string]any{"allOf": []any{ref("Letter")}, "description": "In the answer to issue only: the decision letter sent with the amended plan."},
 		"changes": map[string]any{"type": "array", "items": object([]string{"section", "title", "removed", "added"}, map[string]any{
 			"section": str(), "title": str(), "removed": lines, "added": lines})},
 	})
 	s["NewAmendment"] = object([]string{"reason"}, map[string]any{"reason": map[string]any{"type": "string", "description": "Why the plan is to be amended."}})
 	s["AmendmentSend"] = object([]string{"method"}, map[string]any{"method": enum(appeal.Methods...)})
+	s["AmendmentIssue"] = object([]string{"method", "adviser"}, map[string]any{
+		"method":  enum(appeal.Methods...),
+		"adviser": map[string]any{"type": "string", "description": "The mediation adviser's name and how to contact them, for the letter (10 to 500 characters)."},
+		"reasons": map[string]any{"type": "string", "description": "The letter's reasons; left out, the standard words say why the plan was amended and which sections changed."},
+	})
 }

@@ -83,9 +83,11 @@ var apiOps = []apiOp{
 			"Refused naming every problem when it changes nothing, leaves the plan incomplete or names no method; 409 when nothing is proposed or it was sent already. Audited.",
 		Params: []apiParam{childID}, Body: "AmendmentSend", Status: 200, Response: "Amendment", Errors: []int{400, 401, 403, 404, 409, 413, 415, 422, 500}},
 	{Pattern: "POST /api/v1/children/{id}/ehc/plan/amendment/issue", Summary: "Issue the amended EHC plan",
-		Description: "Refused (field issued) before the clock's R15 date, and naming every problem when incomplete as a final plan; 409 before the notice is sent. " +
-			"Records amended_plan_issued, which meets R15 and R16; the amended plan becomes the plan in force and its decision letter can be sent. Audited.",
-		Params: []apiParam{childID}, Body: "AmendmentSend", Status: 201, Response: "Amendment", Errors: []int{400, 401, 403, 404, 409, 413, 415, 422, 500}},
+		Description: "Refused (field issued) before the clock's R15 date, and naming every problem (sections.F.items[0].how_often, method, adviser, reasons...) when incomplete " +
+			"as a final plan or when the letter lacks its mediation adviser; nothing is stored. 409 before the notice is sent. Records amended_plan_issued, which meets R15 and R16 " +
+			"(reg 22(3)); the amended plan becomes the plan in force, and its decision letter with the right of appeal (CFA 2014 s51(2)(c)) is sent with it in the same " +
+			"transaction, the same way: give the mediation adviser, and the reasons unless the standard words will do. The answer has the letter. Needs plan.issue. Audited.",
+		Params: []apiParam{childID}, Body: "AmendmentIssue", Status: 201, Response: "Amendment", Errors: []int{400, 401, 403, 404, 409, 413, 415, 422, 500}},
 	{Pattern: "GET /api/v1/family/children/{id}/ehc/plan/amendment", Summary: "Proposed changes to your child's EHC plan",
 		Description: "For a parent, carer or young person: the amendments sent to them, with what changes section by section and the day the amended plan can be issued from, or the amended plan last issued; null when there is none. Audited.",
 		Params:      []apiParam{childID}, Status: 200, Response: "AmendmentView", Errors: []int{401, 403, 404, 500}},

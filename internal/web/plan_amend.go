@@ -14,7 +14,7 @@ import (
 // Amending a final plan (issue 4, point 4; SEND Regulations 2014 reg 22):
 // the coordinator proposes amendments as a copy of the final plan, changes
 // it with the section forms (plan.go), sends the notice and, after the
-// family's 15 days (R15), issues the amended plan. The family's comments and
+// family's 15 days (R15), issues the amended plan with its decision letter. The family's comments and
 // setting requests on the proposal go through plan.go's handlers. Every
 // read and change goes through package plan, which checks access and audits.
 
@@ -39,9 +39,22 @@ func (s *server) planAmendNotice(w http.ResponseWriter, r *http.Request) {
 	s.planAmendAct(w, r, plan.SendAmendmentNotice, "#proposed-changes")
 }
 
-// planAmendIssue issues the amended plan.
+// planAmendIssue issues the amended plan and its decision letter, as
+// planIssue does the final plan's; the page comes back naming every problem.
 func (s *server) planAmendIssue(w http.ResponseWriter, r *http.Request) {
-	s.planAmendAct(w, r, plan.IssueAmended, "")
+	a, _ := actorOf(r.Context())
+	p := planPage{Staff: true, Method: r.PostFormValue("method"), Adviser: r.PostFormValue("adviser"), Reasons: r.PostFormValue("reasons")}
+	_, _, err := plan.IssueAmended(r.Context(), s.db, a, r.PathValue("id"), plan.Notice{Method: p.Method, Adviser: p.Adviser, Reasons: p.Reasons})
+	if fs := invalidFields(err); fs != nil {
+		p.Errors = sectionFields(fs)
+		s.planRender(w, r, p)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, planBase(r, true), http.StatusSeeOther)
 }
 
 // planAmendAct does act with the method chosen; the page comes back naming every problem.

@@ -17,7 +17,8 @@ import (
 // notice by post, and is refused the amended plan within the family's 15
 // days (R15, reg 22(2)(c)); Sarah sees the change in section F and
 // comments on it; after the 15 days (the events are moved back, as visitPlan
-// does) Amira issues the amended plan and Sarah reads it. Every page, with
+// does) Amira issues the amended plan, its decision letter with the right
+// of appeal made with it (CFA 2014 s51(2)(c)), and Sarah reads both. Every page, with
 // and without errors, is checked with axe-core.
 func visitAmend(t *testing.T, srv *browsertest.Server, d *db.DB, email map[string]string) {
 	t.Helper()
@@ -103,6 +104,7 @@ func visitAmend(t *testing.T, srv *browsertest.Server, d *db.DB, email map[strin
 	main(tab, "Amira sees Sarah's comment", "Which days will the literacy sessions be?", "can be issued from "+words(today))
 	tab.Check(t, "#method")
 	tab.Submit(t, `form[action$="/plan/amend/issue"] button`)
-	main(tab, "the amended plan issued", "Final amended EHC plan", "Structured literacy programme", "send a decision letter")
-	main(s.Open(t, familyPlan), "Sarah reads the amended plan", "Final amended EHC plan", "Structured literacy programme")
+	main(tab, "the amended plan issued with its letter", "Final amended EHC plan", "Structured literacy programme", "read the decision letter")
+	main(s.Open(t, familyPlan), "Sarah reads the amended plan and is pointed to its letter", "Final amended EHC plan", "Structured literacy programme",
+		"read the decision letter")
 }

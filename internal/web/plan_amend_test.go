@@ -1,0 +1,119 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"joinedup/internal/access"
+	"joinedup/internal/date"
+	"joinedup/internal/db"
+	"joinedup/internal/db/dbtest"
+	"joinedup/internal/plan"
+	"joinedup/internal/session"
+)
+
+// amendForms is Amira at the amendment forms of Leo's demo plan (plan_amend.go),
+// through the real handler without a browser: post sends a form and answers
+// the status and the page, page reads the staff plan page.
+type amendForms struct {
+	t            *testing.T
+	h            http.Handler
+	d            *db.DB
+	w            matrixPeople
+	secret, base string
+	amira        access.Actor
+}
+
+func newAmendForms(t *testing.T, d *db.DB) amendForms {
+	t.Helper()
+	h, w := matrixServer(t, d)
+	secret, _, err := session.Create(context.Background(), d, w.amira, "test", "form", session.StaffTimeouts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	amira, err := access.LoadActor(context.Background(), d, w.amira)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return amendForms{t: t, h: h, d: d, w: w, secret: secret, base: "/staff/children/" + w.leo + "/ehc/plan", amira: amira}
+}
+
+func (f amendForms) do(method, path string, form url.Values) (int, string) {
+	f.t.Helper()
+	r := httptest.NewRequest(method, f.base+path, strings.NewReader(form.Encode()))
+	if method == "POST" {
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	r.AddCookie(&http.Cookie{Name: "joinedup", Value: f.secret})
+	rec := httptest.NewRecorder()
+	f.h.ServeHTTP(rec, r)
+	return rec.Code, rec.Body.String()
+}
+
+func (f amendForms) post(path string, form url.Values) (int, string) { return f.do("POST", path, form) }
+
+func (f amendForms) page() string {
+	f.t.Helper()
+	code, body := f.do("GET", "", nil)
+	if code != 200 {
+		f.t.Fatalf("the plan page: %d", code)
+	}
+	return body
+}
+
+// sent proposes amendments to Leo's plan, changes section J and sends the
+// notice by email, all through the forms, and moves the notice back by
+// days (the family's 15 days pass, as the browser walk does).
+func (f amendForms) sent(days int) {
+	f.t.Helper()
+	if code, body := f.post("/amend", url.Values{"reason": {"The annual review found new needs"}}); code != 303 {
+		f.t.Fatalf("proposing amendments: %d %s", code, body)
+	}
+	if err := plan.SaveSection(context.Background(), f.d, f.amira, f.w.leo, "J", []plan.Item{{Body: "A personal budget for after-school clubs."}}); err != nil {
+		f.t.Fatal(err)
+	}
+	if code, body := f.post("/amend/notice", url.Values{"method": {"email"}}); code != 303 {
+		f.t.Fatalf("sending the notice: %d %s", code, body)
+	}
+	if _, err := f.d.Exec(`UPDATE ehc_events SET event_date = $1 WHERE id = (SELECT am.notice_event_id FROM ehc_plan_amendments am
+		JOIN ehc_plans pl ON pl.id = am.plan_id WHERE pl.child_id = $2 AND pl.status = 'editing')`, date.FromTime(db.Now()).AddDays(-days), f.w.leo); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+// The form that issues the amended plan sends its decision letter with it
+// (CFA 2014 s51(2)(c)): with no mediation adviser the page comes back
+// naming the field, the plan and letter unstored; with one, the amended
+// plan is issued and the page links to its letter, none left to send by hand.
+func TestPlanAmendIssueForm(t *testing.T) {
+	d := dbtest.SQLite(t)
+	f := newAmendForms(t, d)
+	f.sent(15)
+	if !strings.Contains(f.page(), `id="adviser"`) {
+		t.Error("the issue form does not ask for the letter's mediation adviser")
+	}
+	letters := dbtest.Count(t, d, "SELECT COUNT(*) FROM ehc_letters")
+	amended := func() int {
+		return dbtest.Count(t, d, "SELECT COUNT(*) FROM ehc_letters WHERE kind = 'amended_plan' AND child_id = $1", f.w.leo)
+	}
+	before := amended()
+	code, body := f.post("/amend/issue", url.Values{"method": {"email"}, "adviser": {""}})
+	if code != 422 || !strings.Contains(body, `href="#adviser"`) || !strings.Contains(body, "Give the mediation adviser") ||
+		dbtest.Count(t, d, "SELECT COUNT(*) FROM ehc_letters") != letters {
+		t.Errorf("no adviser: %d, or a letter was stored", code)
+	}
+	if code, body := f.post("/amend/issue", url.Values{"method": {"email"}, "adviser": {DefaultAdviser}}); code != 303 {
+		t.Fatalf("issuing the amended plan: %d %s", code, body)
+	}
+	if page := f.page(); !strings.Contains(page, "Final amended EHC plan") || !strings.Contains(page, "read the decision letter") ||
+		strings.Contains(page, "send a decision letter") {
+		t.Error("the plan page does not link to the amended plan's letter")
+	}
+	if n := amended(); n != before+1 {
+		t.Errorf("%d letters for the amended plan, want 1", n-before)
+	}
+}
