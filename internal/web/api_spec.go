@@ -64,7 +64,9 @@ var apiOps = []apiOp{
 	{Pattern: "POST /api/v1/children/{id}/ehc/events", Summary: "Record an event in a child's EHC case",
 		Description: "The event's fields are those of `joinedup clock`'s events, plus channel (how a request arrived) and note (reasons for a decision, evidence for an exception). " +
 			"A request received (or the council becoming responsible) opens the case. The whole history with the event must be in the order the SEND Regulations 2014 set; " +
-			"otherwise the answer names the field and nothing is stored. Issuing plans and deciding not to issue one need plan.issue. Audited with the change.",
+			"otherwise the answer names the field and nothing is stored. The plan's own events go with a plan document or a decision letter, so they are refused here " +
+			"(422, field type, naming the route to use): draft_plan_issued and final_plan_issued (POST …/ehc/plan/issue), no_plan_decision (…/ehc/plan/no-plan), " +
+			"amendment_notice (…/ehc/plan/amendment/notice) and amended_plan_issued (…/ehc/plan/amendment/issue). Audited with the change.",
 		Params: []apiParam{childID}, Body: "NewEvent", Status: 201, Response: "Event", Errors: []int{400, 401, 403, 404, 413, 415, 422, 500}},
 	{Pattern: "GET /api/v1/family/children/{id}/ehc", Summary: "Your child's EHC case",
 		Description: "For a parent, carer or young person: where their child's case stands, what happens next and by when, and who their coordinator is. Staff's notes are left out, except the reasons for decisions. Audited.",
@@ -262,6 +264,9 @@ func apiSchemas() map[string]any {
 	mapping := map[string]any{}
 	var oneOf []any
 	for _, t := range ehc.Types() {
+		if casework.PlanActions[t] != "" { // recorded by the plan's own routes, never by this one
+			continue
+		}
 		props := map[string]any{"type": enum(t.String()), "channel": enum(casework.Channels...), "note": str()}
 		required := []string{"type"}
 		for _, f := range t.Fields() {
@@ -285,7 +290,7 @@ func apiSchemas() map[string]any {
 	}
 	s["Event"] = object([]string{"id", "seq", "type", "recorded_at"}, event)
 	s["NewEvent"] = map[string]any{"oneOf": oneOf, "discriminator": map[string]any{"propertyName": "type", "mapping": mapping},
-		"description": "An event to record; which fields it has depends on its type, as in `joinedup clock`'s input."}
+		"description": "An event to record; which fields it has depends on its type, as in `joinedup clock`'s input. The plan's own events are not recorded here."}
 	return s
 }
 
