@@ -40,7 +40,7 @@ func Get(ctx context.Context, d *db.DB, a access.Actor, childID string, p access
 		c.Access = dec.Reason
 		if p == access.FamilyView { // staff's words stay with staff; the reasons for decisions are the family's
 			for i := range c.Events {
-				if t := c.Events[i].Type; t != ehc.AssessmentDecision && t != ehc.NoPlanDecision {
+				if t := c.Events[i].Type; t != ehc.AssessmentDecision && t != ehc.NoPlanDecision && t != ehc.NoAmendmentDecision {
 					c.Events[i].Note = ""
 				}
 				c.Events[i].RecordedBy = ""
@@ -133,10 +133,11 @@ func clockEvents(es []Event) []ehc.Event {
 }
 
 // permissionFor is what recording an event of type t needs: issuing plans
-// and deciding not to issue one is plan.issue; everything else case.edit.
+// and deciding not to issue one, or not to amend one, is plan.issue;
+// everything else case.edit.
 func permissionFor(t ehc.Type) access.Permission {
 	switch t {
-	case ehc.DraftPlanIssued, ehc.FinalPlanIssued, ehc.NoPlanDecision, ehc.AmendedPlanIssued:
+	case ehc.DraftPlanIssued, ehc.FinalPlanIssued, ehc.NoPlanDecision, ehc.AmendedPlanIssued, ehc.NoAmendmentDecision:
 		return access.PlanIssue
 	}
 	return access.CaseEdit
@@ -148,11 +149,12 @@ func permissionFor(t ehc.Type) access.Permission {
 // without its letter. AddIn, which package plan calls in its own
 // transaction, and the bulk load of past cases take them.
 var PlanActions = map[ehc.Type]string{
-	ehc.DraftPlanIssued:   "A draft plan is issued from the plan document",
-	ehc.FinalPlanIssued:   "A final plan is issued from the plan document, with its decision letter",
-	ehc.NoPlanDecision:    "A decision not to issue an EHC plan is recorded with its decision letter",
-	ehc.AmendmentNotice:   "Proposed amendments are sent from the plan document",
-	ehc.AmendedPlanIssued: "An amended plan is issued from the plan document, with its decision letter",
+	ehc.DraftPlanIssued:     "A draft plan is issued from the plan document",
+	ehc.FinalPlanIssued:     "A final plan is issued from the plan document, with its decision letter",
+	ehc.NoPlanDecision:      "A decision not to issue an EHC plan is recorded with its decision letter",
+	ehc.AmendmentNotice:     "Proposed amendments are sent from the plan document",
+	ehc.AmendedPlanIssued:   "An amended plan is issued from the plan document, with its decision letter",
+	ehc.NoAmendmentDecision: "A decision not to amend the plan is recorded from the plan document, with its decision letter",
 }
 
 // Add records an event in a child's case, opening the case with a request

@@ -148,6 +148,10 @@ func TestRecordingFollowsTheRegulationsAndStoresNothingRefused(t *testing.T) {
 			{"the final plan, within 20 weeks (R6) and after 15 days (R5)", casework.Input{Type: "final_plan_issued", Date: d(2026, 10, 12)}, "", casework.Plan},
 			{"a review decision without its meeting", casework.Input{Type: "review_decision", Date: d(2026, 11, 1), Code: "maintain"}, "date", ""},
 			{"an amended plan without proposed amendments (reg 22)", casework.Input{Type: "amended_plan_issued", Date: d(2026, 11, 1)}, "date", ""},
+			{"a decision not to amend without proposed amendments (reg 22(4))", casework.Input{Type: "no_amendment_decision", Date: d(2026, 11, 1), Note: "The plan is right as it is"}, "date", ""},
+			{"proposed amendments (reg 22(2))", casework.Input{Type: "amendment_notice", Date: d(2026, 11, 2)}, "", casework.Plan},
+			{"a decision not to amend without its reasons (reg 22(4): the family is told them)", casework.Input{Type: "no_amendment_decision", Date: d(2026, 11, 20)}, "note", ""},
+			{"the decision not to amend after all (reg 22(4))", casework.Input{Type: "no_amendment_decision", Date: d(2026, 11, 20), Note: "The plan is right as it is"}, "", casework.Plan},
 			{"a phase transfer is planned, so its date may be ahead", casework.Input{Type: "phase_transfer", Date: d(2027, 9, 1), Code: "school"}, "", casework.Plan},
 		}
 		accepted := 0
@@ -342,8 +346,8 @@ func asErr(err error, target **apperr.Error) bool {
 // The plan's own events go with a plan document or a decision letter, so
 // the generic Add refuses them, naming the type and storing nothing: a
 // draft or final plan (SEND Regs 2014 reg 13), a decision not to issue one
-// (reg 10 and its letter, CFA 2014 s51(2)(b)), proposed amendments and the
-// amended plan (reg 22(2)-(3)). Access comes first: a child out of reach is
+// (reg 10 and its letter, CFA 2014 s51(2)(b)), proposed amendments, the
+// amended plan and a decision not to amend (reg 22(2)-(4)). Access comes first: a child out of reach is
 // missing, a role that may not issue plans is refused as such. Every other
 // type still goes through Add.
 func TestAddRefusesThePlansOwnEvents(t *testing.T) {
@@ -370,6 +374,7 @@ func TestAddRefusesThePlansOwnEvents(t *testing.T) {
 			{"a decision not to issue a plan (reg 10)", casework.Input{Type: "no_plan_decision", Date: d(2026, 10, 12), Note: "The school can meet her needs"}, w.amira, apperr.Invalid},
 			{"proposed amendments sent (reg 22(2))", casework.Input{Type: "amendment_notice", Date: d(2026, 10, 12)}, w.amira, apperr.Invalid},
 			{"an amended plan (reg 22(3))", casework.Input{Type: "amended_plan_issued", Date: d(2026, 10, 12)}, w.amira, apperr.Invalid},
+			{"a decision not to amend (reg 22(4))", casework.Input{Type: "no_amendment_decision", Date: d(2026, 10, 12), Note: "The plan is right as it is"}, w.amira, apperr.Invalid},
 			{"a final plan for a child out of reach", casework.Input{Type: "final_plan_issued", Date: d(2026, 10, 12)}, w.marcus, apperr.NotFound},
 		} {
 			before := stored()

@@ -466,3 +466,138 @@ func TestAmendedReasons(t *testing.T) {
 		}
 	}
 }
+
+// Deciding not to amend after the notice (SEND Regulations 2014 reg 22(4):
+// the council must tell the family, with its reasons): refused before the
+// notice (there is nothing to tell them: the proposal is withdrawn instead),
+// without its reasons, method or mediation adviser, for another team's
+// child (404) and a role that may not issue plans, storing nothing. Made,
+// it records no_amendment_decision, which meets R16 when within 8 weeks of
+// the notice (reg 22(3)) and ends R15; the proposal is withdrawn and the
+// final plan stays in force for staff and family; the decision letter with
+// the right of appeal (CFA 2014 s51(2)(e)) and a message go to the family,
+// who read the reasons; new amendments can then be proposed. A decision
+// made after the 8 weeks misses R16.
+func TestDecideNotToAmend(t *testing.T) {
+	eachWorld(t, func(t *testing.T, w world) {
+		ctx := context.Background()
+		fin := w.finalPlan()
+		w.at(d(2027, 3, 1))
+		if _, err := plan.ProposeAmendments(ctx, w.d, w.amira, w.child, "The annual review found new needs"); err != nil {
+			t.Fatal(err)
+		}
+		if err := plan.SaveSection(ctx, w.d, w.amira, w.child, "J", []plan.Item{{Body: "A personal budget of £1,200 a year for after-school activities."}}); err != nil {
+			t.Fatal(err)
+		}
+		good := plan.NoAmendInput{Reasons: "Having read your comments, the council agrees the plan already meets the needs the review found.",
+			Method: "email", Adviser: demo.MediationAdviser}
+		if _, _, err := plan.DecideNotToAmend(ctx, w.d, w.amira, w.child, good); apperr.CodeOf(err) != apperr.Conflict {
+			t.Errorf("a decision before the notice: %v", err)
+		}
+		if _, err := plan.SendAmendmentNotice(ctx, w.d, w.amira, w.child, "email"); err != nil {
+			t.Fatal(err)
+		}
+		w.at(d(2027, 3, 20))
+		for _, c := range []struct {
+			name   string
+			as     access.Actor
+			in     plan.NoAmendInput
+			code   apperr.Code
+			fields string
+		}{
+			{"nothing given", w.amira, plan.NoAmendInput{}, apperr.Invalid, "reasons adviser method"},
+			{"reasons too short for the family to understand", w.amira, plan.NoAmendInput{Reasons: "Not needed.", Method: "post", Adviser: demo.MediationAdviser}, apperr.Invalid, "reasons"},
+			{"another team's child", w.stranger, good, apperr.NotFound, ""},
+			{"a health professional", w.tom, good, apperr.Forbidden, ""},
+			{"the parent", w.parent, good, apperr.Forbidden, ""},
+		} {
+			before, letters := w.count(), countRows(w, "SELECT COUNT(*) FROM ehc_letters")
+			_, _, err := plan.DecideNotToAmend(ctx, w.d, c.as, w.child, c.in)
+			if code := apperr.CodeOf(err); code != c.code && !(c.code == apperr.Forbidden && code == apperr.NotFound) {
+				t.Errorf("%s: %v, want %s", c.name, err, c.code)
+			}
+			if got := strings.Join(fields(err), " "); got != c.fields {
+				t.Errorf("%s: fields %q, want %q", c.name, got, c.fields)
+			}
+			if w.count() != before || countRows(w, "SELECT COUNT(*) FROM ehc_letters") != letters {
+				t.Errorf("%s: a refused decision stored something", c.name)
+			}
+		}
+		pl, letter, err := plan.DecideNotToAmend(ctx, w.d, w.amira, w.child, good)
+		if err != nil {
+			t.Fatal(err)
+		}
+		am := pl.Amendment
+		if pl.Status != plan.Withdrawn || !am.Decided() || am.DecidedOn != d(2027, 3, 20) || am.WithdrawnReason != good.Reasons || am.DecisionLetterID != letter.ID {
+			t.Errorf("the proposal after the decision: %s %+v", pl.Status, am)
+		}
+		c, _ := casework.Get(ctx, w.d, w.amira, w.child, access.CaseView)
+		if ev := c.Events[len(c.Events)-1]; ev.Type.String() != "no_amendment_decision" || ev.Date != d(2027, 3, 20) || ev.ID != am.DecisionEventID || c.Stage != casework.Plan {
+			t.Errorf("the clock's last event: %s %+v", c.Stage, ev)
+		}
+		if _, _, st := w.deadline("R16", d(2027, 3, 1)); st != "met" {
+			t.Errorf("R16 %s, want met: decided within 8 weeks (reg 22(3)-(4))", st)
+		}
+		if _, _, st := w.deadline("R15", d(2027, 3, 1)); st != "met" {
+			t.Errorf("R15 %s, want met: no amended plan was made", st)
+		}
+		if letter.Kind != casework.NoAmendLetter || letter.EventID != am.DecisionEventID || letter.Reasons != good.Reasons ||
+			casework.LetterBasis[letter.Kind] != "R16: CFA 2014 s51(2)(e); SEND Regs 2014 reg 22(4)" || letter.AppealBy.Due != d(2027, 5, 20) {
+			t.Errorf("the decision letter: %+v", letter)
+		}
+		if n := countRows(w, "SELECT COUNT(*) FROM outbox WHERE reference = $1 AND subject LIKE '%will not be changed' AND what_changed LIKE '%proposed on 1 March 2027%'", "ehc-plan:"+pl.ID); n < 1 {
+			t.Error("the family was not told the plan stays as it was")
+		}
+		if n := countRows(w, "SELECT COUNT(*) FROM outbox WHERE reference = $1", "ehc-letter:"+letter.ID); n < 1 {
+			t.Error("the family was not sent the decision letter")
+		}
+		for _, as := range []struct {
+			who access.Actor
+			p   access.Permission
+		}{{w.amira, access.CaseView}, {w.parent, access.FamilyView}} {
+			v, err := plan.Get(ctx, w.d, as.who, w.child, as.p)
+			if err != nil || v.Current() == nil || v.Current().ID != fin.ID || v.Proposal() != nil || v.Open() != nil || v.Working() != nil {
+				t.Errorf("%s: the final plan is not the one in force, or a proposal is still open (%v)", as.p, err)
+			}
+			if la := v.LatestAmendment(); la == nil || la.ID != pl.ID || la.Status != plan.Withdrawn || la.Amendment.DecisionLetterID != letter.ID {
+				t.Errorf("%s reads the latest amendment as %+v", as.p, la)
+			}
+		}
+		fc, _ := casework.Get(ctx, w.d, w.parent, w.child, access.FamilyView)
+		if ev := fc.Events[len(fc.Events)-1]; ev.Note != good.Reasons {
+			t.Errorf("the family does not read the decision's reasons: %q", ev.Note)
+		}
+		if _, err := plan.AddComment(ctx, w.d, w.parent, w.child, "J", "Too late"); apperr.CodeOf(err) != apperr.Conflict {
+			t.Errorf("a comment after the decision: %v", err)
+		}
+		if _, _, err := plan.IssueAmended(ctx, w.d, w.amira, w.child, plan.Notice{Method: "email", Adviser: demo.MediationAdviser}); apperr.CodeOf(err) != apperr.Conflict {
+			t.Errorf("the amended plan issued after the decision not to amend: %v", err)
+		}
+		if _, _, err := plan.DecideNotToAmend(ctx, w.d, w.amira, w.child, good); apperr.CodeOf(err) != apperr.Conflict {
+			t.Errorf("the decision made twice: %v", err)
+		}
+
+		// New amendments start again from the final plan; decided after 8 weeks, R16 is missed.
+		w.at(d(2027, 6, 1))
+		next, err := plan.ProposeAmendments(ctx, w.d, w.amira, w.child, "A change of school at the family's request")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if next.Version != pl.Version+1 || len(next.In("J")) != 0 {
+			t.Errorf("new amendments: version %d with %d rows in J, want %d copied from the final plan", next.Version, len(next.In("J")), pl.Version+1)
+		}
+		if err := plan.SaveSection(ctx, w.d, w.amira, w.child, "A", []plan.Item{{Body: "I like drawing and football. I want to be a vet or a keeper."}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := plan.SendAmendmentNotice(ctx, w.d, w.amira, w.child, "post"); err != nil {
+			t.Fatal(err)
+		}
+		w.at(d(2027, 7, 28)) // R16: 1 June + 8 weeks is 27 July
+		if _, _, err := plan.DecideNotToAmend(ctx, w.d, w.amira, w.child, good); err != nil {
+			t.Fatal(err)
+		}
+		if due, _, st := w.deadline("R16", d(2027, 6, 1)); due != d(2027, 7, 27) || st != "missed" {
+			t.Errorf("R16 due %s %s, want missed: decided a day after the 8 weeks", due, st)
+		}
+	})
+}

@@ -21,7 +21,10 @@ import (
 // team's coordinator gets 404. After the 15 days (the notice moved back, as
 // the browser walk does) the amended plan is refused without its letter's
 // mediation adviser, then issued with its decision letter in the same
-// transaction (CFA 2014 s51(2)(c)), in the standard words.
+// transaction (CFA 2014 s51(2)(c)), in the standard words. Amendments then
+// proposed again and sent are not made after all (reg 22(4)): refused before
+// the notice and with nothing given, then recorded with its letter (CFA 2014
+// s51(2)(e)), which Sarah reads with the reasons.
 func TestAPIPlanAmendment(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		h, w := matrixServer(t, d)
@@ -95,6 +98,36 @@ func TestAPIPlanAmendment(t *testing.T) {
 		}
 		if code, _ := call(w.amira, "POST", base+"/issue", `{"method": "email", "adviser": "`+DefaultAdviser+`"}`); code != 409 {
 			t.Errorf("issued twice: %d", code)
+		}
+
+		// Amendments proposed again, sent, then not made after all (reg 22(4)): the decision and its letter (CFA 2014 s51(2)(e)).
+		if code, out := call(w.amira, "POST", base, `{"reason": "A further review of the personal budget"}`); code != 201 {
+			t.Fatalf("proposed again: %d %v", code, out)
+		}
+		if err := plan.SaveSection(context.Background(), d, amira, w.leo, "J", []plan.Item{{Body: "A personal budget for after-school clubs and holiday schemes."}}); err != nil {
+			t.Fatal(err)
+		}
+		if code, out := call(w.amira, "POST", base+"/no-amendment", `{"reasons": "The council will not make these changes after all.", "method": "email", "adviser": "`+DefaultAdviser+`"}`); code != 409 {
+			t.Errorf("a decision not to amend before the notice: %d %v", code, out)
+		}
+		if code, out := call(w.amira, "POST", base+"/notice", `{"method": "post"}`); code != 200 {
+			t.Fatalf("the second notice: %d %v", code, out)
+		}
+		if code, out := call(w.amira, "POST", base+"/no-amendment", `{}`); code != 422 || field(out) != "reasons adviser method" {
+			t.Errorf("a decision not to amend with nothing: %d %v", code, out)
+		}
+		code, out = call(w.amira, "POST", base+"/no-amendment", `{"reasons": "Having read your comments, the council will keep the personal budget as it is.", "method": "email", "adviser": "`+DefaultAdviser+`"}`)
+		letter, _ = out["letter"].(map[string]any)
+		wd, _ := out["withdrawn"].(map[string]any)
+		if code != 201 || out["status"] != "withdrawn" || letter == nil || letter["kind"] != "no_amendment" || out["letter_id"] != letter["id"] ||
+			wd == nil || wd["decided_on"] != today.String() || wd["by"] != "Amira Hussain" {
+			t.Fatalf("the decision not to amend: %d %v", code, out)
+		}
+		code, out = call(w.sarah, "GET", "/api/v1/family/children/"+w.leo+"/ehc/plan/amendment", "")
+		am, _ = out["amendment"].(map[string]any)
+		wd, _ = am["withdrawn"].(map[string]any)
+		if code != 200 || am["status"] != "withdrawn" || wd == nil || wd["by"] != nil || !strings.Contains(str2(wd["reason"]), "keep the personal budget") || am["letter_id"] != letter["id"] {
+			t.Errorf("Sarah reads the decision not to amend: %d %v", code, out)
 		}
 	})
 }

@@ -242,11 +242,12 @@ func (s *server) ehcRecord(w http.ResponseWriter, r *http.Request) {
 // recorded instead of the event form and the events route: the plan page's
 // action, and the API route that does the same.
 var planActionWords = map[string]struct{ page, route string }{
-	"draft_plan_issued":   {"issue the draft plan", "POST /api/v1/children/{id}/ehc/plan/issue (kind draft)"},
-	"final_plan_issued":   {"issue the final plan and its decision letter", "POST /api/v1/children/{id}/ehc/plan/issue (kind final)"},
-	"no_plan_decision":    {"decide not to issue a plan, with its decision letter", "POST /api/v1/children/{id}/ehc/plan/no-plan"},
-	"amendment_notice":    {"send the proposed amendments", "POST /api/v1/children/{id}/ehc/plan/amendment/notice"},
-	"amended_plan_issued": {"issue the amended plan and its decision letter", "POST /api/v1/children/{id}/ehc/plan/amendment/issue"},
+	"draft_plan_issued":     {"issue the draft plan", "POST /api/v1/children/{id}/ehc/plan/issue (kind draft)"},
+	"final_plan_issued":     {"issue the final plan and its decision letter", "POST /api/v1/children/{id}/ehc/plan/issue (kind final)"},
+	"no_plan_decision":      {"decide not to issue a plan, with its decision letter", "POST /api/v1/children/{id}/ehc/plan/no-plan"},
+	"amendment_notice":      {"send the proposed amendments", "POST /api/v1/children/{id}/ehc/plan/amendment/notice"},
+	"amended_plan_issued":   {"issue the amended plan and its decision letter", "POST /api/v1/children/{id}/ehc/plan/amendment/issue"},
+	"no_amendment_decision": {"decide not to amend the plan, with its decision letter", "POST /api/v1/children/{id}/ehc/plan/amendment/no-amendment"},
 }
 
 // planActionFields says, where casework refused one of the plan's own

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -44,11 +45,17 @@ func newAmendForms(t *testing.T, d *db.DB) amendForms {
 
 func (f amendForms) do(method, path string, form url.Values) (int, string) {
 	f.t.Helper()
-	r := httptest.NewRequest(method, f.base+path, strings.NewReader(form.Encode()))
+	return f.doAs(f.secret, method, f.base+path, form)
+}
+
+// doAs sends the request to target with the session secret.
+func (f amendForms) doAs(secret, method, target string, form url.Values) (int, string) {
+	f.t.Helper()
+	r := httptest.NewRequest(method, target, strings.NewReader(form.Encode()))
 	if method == "POST" {
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
-	r.AddCookie(&http.Cookie{Name: "joinedup", Value: f.secret})
+	r.AddCookie(&http.Cookie{Name: "joinedup", Value: secret})
 	rec := httptest.NewRecorder()
 	f.h.ServeHTTP(rec, r)
 	return rec.Code, rec.Body.String()
@@ -115,5 +122,48 @@ func TestPlanAmendIssueForm(t *testing.T) {
 	}
 	if n := amended(); n != before+1 {
 		t.Errorf("%d letters for the amended plan, want 1", n-before)
+	}
+}
+
+// The decision not to amend after the notice (reg 22(4)) from the plan page:
+// offered once the notice is sent; refused naming its own fields
+// (noamend-…), the form open; recorded, it leads to its letter, the staff
+// page says what was decided and links to the letter, and Sarah reads in
+// plain English that the plan stays as it was, with the reasons and the
+// letter saying how to appeal (CFA 2014 s51(2)(e)).
+func TestPlanAmendNoAmendForm(t *testing.T) {
+	d := dbtest.SQLite(t)
+	f := newAmendForms(t, d)
+	f.sent(5)
+	if page := f.page(); !strings.Contains(page, `action="/staff/children/`+f.w.leo+`/ehc/plan/amend/no-amendment"`) || !strings.Contains(page, "Decide not to amend the plan") {
+		t.Fatal("the plan page does not offer the decision not to amend once the notice is sent")
+	}
+	code, body := f.post("/amend/no-amendment", url.Values{"noamend-reasons": {""}, "noamend-adviser": {DefaultAdviser}})
+	if code != 422 || !strings.Contains(body, `href="#noamend-reasons"`) || !strings.Contains(body, `href="#noamend-method"`) || !strings.Contains(body, "<details class=\"govuk-details\" open>") {
+		t.Errorf("a decision with no reasons or method: %d, want 422 naming both, the form open", code)
+	}
+	reasons := "Having read your comments, the council will keep the personal budget as it is."
+	code, body = f.post("/amend/no-amendment", url.Values{"noamend-reasons": {reasons}, "noamend-method": {"email"}, "noamend-adviser": {DefaultAdviser}})
+	if code != 303 {
+		t.Fatalf("the decision not to amend: %d %s", code, body)
+	}
+	page := f.page()
+	if !strings.Contains(page, "decided not to make the amendments proposed on") || !strings.Contains(page, "regulation 22(4)") || !strings.Contains(page, "read the decision letter") {
+		t.Error("the staff page does not say what was decided, or link to the letter")
+	}
+	if strings.Contains(page, "Proposed changes to the plan") {
+		t.Error("the withdrawn proposal is still shown as proposed")
+	}
+	secret, _, err := session.Create(context.Background(), d, f.w.sarah, "test", "form", session.FamilyTimeouts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, family := f.doAs(secret, "GET", "/family/children/"+f.w.leo+"/ehc/plan", nil)
+	if code != 200 || !strings.Contains(family, "The plan stays as it was") || !strings.Contains(family, html.EscapeString(reasons)) ||
+		!strings.Contains(family, `href="/family/children/`+f.w.leo+`/ehc/letters/`) {
+		t.Errorf("Sarah's plan page: %d, does not say the plan stays as it was, the reasons and the letter", code)
+	}
+	if strings.Contains(family, "Tell us what you think of the proposed changes") {
+		t.Error("Sarah is still asked to comment on amendments withdrawn")
 	}
 }
