@@ -18,8 +18,10 @@ package plan
 // draft; the amended plan is refused before the clock's R15 not-before date
 // (read, never recomputed here) and, when issued, records amended_plan_issued
 // and becomes the current final plan, its decision letter made in the same
-// transaction. Once the notice is sent, the council may instead decide not
-// to amend (DecideNotToAmend, reg 22(4)): the clock's no_amendment_decision,
+// transaction. Before the notice the coordinator may withdraw the proposal
+// (WithdrawAmendments), telling nobody: the family has not seen it. Once the
+// notice is sent, the council may instead decide not to amend
+// (DecideNotToAmend, reg 22(4)): the clock's no_amendment_decision,
 // the proposal withdrawn and the decision letter, in one transaction; we
 // hold the decision to R16's 8 weeks, reg 22(4)'s own words being truncated
 // in what we hold [to verify]. R16's 8 weeks are shown, not enforced: a late
@@ -513,6 +515,49 @@ func IssueAmended(ctx context.Context, d *db.DB, a access.Actor, childID string,
 		return Plan{}, casework.Letter{}, err
 	}
 	return pl, letter, nil
+}
+
+// WithdrawAmendments takes back proposed amendments not yet sent to the
+// family (case.edit), with the coordinator's reason: audited, the plan in
+// force stays the final plan, nothing goes on the clock and nobody is told,
+// the family never having seen them; new amendments can be proposed
+// afterwards. Refused naming the reason when there is none; a Conflict when
+// nothing is proposed, or the notice was sent: then the family must be told
+// of the decision not to amend, with its reasons and their right of appeal
+// (reg 22(4): DecideNotToAmend).
+func WithdrawAmendments(ctx context.Context, d *db.DB, a access.Actor, childID, reason string) (Plan, error) {
+	var pl Plan
+	err := d.Transact(ctx, func(tx *sql.Tx) error {
+		now := db.Now()
+		_, p, why, err := proposal(ctx, tx, a, access.CaseEdit, childID, now)
+		if err != nil {
+			return err
+		}
+		pl = p
+		if pl.Amendment.Sent() {
+			return apperr.Errorf(apperr.Conflict, "The family was sent the proposed amendments on %s: decide not to amend the plan instead, so they are told why, "+
+				"with their right of appeal (reg 22(4))", words(pl.Amendment.NoticeOn))
+		}
+		reason = clean(reason)
+		switch {
+		case len(reason) < 10:
+			return (apperr.Fields{{Name: "reason", Message: "Say why the proposed amendments are withdrawn"}}).Err("the proposed amendments cannot be withdrawn")
+		case len(reason) > MaxText:
+			return (apperr.Fields{{Name: "reason", Message: "The reason must be 10,000 characters or fewer"}}).Err("the proposed amendments cannot be withdrawn")
+		}
+		if err := withdraw(ctx, tx, a, pl.ID, reason, "", now); err != nil {
+			return err
+		}
+		if pl, err = reread(ctx, tx, a, childID, pl.ID, now); err != nil {
+			return err
+		}
+		return write(ctx, d, tx, a, "plan.amend.withdraw", pl.ID, childID, why, now, audit.Change{Field: "status", Old: Editing, New: Withdrawn},
+			audit.Change{Field: "reason", New: reason})
+	})
+	if err != nil {
+		return Plan{}, err
+	}
+	return pl, nil
 }
 
 // NoAmendInput is the council's decision not to amend the plan after the

@@ -601,3 +601,104 @@ func TestDecideNotToAmend(t *testing.T) {
 		}
 	})
 }
+
+// Withdrawing proposed amendments before the notice: the coordinator
+// changes their mind (SEND Regulations 2014 reg 22: the family has not been
+// sent them, so nothing runs on the clock and nobody is told). Refused with
+// no reason, for another team's child (404) and roles that may not change
+// the case, storing nothing; withdrawn, it is audited with the reason, the
+// final plan stays in force, the family sees nothing of it, and the
+// sections can no longer be changed; new amendments can be proposed. Once
+// their notice is sent they cannot be withdrawn quietly: the family must be
+// told of the decision not to amend (reg 22(4)).
+func TestWithdrawAmendments(t *testing.T) {
+	eachWorld(t, func(t *testing.T, w world) {
+		ctx := context.Background()
+		fin := w.finalPlan()
+		w.at(d(2027, 3, 1))
+		if _, err := plan.WithdrawAmendments(ctx, w.d, w.amira, w.child, "Nothing was proposed"); apperr.CodeOf(err) != apperr.Conflict {
+			t.Errorf("withdrawing with nothing proposed: %v", err)
+		}
+		pl, err := plan.ProposeAmendments(ctx, w.d, w.amira, w.child, "The annual review found new needs")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := plan.SaveSection(ctx, w.d, w.amira, w.child, "J", []plan.Item{{Body: "A personal budget of £1,200 a year for after-school activities."}}); err != nil {
+			t.Fatal(err)
+		}
+		reason := "The family and school agreed at the review that the plan can stay as it is"
+		for _, c := range []struct {
+			name, reason string
+			as           access.Actor
+			code         apperr.Code
+			fields       string
+		}{
+			{"no reason", " ", w.amira, apperr.Invalid, "reason"},
+			{"another team's child", reason, w.stranger, apperr.NotFound, ""},
+			{"a health professional", reason, w.tom, apperr.Forbidden, ""},
+			{"the parent", reason, w.parent, apperr.Forbidden, ""},
+		} {
+			before := w.count()
+			_, err := plan.WithdrawAmendments(ctx, w.d, c.as, w.child, c.reason)
+			if code := apperr.CodeOf(err); code != c.code && !(c.code == apperr.Forbidden && code == apperr.NotFound) {
+				t.Errorf("%s: %v, want %s", c.name, err, c.code)
+			}
+			if got := strings.Join(fields(err), " "); got != c.fields {
+				t.Errorf("%s: fields %q, want %q", c.name, got, c.fields)
+			}
+			if w.count() != before {
+				t.Errorf("%s: a refused withdrawal stored something", c.name)
+			}
+		}
+		events, messages := countRows(w, "SELECT COUNT(*) FROM ehc_events"), countRows(w, "SELECT COUNT(*) FROM outbox")
+		wd, err := plan.WithdrawAmendments(ctx, w.d, w.amira, w.child, reason)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if wd.ID != pl.ID || wd.Status != plan.Withdrawn || wd.Amendment.WithdrawnReason != reason || wd.Amendment.WithdrawnBy != "Amira Hussain" || wd.Amendment.Decided() {
+			t.Errorf("the withdrawn proposal: %s %+v", wd.Status, wd.Amendment)
+		}
+		if countRows(w, "SELECT COUNT(*) FROM ehc_events") != events || countRows(w, "SELECT COUNT(*) FROM outbox") != messages {
+			t.Error("withdrawing amendments the family never saw put something on the clock or told someone")
+		}
+		if n := countRows(w, "SELECT COUNT(*) FROM audit_events WHERE action = 'plan.amend.withdraw' AND record_id = $1 AND actor_id = $2", pl.ID, w.amira.PersonID); n != 1 {
+			t.Errorf("%d audit rows for the withdrawal, want 1", n)
+		}
+		v, _ := plan.Get(ctx, w.d, w.amira, w.child, access.CaseView)
+		if v.Current() == nil || v.Current().ID != fin.ID || v.Proposal() != nil || v.Working() != nil || v.LatestAmendment().ID != pl.ID {
+			t.Errorf("after the withdrawal: the final plan is not the one in force, or a proposal is still open")
+		}
+		fv, _ := plan.Get(ctx, w.d, w.parent, w.child, access.FamilyView)
+		if fv.LatestAmendment() != nil || fv.Current().ID != fin.ID {
+			t.Errorf("the family sees amendments they were never sent: %+v", fv.LatestAmendment())
+		}
+		if err := plan.SaveSection(ctx, w.d, w.amira, w.child, "J", nil); apperr.CodeOf(err) != apperr.Conflict {
+			t.Errorf("a section of withdrawn amendments changed: %v", err)
+		}
+		if _, err := plan.SendAmendmentNotice(ctx, w.d, w.amira, w.child, "email"); apperr.CodeOf(err) != apperr.Conflict {
+			t.Errorf("withdrawn amendments sent: %v", err)
+		}
+		if _, err := plan.WithdrawAmendments(ctx, w.d, w.amira, w.child, reason); apperr.CodeOf(err) != apperr.Conflict {
+			t.Errorf("withdrawn twice: %v", err)
+		}
+
+		// New amendments can follow; once sent, they are not withdrawn quietly.
+		next, err := plan.ProposeAmendments(ctx, w.d, w.amira, w.child, "A change of school at the family's request")
+		if err != nil || next.Version != pl.Version+1 || len(next.In("J")) != 0 {
+			t.Fatalf("new amendments after the withdrawal: %+v, %v", next, err)
+		}
+		if err := plan.SaveSection(ctx, w.d, w.amira, w.child, "J", []plan.Item{{Body: "A personal budget for holiday schemes."}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := plan.SendAmendmentNotice(ctx, w.d, w.amira, w.child, "email"); err != nil {
+			t.Fatal(err)
+		}
+		before := w.count()
+		if _, err := plan.WithdrawAmendments(ctx, w.d, w.amira, w.child, reason); apperr.CodeOf(err) != apperr.Conflict || !strings.Contains(err.Error(), "decide not to amend") {
+			t.Errorf("amendments withdrawn after their notice: %v, want a Conflict naming the decision not to amend", err)
+		}
+		if w.count() != before {
+			t.Error("a refused withdrawal stored something")
+		}
+	})
+}

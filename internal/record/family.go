@@ -171,6 +171,7 @@ var actionWords = map[string]string{
 	"plan.issue":              "Issued the education, health and care (EHC) plan: a draft, the final plan or an amended plan",
 	"plan.amend.start":        "Started proposing changes to the education, health and care (EHC) plan",
 	"plan.amend.notice":       "Sent the family the proposed changes to the education, health and care (EHC) plan",
+	"plan.amend.withdraw":     "Withdrew proposed changes to the education, health and care (EHC) plan before the family was sent them",
 	"plan.amend.no_amendment": "Decided not to make the proposed changes to the education, health and care (EHC) plan, and told the family why",
 	// Lists staff look at, which name no one child.
 	"alerts.view":    "Looked at alerts about emergency access and safeguarding",

@@ -15,7 +15,8 @@ import (
 // The JSON API's side of amending a final plan (plan_amend.go; SEND
 // Regulations 2014 reg 22, rules R15 and R16): read the latest amendment with
 // its changes, propose amendments, send the notice, issue the amended plan
-// with its decision letter.
+// with its decision letter, withdraw the proposal before the notice or
+// decide not to amend after it (reg 22(4)) with its decision letter.
 // Each handler is a thin wrapper over the package plan function the page
 // calls, so access, validation and audit are the same. Changing sections of
 // the proposal is the plan API's (the version being written).
@@ -151,6 +152,22 @@ func (s *server) apiPlanAmendIssue(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, out)
 }
 
+// apiPlanAmendWithdraw takes back proposed amendments not yet sent: 200
+// with them, withdrawn.
+func (s *server) apiPlanAmendWithdraw(w http.ResponseWriter, r *http.Request) {
+	a, _ := actorOf(r.Context())
+	b, ok := s.readBody(w, r, "the withdrawal", map[string]apiFieldKind{"reason": fieldText})
+	if !ok {
+		return
+	}
+	p, err := plan.WithdrawAmendments(r.Context(), s.db, a, r.PathValue("id"), b.text["reason"])
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toAPIAmendment(p, true))
+}
+
 // apiPlanNoAmend records the decision not to amend the plan after the
 // notice (reg 22(4)) and sends its letter: 201 with the amendment, now
 // withdrawn, and the letter.
@@ -210,6 +227,7 @@ func amendSchemas(s map[string]any) {
 	})
 	s["NewAmendment"] = object([]string{"reason"}, map[string]any{"reason": map[string]any{"type": "string", "description": "Why the plan is to be amended."}})
 	s["AmendmentSend"] = object([]string{"method"}, map[string]any{"method": enum(appeal.Methods...)})
+	s["AmendmentWithdrawal"] = object([]string{"reason"}, map[string]any{"reason": map[string]any{"type": "string", "description": "Why they are withdrawn (10 to 10,000 characters)."}})
 	s["NoAmendmentDecision"] = object([]string{"reasons", "method", "adviser"}, map[string]any{
 		"reasons": map[string]any{"type": "string", "description": "The reasons, as the family will read them in the letter (20 to 10,000 characters)."},
 		"method":  enum(appeal.Methods...),

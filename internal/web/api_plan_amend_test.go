@@ -24,7 +24,8 @@ import (
 // transaction (CFA 2014 s51(2)(c)), in the standard words. Amendments then
 // proposed again and sent are not made after all (reg 22(4)): refused before
 // the notice and with nothing given, then recorded with its letter (CFA 2014
-// s51(2)(e)), which Sarah reads with the reasons.
+// s51(2)(e)), which Sarah reads with the reasons. Amendments withdrawn
+// before their notice tell nobody; after it they cannot be withdrawn quietly.
 func TestAPIPlanAmendment(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		h, w := matrixServer(t, d)
@@ -100,6 +101,25 @@ func TestAPIPlanAmendment(t *testing.T) {
 			t.Errorf("issued twice: %d", code)
 		}
 
+		// Amendments proposed again and withdrawn before their notice: nobody is told.
+		if code, out := call(w.amira, "POST", base, `{"reason": "Proposed on the wrong record"}`); code != 201 {
+			t.Fatalf("proposed again: %d %v", code, out)
+		}
+		if code, out := call(w.amira, "POST", base+"/withdraw", `{"reason": ""}`); code != 422 || field(out) != "reason" {
+			t.Errorf("a withdrawal with no reason: %d %v", code, out)
+		}
+		messages := dbtest.Count(t, d, "SELECT COUNT(*) FROM outbox")
+		code, out = call(w.amira, "POST", base+"/withdraw", `{"reason": "Proposed on the wrong child's record"}`)
+		if wd, _ := out["withdrawn"].(map[string]any); code != 200 || out["status"] != "withdrawn" || wd == nil || wd["decided_on"] != nil || wd["reason"] != "Proposed on the wrong child's record" {
+			t.Errorf("the withdrawal: %d %v", code, out)
+		}
+		if dbtest.Count(t, d, "SELECT COUNT(*) FROM outbox") != messages {
+			t.Error("the family was told of amendments they were never sent")
+		}
+		if code, out := call(w.amira, "POST", base+"/withdraw", `{"reason": "Proposed on the wrong child's record"}`); code != 409 {
+			t.Errorf("withdrawn twice: %d %v", code, out)
+		}
+
 		// Amendments proposed again, sent, then not made after all (reg 22(4)): the decision and its letter (CFA 2014 s51(2)(e)).
 		if code, out := call(w.amira, "POST", base, `{"reason": "A further review of the personal budget"}`); code != 201 {
 			t.Fatalf("proposed again: %d %v", code, out)
@@ -112,6 +132,9 @@ func TestAPIPlanAmendment(t *testing.T) {
 		}
 		if code, out := call(w.amira, "POST", base+"/notice", `{"method": "post"}`); code != 200 {
 			t.Fatalf("the second notice: %d %v", code, out)
+		}
+		if code, out := call(w.amira, "POST", base+"/withdraw", `{"reason": "Changed our minds after sending them"}`); code != 409 {
+			t.Errorf("a quiet withdrawal after the notice: %d %v", code, out)
 		}
 		if code, out := call(w.amira, "POST", base+"/no-amendment", `{}`); code != 422 || field(out) != "reasons adviser method" {
 			t.Errorf("a decision not to amend with nothing: %d %v", code, out)

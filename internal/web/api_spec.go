@@ -92,6 +92,11 @@ var apiOps = []apiOp{
 			"(reg 22(3)); the amended plan becomes the plan in force, and its decision letter with the right of appeal (CFA 2014 s51(2)(c)) is sent with it in the same " +
 			"transaction, the same way: give the mediation adviser, and the reasons unless the standard words will do. The answer has the letter. Needs plan.issue. Audited.",
 		Params: []apiParam{childID}, Body: "AmendmentIssue", Status: 201, Response: "Amendment", Errors: []int{400, 401, 403, 404, 409, 413, 415, 422, 500}},
+	{Pattern: "POST /api/v1/children/{id}/ehc/plan/amendment/withdraw", Summary: "Withdraw proposed amendments not yet sent",
+		Description: "Takes back the proposed amendments before the family is sent them, with the reason: the final plan stays in force, nothing is recorded on the clock " +
+			"and nobody is told, and amendments can be proposed again. Refused naming the reason when it is missing; 409 when nothing is proposed, or the notice was sent " +
+			"(then decide not to amend: …/amendment/no-amendment). Needs case.edit. Audited.",
+		Params: []apiParam{childID}, Body: "AmendmentWithdrawal", Status: 200, Response: "Amendment", Errors: []int{400, 401, 403, 404, 409, 413, 415, 422, 500}},
 	{Pattern: "POST /api/v1/children/{id}/ehc/plan/amendment/no-amendment", Summary: "Decide not to amend the EHC plan after the notice",
 		Description: "Once the family has the notice of proposed amendments, records the council's decision not to make them, dated today (SEND Regs 2014 reg 22(4): the family is told, " +
 			"with the reasons): the clock's no_amendment_decision, which meets R16 when within 8 weeks of the notice and ends R15; the proposal withdrawn, the final plan staying in force; " +

@@ -34,6 +34,7 @@ type planPage struct {
 	NoPlan            noPlanForm
 	NoAmend           noPlanForm // the decision not to amend after the notice (plan_amend.go): noamend-reasons, -method, -adviser
 	AmendReason       string     // why the plan is to be amended, as typed (plan_amend.go)
+	WithdrawReason    string     // why the proposed amendments are withdrawn, as typed (withdraw-reason)
 	Errors            []apperr.Field
 }
 

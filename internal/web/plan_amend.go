@@ -15,9 +15,10 @@ import (
 // Amending a final plan (issue 4, point 4; SEND Regulations 2014 reg 22):
 // the coordinator proposes amendments as a copy of the final plan, changes
 // it with the section forms (plan.go), sends the notice and, after the
-// family's 15 days (R15), issues the amended plan with its decision letter,
-// or, the notice sent, decides not to amend after all (reg 22(4)), with its
-// decision letter. The family's comments and
+// family's 15 days (R15), issues the amended plan with its decision letter.
+// Before the notice the proposal can be withdrawn with a reason; after it,
+// the council decides not to amend after all (reg 22(4)), with its decision
+// letter. The family's comments and
 // setting requests on the proposal go through plan.go's handlers. Every
 // read and change goes through package plan, which checks access and audits.
 
@@ -75,6 +76,26 @@ func (s *server) planAmendAct(w http.ResponseWriter, r *http.Request,
 		return
 	}
 	http.Redirect(w, r, planBase(r, true)+anchor, http.StatusSeeOther)
+}
+
+// planAmendWithdraw takes back proposed amendments not yet sent; the page
+// comes back naming the reason (withdraw-reason), the form open.
+func (s *server) planAmendWithdraw(w http.ResponseWriter, r *http.Request) {
+	a, _ := actorOf(r.Context())
+	reason := r.PostFormValue("withdraw-reason")
+	_, err := plan.WithdrawAmendments(r.Context(), s.db, a, r.PathValue("id"), reason)
+	if fs := invalidFields(err); fs != nil {
+		for i := range fs {
+			fs[i].Name = "withdraw-" + fs[i].Name
+		}
+		s.planRender(w, r, planPage{Staff: true, WithdrawReason: reason, Errors: fs})
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, planBase(r, true)+"#amendments-withdrawn", http.StatusSeeOther)
 }
 
 // planAmendNoAmend records the council's decision not to amend the plan

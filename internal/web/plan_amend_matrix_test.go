@@ -4,7 +4,7 @@ package web
 // own: Leo's demo final plan is in force, so proposing amendments with an
 // empty form is refused naming the reason (422) where the child is in reach
 // for a change; with nothing proposed, sending a notice, issuing an amended
-// plan or deciding not to amend is a clear 409. A child out of reach is 404; a role that may not
+// plan withdrawing amendments or deciding not to amend is a clear 409. A child out of reach is 404; a role that may not
 // change the case, 403.
 func init() {
 	change := func(ok int) map[string]int {
@@ -14,4 +14,5 @@ func init() {
 	planMatrix["POST /staff/children/{id}/ehc/plan/amend/notice"] = change(409)
 	planMatrix["POST /staff/children/{id}/ehc/plan/amend/issue"] = change(409)
 	planMatrix["POST /staff/children/{id}/ehc/plan/amend/no-amendment"] = change(409)
+	planMatrix["POST /staff/children/{id}/ehc/plan/amend/withdraw"] = change(409)
 }

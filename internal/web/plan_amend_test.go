@@ -167,3 +167,38 @@ func TestPlanAmendNoAmendForm(t *testing.T) {
 		t.Error("Sarah is still asked to comment on amendments withdrawn")
 	}
 }
+
+// Withdrawing proposed amendments before the notice, from the plan page:
+// offered while they are unsent; refused naming withdraw-reason, the form
+// open; withdrawn, the page says who withdrew them, when and why, and
+// offers to propose amendments again. Once sent, the page offers the
+// decision not to amend (reg 22(4)) instead, and a withdrawal posted anyway
+// is a clear 409.
+func TestPlanAmendWithdrawForm(t *testing.T) {
+	d := dbtest.SQLite(t)
+	f := newAmendForms(t, d)
+	if code, body := f.post("/amend", url.Values{"reason": {"The annual review found new needs"}}); code != 303 {
+		t.Fatalf("proposing amendments: %d %s", code, body)
+	}
+	if page := f.page(); !strings.Contains(page, "Withdraw the proposed amendments") {
+		t.Fatal("the plan page does not offer to withdraw unsent amendments")
+	}
+	code, body := f.post("/amend/withdraw", url.Values{"withdraw-reason": {""}})
+	if code != 422 || !strings.Contains(body, `href="#withdraw-reason"`) || !strings.Contains(body, "Say why the proposed amendments are withdrawn") {
+		t.Errorf("a withdrawal with no reason: %d, want 422 naming it", code)
+	}
+	if code, body := f.post("/amend/withdraw", url.Values{"withdraw-reason": {"Proposed on the wrong child's record"}}); code != 303 {
+		t.Fatalf("withdrawing: %d %s", code, body)
+	}
+	page := f.page()
+	if !strings.Contains(page, "were withdrawn by Amira Hussain on") || !strings.Contains(page, "Proposed on the wrong child&#39;s record") || !strings.Contains(page, `id="start-amend"`) {
+		t.Error("the page does not say the amendments were withdrawn, by whom and why, or offer to propose again")
+	}
+	f.sent(3)
+	if page := f.page(); strings.Contains(page, "Withdraw the proposed amendments") || !strings.Contains(page, "Decide not to amend the plan") {
+		t.Error("once sent, the page still offers a quiet withdrawal, or not the decision not to amend")
+	}
+	if code, _ := f.post("/amend/withdraw", url.Values{"withdraw-reason": {"Changed our minds after sending them"}}); code != 409 {
+		t.Errorf("a withdrawal after the notice: %d, want 409", code)
+	}
+}
