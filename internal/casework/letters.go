@@ -21,12 +21,20 @@ import (
 )
 
 // Letter kinds: every decision a family may appeal to the First-tier
-// Tribunal (SEND) under CFA 2014 s51(2).
+// Tribunal (SEND) under CFA 2014 s51(2), as LetterBasis cites it: (a) not
+// to assess, (b) not to issue a plan after the assessment, (c) the needs,
+// provision and school or institution a plan names, (e) not to amend a plan
+// following a review or re-assessment, (f) ceasing a plan. A decision not to
+// amend after proposing amendments (reg 22(4)) is given the right of appeal
+// under (e) whatever led to the proposal [to verify: (e) names a review or
+// re-assessment under s44; most proposals follow one, and the tribunal, not
+// the council, decides what it may hear].
 const (
 	RefuseAssessment = "refuse_assessment" // s51(2)(a); SEND Regs reg 5(3)
 	NoPlanLetter     = "no_plan"           // s51(2)(b); reg 10(2)
 	FinalPlanLetter  = "final_plan"        // s51(2)(c), when first finalised (s51(3)(a)); reg 13
-	AmendedLetter    = "amended_plan"      // s51(2)(c), following an amendment (s51(3)(b)); reg 22
+	AmendedLetter    = "amended_plan"      // s51(2)(c), following an amendment (s51(3)(b)); reg 22(3)
+	NoAmendLetter    = "no_amendment"      // s51(2)(e); reg 22(4)
 	CeaseLetter      = "cease"             // s51(2)(f); regs 31-32
 )
 
@@ -36,6 +44,7 @@ var LetterWords = map[string]string{
 	NoPlanLetter:     "not to issue an EHC plan after the assessment",
 	FinalPlanLetter:  "to issue the final EHC plan, with the needs, provision and school or other institution it describes",
 	AmendedLetter:    "to issue the amended EHC plan, with the needs, provision and school or other institution it describes",
+	NoAmendLetter:    "not to amend the EHC plan after proposing amendments to it: the plan stays as it was",
 	CeaseLetter:      "to stop maintaining the EHC plan",
 }
 
@@ -46,7 +55,8 @@ var LetterBasis = map[string]string{
 	RefuseAssessment: "R1: CFA 2014 s36(5) and s51(2)(a); SEND Regs 2014 reg 5(3)",
 	NoPlanLetter:     "R4: CFA 2014 s51(2)(b); SEND Regs 2014 reg 10(2)",
 	FinalPlanLetter:  "CFA 2014 s51(2)(c); SEND Regs 2014 reg 13",
-	AmendedLetter:    "CFA 2014 s51(2)(c) and s51(3)(b); SEND Regs 2014 reg 22",
+	AmendedLetter:    "CFA 2014 s51(2)(c) and s51(3)(b); SEND Regs 2014 reg 22(3)",
+	NoAmendLetter:    "R16: CFA 2014 s51(2)(e); SEND Regs 2014 reg 22(4)",
 	CeaseLetter:      "R21: CFA 2014 s45 and s51(2)(f); SEND Regs 2014 reg 31",
 }
 
@@ -61,6 +71,8 @@ func letterKind(e ehc.Event) string {
 		return FinalPlanLetter
 	case e.Type == ehc.AmendedPlanIssued:
 		return AmendedLetter
+	case e.Type == ehc.NoAmendmentDecision:
+		return NoAmendLetter
 	case e.Type == ehc.ReviewDecision && e.Code == ehc.Cease:
 		return CeaseLetter
 	}

@@ -118,6 +118,8 @@ func checkInput(in Input, e ehc.Event, today date.Date) error {
 		return invalid("note", "Give the reasons for the decision not to assess, as the family will be told them")
 	case e.Type == ehc.NoPlanDecision && len(note) < 10:
 		return invalid("note", "Give the reasons for the decision not to issue a plan, as the family will be told them")
+	case e.Type == ehc.NoAmendmentDecision && len(note) < 10:
+		return invalid("note", "Give the reasons for the decision not to amend the plan, as the family will be told them")
 	case e.Type == ehc.Exception && len(note) < 10:
 		return invalid("note", "Describe the evidence for the exception")
 	}
@@ -131,7 +133,8 @@ func checkInput(in Input, e ehc.Event, today date.Date) error {
 // does not have: the SEND Regulations 2014 run in one order (a decision
 // follows a request; advice, a draft or a decision not to issue follow a
 // decision to assess; a final plan follows its draft; reviews and amendments
-// follow a final plan). "Earlier" includes the same day. It names the first
+// follow a final plan; an amended plan, or a decision not to amend, follows
+// the notice of proposed amendments). "Earlier" includes the same day. It names the first
 // event with a problem, by its index in events, and its date field.
 func checkOrder(events []ehc.Event) (int, error) {
 	has := func(before date.Date, ok func(e ehc.Event) bool) bool {
@@ -191,6 +194,10 @@ func checkOrder(events []ehc.Event) (int, error) {
 		case ehc.AmendedPlanIssued:
 			if !has(e.Date, is(ehc.AmendmentNotice)) {
 				need = "An amended plan needs the proposed amendments sent to the family on or before its date"
+			}
+		case ehc.NoAmendmentDecision:
+			if !has(e.Date, is(ehc.AmendmentNotice)) {
+				need = "A decision not to amend the plan needs the proposed amendments sent to the family on or before its date"
 			}
 		}
 		if need != "" {

@@ -40,7 +40,7 @@ func Get(ctx context.Context, d *db.DB, a access.Actor, childID string, p access
 		c.Access = dec.Reason
 		if p == access.FamilyView { // staff's words stay with staff; the reasons for decisions are the family's
 			for i := range c.Events {
-				if t := c.Events[i].Type; t != ehc.AssessmentDecision && t != ehc.NoPlanDecision {
+				if t := c.Events[i].Type; t != ehc.AssessmentDecision && t != ehc.NoPlanDecision && t != ehc.NoAmendmentDecision {
 					c.Events[i].Note = ""
 				}
 				c.Events[i].RecordedBy = ""
@@ -133,22 +133,45 @@ func clockEvents(es []Event) []ehc.Event {
 }
 
 // permissionFor is what recording an event of type t needs: issuing plans
-// and deciding not to issue one is plan.issue; everything else case.edit.
+// and deciding not to issue one, or not to amend one, is plan.issue;
+// everything else case.edit.
 func permissionFor(t ehc.Type) access.Permission {
 	switch t {
-	case ehc.DraftPlanIssued, ehc.FinalPlanIssued, ehc.NoPlanDecision, ehc.AmendedPlanIssued:
+	case ehc.DraftPlanIssued, ehc.FinalPlanIssued, ehc.NoPlanDecision, ehc.AmendedPlanIssued, ehc.NoAmendmentDecision:
 		return access.PlanIssue
 	}
 	return access.CaseEdit
 }
 
+// PlanActions are the event types package plan records with the document or
+// the decision letter that must go with them, each with what does it: Add
+// refuses them, so no plan is "issued" without a plan, nor a decision made
+// without its letter. AddIn, which package plan calls in its own
+// transaction, and the bulk load of past cases take them.
+var PlanActions = map[ehc.Type]string{
+	ehc.DraftPlanIssued:     "A draft plan is issued from the plan document",
+	ehc.FinalPlanIssued:     "A final plan is issued from the plan document, with its decision letter",
+	ehc.NoPlanDecision:      "A decision not to issue an EHC plan is recorded with its decision letter",
+	ehc.AmendmentNotice:     "Proposed amendments are sent from the plan document",
+	ehc.AmendedPlanIssued:   "An amended plan is issued from the plan document, with its decision letter",
+	ehc.NoAmendmentDecision: "A decision not to amend the plan is recorded from the plan document, with its decision letter",
+}
+
 // Add records an event in a child's case, opening the case with a request
 // received or the council becoming responsible. The whole history with the
 // new event must pass the clock's validation and the order rules; otherwise
-// the error names the field and the problem, and nothing is stored.
+// the error names the field and the problem, and nothing is stored. One of
+// PlanActions is refused, naming the type, once access is checked: a child
+// out of reach is missing whatever the input.
 func Add(ctx context.Context, d *db.DB, a access.Actor, childID string, in Input) (Event, error) {
 	var ev Event
 	err := d.Transact(ctx, func(tx *sql.Tx) (err error) {
+		if t, ok := ehc.ParseType(in.Type); ok && PlanActions[t] != "" {
+			if _, err := access.Require(ctx, tx, a, permissionFor(t), childID, db.Now()); err != nil {
+				return err
+			}
+			return invalid("type", PlanActions[t]+": it cannot be recorded as an event on its own")
+		}
 		ev, err = AddIn(ctx, d, tx, a, childID, in)
 		return err
 	})

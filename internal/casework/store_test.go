@@ -91,6 +91,21 @@ func newWorld(t *testing.T, dbx *db.DB) world {
 	return w
 }
 
+// record is Amira recording in: through Add, or for one of the plan's own
+// events through AddIn in a transaction of its own, as package plan and the
+// bulk load of past cases do (Add refuses them).
+func (w world) record(in casework.Input) error {
+	ctx := context.Background()
+	if t, _ := ehc.ParseType(in.Type); casework.PlanActions[t] != "" {
+		return w.d.Transact(ctx, func(tx *sql.Tx) error {
+			_, err := casework.AddIn(ctx, w.d, tx, w.amira, w.child, in)
+			return err
+		})
+	}
+	_, err := casework.Add(ctx, w.d, w.amira, w.child, in)
+	return err
+}
+
 // TestRecordingFollowsTheRegulationsAndStoresNothingRefused walks one case
 // from request to final plan, refusing on the way every event the SEND
 // Regulations 2014 put in another order, each with the field it names.
@@ -133,13 +148,17 @@ func TestRecordingFollowsTheRegulationsAndStoresNothingRefused(t *testing.T) {
 			{"the final plan, within 20 weeks (R6) and after 15 days (R5)", casework.Input{Type: "final_plan_issued", Date: d(2026, 10, 12)}, "", casework.Plan},
 			{"a review decision without its meeting", casework.Input{Type: "review_decision", Date: d(2026, 11, 1), Code: "maintain"}, "date", ""},
 			{"an amended plan without proposed amendments (reg 22)", casework.Input{Type: "amended_plan_issued", Date: d(2026, 11, 1)}, "date", ""},
+			{"a decision not to amend without proposed amendments (reg 22(4))", casework.Input{Type: "no_amendment_decision", Date: d(2026, 11, 1), Note: "The plan is right as it is"}, "date", ""},
+			{"proposed amendments (reg 22(2))", casework.Input{Type: "amendment_notice", Date: d(2026, 11, 2)}, "", casework.Plan},
+			{"a decision not to amend without its reasons (reg 22(4): the family is told them)", casework.Input{Type: "no_amendment_decision", Date: d(2026, 11, 20)}, "note", ""},
+			{"the decision not to amend after all (reg 22(4))", casework.Input{Type: "no_amendment_decision", Date: d(2026, 11, 20), Note: "The plan is right as it is"}, "", casework.Plan},
 			{"a phase transfer is planned, so its date may be ahead", casework.Input{Type: "phase_transfer", Date: d(2027, 9, 1), Code: "school"}, "", casework.Plan},
 		}
 		accepted := 0
 		for _, c := range cases {
 			events := dbtest.Count(t, dbx, "SELECT COUNT(*) FROM ehc_events")
 			audits := dbtest.Count(t, dbx, "SELECT COUNT(*) FROM audit_events WHERE action = 'ehc.event.add'")
-			_, err := casework.Add(ctx, dbx, w.amira, w.child, c.in)
+			err := w.record(c.in)
 			if c.field == "" {
 				if err != nil {
 					t.Fatalf("%s: %v", c.name, err)
@@ -322,4 +341,56 @@ func asErr(err error, target **apperr.Error) bool {
 		*target = e
 	}
 	return ok
+}
+
+// The plan's own events go with a plan document or a decision letter, so
+// the generic Add refuses them, naming the type and storing nothing: a
+// draft or final plan (SEND Regs 2014 reg 13), a decision not to issue one
+// (reg 10 and its letter, CFA 2014 s51(2)(b)), proposed amendments, the
+// amended plan and a decision not to amend (reg 22(2)-(4)). Access comes first: a child out of reach is
+// missing, a role that may not issue plans is refused as such. Every other
+// type still goes through Add.
+func TestAddRefusesThePlansOwnEvents(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dbx *db.DB) {
+		ctx := context.Background()
+		w := newWorld(t, dbx)
+		for _, in := range []casework.Input{{Type: "request_received", Date: d(2026, 6, 1), Code: "parent", Channel: "letter"},
+			{Type: "assessment_decision", Date: d(2026, 7, 6), Code: "assess"}} {
+			if err := w.record(in); err != nil {
+				t.Fatal(err)
+			}
+		}
+		stored := func() int {
+			return dbtest.Count(t, dbx, "SELECT (SELECT COUNT(*) FROM ehc_events) + (SELECT COUNT(*) FROM audit_events WHERE action = 'ehc.event.add')")
+		}
+		for _, c := range []struct {
+			name string
+			in   casework.Input
+			as   access.Actor
+			code apperr.Code
+		}{
+			{"a draft plan (reg 13)", casework.Input{Type: "draft_plan_issued", Date: d(2026, 9, 14)}, w.amira, apperr.Invalid},
+			{"a final plan (reg 13)", casework.Input{Type: "final_plan_issued", Date: d(2026, 10, 12)}, w.amira, apperr.Invalid},
+			{"a decision not to issue a plan (reg 10)", casework.Input{Type: "no_plan_decision", Date: d(2026, 10, 12), Note: "The school can meet her needs"}, w.amira, apperr.Invalid},
+			{"proposed amendments sent (reg 22(2))", casework.Input{Type: "amendment_notice", Date: d(2026, 10, 12)}, w.amira, apperr.Invalid},
+			{"an amended plan (reg 22(3))", casework.Input{Type: "amended_plan_issued", Date: d(2026, 10, 12)}, w.amira, apperr.Invalid},
+			{"a decision not to amend (reg 22(4))", casework.Input{Type: "no_amendment_decision", Date: d(2026, 10, 12), Note: "The plan is right as it is"}, w.amira, apperr.Invalid},
+			{"a final plan for a child out of reach", casework.Input{Type: "final_plan_issued", Date: d(2026, 10, 12)}, w.marcus, apperr.NotFound},
+		} {
+			before := stored()
+			_, err := casework.Add(ctx, dbx, c.as, w.child, c.in)
+			var ae *apperr.Error
+			if !asErr(err, &ae) || ae.Code != c.code {
+				t.Errorf("%s: %v, want %s", c.name, err, c.code)
+			} else if c.code == apperr.Invalid && (len(ae.Fields) != 1 || ae.Fields[0].Name != "type" || !strings.Contains(ae.Fields[0].Message, "cannot be recorded as an event on its own")) {
+				t.Errorf("%s: %+v, want the type named", c.name, ae.Fields)
+			}
+			if stored() != before {
+				t.Errorf("%s: refused, yet stored or audited", c.name)
+			}
+		}
+		if _, err := casework.Add(ctx, dbx, w.amira, w.child, casework.Input{Type: "advice_requested", Date: d(2026, 7, 7), Contributor: "Educational psychology"}); err != nil {
+			t.Errorf("an event of no plan action: %v", err)
+		}
+	})
 }

@@ -166,14 +166,24 @@ func (c *clock) reviews() {
 	}
 }
 
-// amendments: R15 and R16 for each notice, met by the amended plan before the next notice.
+// amendments: R15 and R16 for each notice, met by the amended plan or the
+// decision not to amend (reg 22(3)-(4)), whichever is first before the next
+// notice. A decision not to amend makes no amended plan, so R15, which keeps
+// the amended plan back until the family's 15 days are over, is met by it
+// whatever its date.
 func (c *clock) amendments() {
 	notices := c.h.of(AmendmentNotice)
 	for _, i := range notices {
 		n := c.h.at(i)
-		issued := c.h.first(AmendedPlanIssued, n.Date, c.h.after(notices, n.Date), nil)
-		c.add("R15", n.Date, issued, "")
-		c.add("R16", n.Date, issued, "")
+		next := c.h.after(notices, n.Date)
+		issued := c.h.first(AmendedPlanIssued, n.Date, next, nil)
+		decided := c.h.first(NoAmendmentDecision, n.Date, next, nil)
+		done := earlier(issued, decided)
+		c.add("R15", n.Date, done, "")
+		if k := len(c.out) - 1; done == decided && k >= 0 && c.out[k].Rule == "R15" && c.out[k].Status == Breached {
+			c.out[k].Status = Met // no amended plan was made, so none too early
+		}
+		c.add("R16", n.Date, done, "")
 	}
 }
 

@@ -207,6 +207,32 @@ func TestPlanDeadlines(t *testing.T) {
 		{"reg 22(3) R16 one per notice; a plan after the next notice answers that one", "R16", "2026-06-01",
 			[]string{notice("2025-04-01"), notice("2026-04-01"), amended("2026-05-01")},
 			[]string{"R16 from 2025-04-01 due 2025-05-27 overdue", "R16 from 2026-04-01 due 2026-05-27 met done 2026-05-01"}},
+
+		// reg 22(4): a decision not to amend, notified with its reasons, ends the
+		// notice instead of the amended plan, within the same 8 weeks (the
+		// regulation's own time limit is not in what we hold: R16's note says the
+		// text was truncated; we apply R16's, reg 22(3)).
+		{"reg 22(4) R16 decided not to amend on the last day is met", "R16", "2025-06-01",
+			[]string{notice("2025-04-01"), noAmend("2025-05-27")},
+			[]string{"R16 from 2025-04-01 due 2025-05-27 met done 2025-05-27"}},
+		{"reg 22(4) R16 decided not to amend a day late is missed", "R16", "2025-06-01",
+			[]string{notice("2025-04-01"), noAmend("2025-05-28")},
+			[]string{"R16 from 2025-04-01 due 2025-05-27 missed done 2025-05-28"}},
+		{"reg 22(3)-(4) R16 neither amended nor decided, on the due day, is pending", "R16", "2025-05-27",
+			[]string{notice("2025-04-01")},
+			[]string{"R16 from 2025-04-01 due 2025-05-27 pending"}},
+		{"reg 22(3)-(4) R16 neither amended nor decided, the day after, is overdue", "R16", "2025-05-28",
+			[]string{notice("2025-04-01")},
+			[]string{"R16 from 2025-04-01 due 2025-05-27 overdue"}},
+		{"reg 22(4) R15 a decision not to amend within the 15 days is no amended plan too early", "R15 R16", "2025-06-01",
+			[]string{notice("2025-04-01"), noAmend("2025-04-10")},
+			[]string{"R15 from 2025-04-01 not_before 2025-04-16 met done 2025-04-10", "R16 from 2025-04-01 due 2025-05-27 met done 2025-04-10"}},
+		{"reg 22(3)-(4) R16 a decision not to amend answers its own notice, the next is answered by its plan", "R16", "2026-06-01",
+			[]string{notice("2025-04-01"), noAmend("2025-04-20"), notice("2026-04-01"), amended("2026-05-01")},
+			[]string{"R16 from 2025-04-01 due 2025-05-27 met done 2025-04-20", "R16 from 2026-04-01 due 2026-05-27 met done 2026-05-01"}},
+		{"reg 22(4) R16 a decision after the next notice does not answer the first", "R16", "2026-06-01",
+			[]string{notice("2025-04-01"), notice("2026-04-01"), noAmend("2026-04-20")},
+			[]string{"R16 from 2025-04-01 due 2025-05-27 overdue", "R16 from 2026-04-01 due 2026-05-27 met done 2026-04-20"}},
 	})
 }
 

@@ -25,7 +25,12 @@
 //     there is one. R15 is one per amendment notice, met or breached by the
 //     first amended plan on or after it.
 //   - R13 and R14 are met by a report or decision before the next meeting; R15
-//     and R16 by an amended plan before the next notice.
+//     and R16 by an amended plan, or a decision not to amend
+//     (no_amendment_decision, reg 22(4)), before the next notice. reg 22(4)'s
+//     own time limit is truncated in the source (R16's note): the decision is
+//     held to R16's 8 weeks from the notice. It makes no amended plan, so it
+//     meets R15 whatever its date: the 15 days keep an amended plan back, and
+//     there is none.
 //   - R10 ignores review decisions before the first final plan. A decision to
 //     cease opens no further cycle; a later final plan closes the open cycle and
 //     starts again.

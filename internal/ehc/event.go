@@ -14,22 +14,23 @@ type Type uint8
 
 // The event types, in the order a case usually meets them.
 const (
-	RequestReceived    Type = iota + 1 // a request for an EHC needs assessment received
-	LAResponsible                      // the council became responsible for the child: starts the same clocks as a request
-	AssessmentDecision                 // the decision whether to assess notified
-	AdviceRequested                    // a body asked for advice; its clock runs from Received
-	AdviceReceived                     // that body's advice arrived
-	NoPlanDecision                     // the decision not to issue a plan notified
-	DraftPlanIssued                    // the draft plan served
-	FinalPlanIssued                    // the final plan issued
-	Exception                          // an evidenced reason a deadline need not be met
-	ReviewMeeting                      // an annual review meeting held
-	ReviewReportSent                   // the review report circulated
-	ReviewDecision                     // the council's decision after a review notified: the review's date
-	AmendmentNotice                    // the plan sent with proposed amendments
-	AmendedPlanIssued                  // the final amended plan issued
-	PhaseTransfer                      // a transfer between phases, on Date
-	AdviceWithdrawn                    // a request for advice withdrawn before the body answered (last: packed clocks store the number)
+	RequestReceived     Type = iota + 1 // a request for an EHC needs assessment received
+	LAResponsible                       // the council became responsible for the child: starts the same clocks as a request
+	AssessmentDecision                  // the decision whether to assess notified
+	AdviceRequested                     // a body asked for advice; its clock runs from Received
+	AdviceReceived                      // that body's advice arrived
+	NoPlanDecision                      // the decision not to issue a plan notified
+	DraftPlanIssued                     // the draft plan served
+	FinalPlanIssued                     // the final plan issued
+	Exception                           // an evidenced reason a deadline need not be met
+	ReviewMeeting                       // an annual review meeting held
+	ReviewReportSent                    // the review report circulated
+	ReviewDecision                      // the council's decision after a review notified: the review's date
+	AmendmentNotice                     // the plan sent with proposed amendments
+	AmendedPlanIssued                   // the final amended plan issued
+	PhaseTransfer                       // a transfer between phases, on Date
+	AdviceWithdrawn                     // a request for advice withdrawn before the body answered
+	NoAmendmentDecision                 // the decision not to amend the plan after the notice, notified (reg 22(4)) (last: packed clocks store the number)
 	numTypes
 )
 
@@ -81,22 +82,23 @@ var (
 		name   string
 		fields []field
 	}{
-		RequestReceived:    {"request_received", []field{dated, {name: "source", slot: inCode, codes: []string{"parent", "young_person", "setting", "health", "social_care", "other"}}}},
-		LAResponsible:      {"la_responsible", []field{dated}},
-		AssessmentDecision: {"assessment_decision", []field{dated, {name: "outcome", slot: inCode, codes: []string{Assess, "refuse"}}}},
-		AdviceRequested:    {"advice_requested", []field{dated, contrib, {name: "received", slot: inReceived, optional: true}}},
-		AdviceReceived:     {"advice_received", []field{dated, contrib}},
-		NoPlanDecision:     {"no_plan_decision", []field{dated}},
-		DraftPlanIssued:    {"draft_plan_issued", []field{dated}},
-		FinalPlanIssued:    {"final_plan_issued", []field{dated}},
-		Exception:          {"exception", []field{{name: "reason", slot: inCode, codes: reasons}, fromDate, {name: "to", slot: inTo, optional: true}, {name: "contributor", slot: inContributor, optional: true}}},
-		ReviewMeeting:      {"review_meeting", []field{dated}},
-		ReviewReportSent:   {"review_report_sent", []field{dated}},
-		ReviewDecision:     {"review_decision", []field{dated, {name: "outcome", slot: inCode, codes: []string{Maintain, "amend", Cease}}}},
-		AmendmentNotice:    {"amendment_notice", []field{dated}},
-		AmendedPlanIssued:  {"amended_plan_issued", []field{dated}},
-		PhaseTransfer:      {"phase_transfer", []field{dated, {name: "kind", slot: inCode, codes: []string{"school", "post16", "post16_other"}}}},
-		AdviceWithdrawn:    {"advice_withdrawn", []field{dated, contrib}},
+		RequestReceived:     {"request_received", []field{dated, {name: "source", slot: inCode, codes: []string{"parent", "young_person", "setting", "health", "social_care", "other"}}}},
+		LAResponsible:       {"la_responsible", []field{dated}},
+		AssessmentDecision:  {"assessment_decision", []field{dated, {name: "outcome", slot: inCode, codes: []string{Assess, "refuse"}}}},
+		AdviceRequested:     {"advice_requested", []field{dated, contrib, {name: "received", slot: inReceived, optional: true}}},
+		AdviceReceived:      {"advice_received", []field{dated, contrib}},
+		NoPlanDecision:      {"no_plan_decision", []field{dated}},
+		DraftPlanIssued:     {"draft_plan_issued", []field{dated}},
+		FinalPlanIssued:     {"final_plan_issued", []field{dated}},
+		Exception:           {"exception", []field{{name: "reason", slot: inCode, codes: reasons}, fromDate, {name: "to", slot: inTo, optional: true}, {name: "contributor", slot: inContributor, optional: true}}},
+		ReviewMeeting:       {"review_meeting", []field{dated}},
+		ReviewReportSent:    {"review_report_sent", []field{dated}},
+		ReviewDecision:      {"review_decision", []field{dated, {name: "outcome", slot: inCode, codes: []string{Maintain, "amend", Cease}}}},
+		AmendmentNotice:     {"amendment_notice", []field{dated}},
+		AmendedPlanIssued:   {"amended_plan_issued", []field{dated}},
+		PhaseTransfer:       {"phase_transfer", []field{dated, {name: "kind", slot: inCode, codes: []string{"school", "post16", "post16_other"}}}},
+		AdviceWithdrawn:     {"advice_withdrawn", []field{dated, contrib}},
+		NoAmendmentDecision: {"no_amendment_decision", []field{dated}},
 	}
 )
 

@@ -16,8 +16,8 @@ func TestFieldsAreWhatDecodeAccepts(t *testing.T) {
 		_, err := Decode(strings.NewReader(string(b)))
 		return err
 	}
-	if len(Types()) != 16 {
-		t.Fatalf("%d types, want the 15 of issue 4's table and advice_withdrawn", len(Types()))
+	if len(Types()) != 17 {
+		t.Fatalf("%d types, want the 15 of issue 4's table, advice_withdrawn and no_amendment_decision", len(Types()))
 	}
 	for _, typ := range Types() {
 		full := map[string]string{"type": typ.String()}

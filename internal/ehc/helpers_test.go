@@ -38,6 +38,7 @@ func meeting(d string) string           { return ev("review_meeting", d) }
 func reviewed(d, outcome string) string { return ev("review_decision", d, "outcome", outcome) }
 func notice(d string) string            { return ev("amendment_notice", d) }
 func amended(d string) string           { return ev("amended_plan_issued", d) }
+func noAmend(d string) string           { return ev("no_amendment_decision", d) }
 func transfer(d, kind string) string    { return ev("phase_transfer", d, "kind", kind) }
 func exception(reason, from, to string, kv ...string) string {
 	if to != "" {

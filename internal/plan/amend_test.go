@@ -253,11 +253,14 @@ func TestAmendmentNotice(t *testing.T) {
 }
 
 // Issuing the amended plan: refused before the clock's R15 date (reg
-// 22(2)(c)), when incomplete (the final plan's checks) or with no method,
-// before the notice, for another team's child (404) and for a role that may
-// not issue plans; then it records amended_plan_issued (meeting R15 and R16,
-// reg 22(3)), becomes the plan in force for staff and the family, closes the
-// comments, and offers its decision letter (CFA 2014 s51(2)(d)).
+// 22(2)(c)), when incomplete (the final plan's checks), with no method, with
+// no mediation adviser or reasons too short for its letter, before the
+// notice, for another team's child (404) and for a role that may not issue
+// plans, storing nothing; then it records amended_plan_issued (meeting R15
+// and R16, reg 22(3)), becomes the plan in force for staff and the family,
+// closes the comments, and its decision letter with the right of appeal
+// against the plan as amended (CFA 2014 s51(2)(c)) is made with it, in the
+// standard words when none are given: none is left to send by hand.
 func TestIssueAmended(t *testing.T) {
 	eachWorld(t, func(t *testing.T, w world) {
 		ctx := context.Background()
@@ -269,37 +272,40 @@ func TestIssueAmended(t *testing.T) {
 		if err := plan.SaveSection(ctx, w.d, w.amira, w.child, "J", []plan.Item{{Body: "A personal budget of £1,200 a year for after-school activities."}}); err != nil {
 			t.Fatal(err)
 		}
+		ok := plan.Notice{Method: "email", Adviser: demo.MediationAdviser}
 		cases := []struct {
 			name   string
 			on     date.Date
 			as     access.Actor
-			method string
+			n      plan.Notice
 			before func()
 			code   apperr.Code
 			fields string
 		}{
-			{name: "before the notice", on: d(2027, 3, 1), as: w.amira, method: "email", code: apperr.Conflict},
-			{name: "the 15th day of the 15", on: d(2027, 3, 15), as: w.amira, method: "email", code: apperr.Invalid, fields: "issued",
+			{name: "before the notice", on: d(2027, 3, 1), as: w.amira, n: ok, code: apperr.Conflict},
+			{name: "the 15th day of the 15", on: d(2027, 3, 15), as: w.amira, n: ok, code: apperr.Invalid, fields: "issued",
 				before: func() {
 					if _, err := plan.SendAmendmentNotice(ctx, w.d, w.amira, w.child, "email"); err != nil {
 						t.Fatal(err)
 					}
 				}},
-			{name: "incomplete: provision not quantified", on: d(2027, 3, 16), as: w.amira, method: "email", code: apperr.Invalid, fields: "F-0-often F-0-long",
+			{name: "incomplete: provision not quantified", on: d(2027, 3, 16), as: w.amira, n: ok, code: apperr.Invalid, fields: "F-0-often F-0-long",
 				before: func() {
 					if err := plan.SaveSection(ctx, w.d, w.amira, w.child, "F", []plan.Item{{Body: "Small-group language sessions", Who: "Teaching assistant"}}); err != nil {
 						t.Fatal(err)
 					}
 				}},
-			{name: "no method", on: d(2027, 3, 16), as: w.amira, method: "", code: apperr.Invalid, fields: "method",
+			{name: "no method, no adviser", on: d(2027, 3, 16), as: w.amira, code: apperr.Invalid, fields: "method adviser",
 				before: func() {
 					if err := plan.SaveSection(ctx, w.d, w.amira, w.child, "F", []plan.Item{{Body: "Small-group language sessions", Who: "Teaching assistant",
 						HowOften: "3 times a week", HowLong: "A year"}}); err != nil {
 						t.Fatal(err)
 					}
 				}},
-			{name: "another team's child", on: d(2027, 3, 16), as: w.stranger, method: "email", code: apperr.NotFound},
-			{name: "a health professional", on: d(2027, 3, 16), as: w.tom, method: "email", code: apperr.Forbidden},
+			{name: "reasons too short to tell the family anything", on: d(2027, 3, 16), as: w.amira, code: apperr.Invalid, fields: "reasons",
+				n: plan.Notice{Method: "post", Adviser: demo.MediationAdviser, Reasons: "Amended."}},
+			{name: "another team's child", on: d(2027, 3, 16), as: w.stranger, n: ok, code: apperr.NotFound},
+			{name: "a health professional", on: d(2027, 3, 16), as: w.tom, n: ok, code: apperr.Forbidden},
 		}
 		for _, c := range cases {
 			w.at(d(2027, 3, 1))
@@ -307,8 +313,8 @@ func TestIssueAmended(t *testing.T) {
 				c.before()
 			}
 			w.at(c.on)
-			before := w.count()
-			_, err := plan.IssueAmended(ctx, w.d, c.as, w.child, c.method)
+			before, letters := w.count(), countRows(w, "SELECT COUNT(*) FROM ehc_letters")
+			_, _, err := plan.IssueAmended(ctx, w.d, c.as, w.child, c.n)
 			if code := apperr.CodeOf(err); code != c.code && !(c.code == apperr.Forbidden && code == apperr.NotFound) {
 				t.Errorf("%s: %v, want %s", c.name, err, c.code)
 			}
@@ -318,12 +324,12 @@ func TestIssueAmended(t *testing.T) {
 			if c.fields == "issued" && !strings.Contains(err.(*apperr.Error).Fields[0].Message, "before 16 March 2027") {
 				t.Errorf("%s: %v does not name the R15 date", c.name, err)
 			}
-			if w.count() != before {
+			if w.count() != before || countRows(w, "SELECT COUNT(*) FROM ehc_letters") != letters {
 				t.Errorf("%s: a refused amended plan stored something", c.name)
 			}
 		}
 		w.at(d(2027, 3, 16))
-		am, err := plan.IssueAmended(ctx, w.d, w.amira, w.child, "email")
+		am, letter, err := plan.IssueAmended(ctx, w.d, w.amira, w.child, ok)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -340,22 +346,38 @@ func TestIssueAmended(t *testing.T) {
 				t.Errorf("%s %s, want met", rule, st)
 			}
 		}
-		if got := casework.Appealable(c, c.Letters); !slices.ContainsFunc(got, func(e casework.Event) bool { return e.ID == ev.ID }) {
-			t.Errorf("the amended plan's decision letter is not offered: %+v", got)
+		// The letter was made with the plan, sent the same way, in the standard words.
+		var first string
+		if err := w.d.QueryRow("SELECT given_name FROM children WHERE id = $1", w.child).Scan(&first); err != nil {
+			t.Fatal(err)
+		}
+		wantReasons := "The council has amended " + first + "'s EHC plan: The annual review found new needs. The amendments change sections F and J, as proposed to you on 1 March 2027."
+		if letter.Kind != casework.AmendedLetter || letter.EventID != ev.ID || letter.Method != "email" || letter.DecisionOn != d(2027, 3, 16) ||
+			letter.Adviser != demo.MediationAdviser || !strings.HasPrefix(letter.Reasons, wantReasons) || am.LetterID != letter.ID {
+			t.Errorf("the amended plan's letter: %+v, plan's letter %q", letter, am.LetterID)
+		}
+		if casework.LetterBasis[letter.Kind] != "CFA 2014 s51(2)(c); SEND Regs 2014 reg 22(3)" || letter.AppealBy.Due != d(2027, 5, 16) {
+			t.Errorf("the letter's basis %q and appeal by %s: two months from the notice", casework.LetterBasis[letter.Kind], letter.AppealBy.Due)
+		}
+		if got := casework.Appealable(c, c.Letters); slices.ContainsFunc(got, func(e casework.Event) bool { return e.ID == ev.ID }) {
+			t.Errorf("the amended plan's decision letter is left to send by hand: %+v", got)
+		}
+		if n := countRows(w, "SELECT COUNT(*) FROM outbox WHERE reference = $1", "ehc-letter:"+letter.ID); n < 1 {
+			t.Error("the family was not sent the decision letter")
 		}
 		for _, as := range []struct {
 			who access.Actor
 			p   access.Permission
 		}{{w.amira, access.CaseView}, {w.parent, access.FamilyView}} {
 			v, err := plan.Get(ctx, w.d, as.who, w.child, as.p)
-			if cur := v.Current(); err != nil || cur == nil || cur.ID != am.ID || v.Proposal() != nil || len(cur.In("J")) != 1 {
+			if cur := v.Current(); err != nil || cur == nil || cur.ID != am.ID || v.Proposal() != nil || len(cur.In("J")) != 1 || cur.LetterID != letter.ID {
 				t.Errorf("%s reads %+v (%v): want the amended plan in force", as.p, cur, err)
 			}
 		}
 		if _, err := plan.AddComment(ctx, w.d, w.parent, w.child, "J", "Too late"); apperr.CodeOf(err) != apperr.Conflict {
 			t.Errorf("a comment after the amended plan: %v", err)
 		}
-		if _, err := plan.IssueAmended(ctx, w.d, w.amira, w.child, "email"); apperr.CodeOf(err) != apperr.Conflict {
+		if _, _, err := plan.IssueAmended(ctx, w.d, w.amira, w.child, ok); apperr.CodeOf(err) != apperr.Conflict {
 			t.Errorf("the amended plan issued twice: %v", err)
 		}
 		if n := countRows(w, "SELECT COUNT(*) FROM outbox WHERE reference = $1 AND subject LIKE '%amended EHC plan'", "ehc-plan:"+am.ID); n < 1 {
@@ -415,4 +437,273 @@ func TestChanges(t *testing.T) {
 			t.Errorf("%s:\n got %q\nwant %q", c.name, s, c.want)
 		}
 	}
+}
+
+// AmendedReasons are the amended plan's letter's words when the coordinator
+// gives none: why, which sections change, and that the plan as amended is
+// what the family may appeal (CFA 2014 s51(2)(c)); within a letter's 10,000
+// characters even when the reason given is as long as it may be.
+func TestAmendedReasons(t *testing.T) {
+	sec := func(codes ...string) []plan.Change {
+		var out []plan.Change
+		for _, c := range codes {
+			s, _ := plan.SectionOf(c)
+			out = append(out, plan.Change{Section: s})
+		}
+		return out
+	}
+	long := strings.Repeat("The review found more. ", plan.MaxText/23)
+	for _, c := range []struct {
+		name   string
+		am     plan.Amendment
+		prefix string
+	}{
+		{"one section", plan.Amendment{Reason: "The annual review found new needs.", NoticeOn: d(2027, 3, 1), Changes: sec("F")},
+			"The council has amended Mia's EHC plan: The annual review found new needs. The amendments change section F, as proposed to you on 1 March 2027. "},
+		{"three sections", plan.Amendment{Reason: "A new school", NoticeOn: d(2027, 3, 1), Changes: sec("B", "F", "I")},
+			"The council has amended Mia's EHC plan: A new school. The amendments change sections B, F and I, as proposed"},
+		{"a reason too long to repeat", plan.Amendment{Reason: long, NoticeOn: d(2027, 3, 1), Changes: sec("J")},
+			"The council has amended Mia's EHC plan. The amendments change section J"},
+	} {
+		got := plan.AmendedReasons("Mia", &c.am)
+		if !strings.HasPrefix(got, c.prefix) || len(got) > plan.MaxText || !strings.Contains(got, "as they now stand") {
+			t.Errorf("%s: %q", c.name, got)
+		}
+	}
+}
+
+// Deciding not to amend after the notice (SEND Regulations 2014 reg 22(4):
+// the council must tell the family, with its reasons): refused before the
+// notice (there is nothing to tell them: the proposal is withdrawn instead),
+// without its reasons, method or mediation adviser, for another team's
+// child (404) and a role that may not issue plans, storing nothing. Made,
+// it records no_amendment_decision, which meets R16 when within 8 weeks of
+// the notice (reg 22(3)) and ends R15; the proposal is withdrawn and the
+// final plan stays in force for staff and family; the decision letter with
+// the right of appeal (CFA 2014 s51(2)(e)) and a message go to the family,
+// who read the reasons; new amendments can then be proposed. A decision
+// made after the 8 weeks misses R16.
+func TestDecideNotToAmend(t *testing.T) {
+	eachWorld(t, func(t *testing.T, w world) {
+		ctx := context.Background()
+		fin := w.finalPlan()
+		w.at(d(2027, 3, 1))
+		if _, err := plan.ProposeAmendments(ctx, w.d, w.amira, w.child, "The annual review found new needs"); err != nil {
+			t.Fatal(err)
+		}
+		if err := plan.SaveSection(ctx, w.d, w.amira, w.child, "J", []plan.Item{{Body: "A personal budget of £1,200 a year for after-school activities."}}); err != nil {
+			t.Fatal(err)
+		}
+		good := plan.NoAmendInput{Reasons: "Having read your comments, the council agrees the plan already meets the needs the review found.",
+			Method: "email", Adviser: demo.MediationAdviser}
+		if _, _, err := plan.DecideNotToAmend(ctx, w.d, w.amira, w.child, good); apperr.CodeOf(err) != apperr.Conflict {
+			t.Errorf("a decision before the notice: %v", err)
+		}
+		if _, err := plan.SendAmendmentNotice(ctx, w.d, w.amira, w.child, "email"); err != nil {
+			t.Fatal(err)
+		}
+		w.at(d(2027, 3, 20))
+		for _, c := range []struct {
+			name   string
+			as     access.Actor
+			in     plan.NoAmendInput
+			code   apperr.Code
+			fields string
+		}{
+			{"nothing given", w.amira, plan.NoAmendInput{}, apperr.Invalid, "reasons adviser method"},
+			{"reasons too short for the family to understand", w.amira, plan.NoAmendInput{Reasons: "Not needed.", Method: "post", Adviser: demo.MediationAdviser}, apperr.Invalid, "reasons"},
+			{"another team's child", w.stranger, good, apperr.NotFound, ""},
+			{"a health professional", w.tom, good, apperr.Forbidden, ""},
+			{"the parent", w.parent, good, apperr.Forbidden, ""},
+		} {
+			before, letters := w.count(), countRows(w, "SELECT COUNT(*) FROM ehc_letters")
+			_, _, err := plan.DecideNotToAmend(ctx, w.d, c.as, w.child, c.in)
+			if code := apperr.CodeOf(err); code != c.code && !(c.code == apperr.Forbidden && code == apperr.NotFound) {
+				t.Errorf("%s: %v, want %s", c.name, err, c.code)
+			}
+			if got := strings.Join(fields(err), " "); got != c.fields {
+				t.Errorf("%s: fields %q, want %q", c.name, got, c.fields)
+			}
+			if w.count() != before || countRows(w, "SELECT COUNT(*) FROM ehc_letters") != letters {
+				t.Errorf("%s: a refused decision stored something", c.name)
+			}
+		}
+		pl, letter, err := plan.DecideNotToAmend(ctx, w.d, w.amira, w.child, good)
+		if err != nil {
+			t.Fatal(err)
+		}
+		am := pl.Amendment
+		if pl.Status != plan.Withdrawn || !am.Decided() || am.DecidedOn != d(2027, 3, 20) || am.WithdrawnReason != good.Reasons || am.DecisionLetterID != letter.ID {
+			t.Errorf("the proposal after the decision: %s %+v", pl.Status, am)
+		}
+		c, _ := casework.Get(ctx, w.d, w.amira, w.child, access.CaseView)
+		if ev := c.Events[len(c.Events)-1]; ev.Type.String() != "no_amendment_decision" || ev.Date != d(2027, 3, 20) || ev.ID != am.DecisionEventID || c.Stage != casework.Plan {
+			t.Errorf("the clock's last event: %s %+v", c.Stage, ev)
+		}
+		if _, _, st := w.deadline("R16", d(2027, 3, 1)); st != "met" {
+			t.Errorf("R16 %s, want met: decided within 8 weeks (reg 22(3)-(4))", st)
+		}
+		if _, _, st := w.deadline("R15", d(2027, 3, 1)); st != "met" {
+			t.Errorf("R15 %s, want met: no amended plan was made", st)
+		}
+		if letter.Kind != casework.NoAmendLetter || letter.EventID != am.DecisionEventID || letter.Reasons != good.Reasons ||
+			casework.LetterBasis[letter.Kind] != "R16: CFA 2014 s51(2)(e); SEND Regs 2014 reg 22(4)" || letter.AppealBy.Due != d(2027, 5, 20) {
+			t.Errorf("the decision letter: %+v", letter)
+		}
+		if n := countRows(w, "SELECT COUNT(*) FROM outbox WHERE reference = $1 AND subject LIKE '%will not be changed' AND what_changed LIKE '%proposed on 1 March 2027%'", "ehc-plan:"+pl.ID); n < 1 {
+			t.Error("the family was not told the plan stays as it was")
+		}
+		if n := countRows(w, "SELECT COUNT(*) FROM outbox WHERE reference = $1", "ehc-letter:"+letter.ID); n < 1 {
+			t.Error("the family was not sent the decision letter")
+		}
+		for _, as := range []struct {
+			who access.Actor
+			p   access.Permission
+		}{{w.amira, access.CaseView}, {w.parent, access.FamilyView}} {
+			v, err := plan.Get(ctx, w.d, as.who, w.child, as.p)
+			if err != nil || v.Current() == nil || v.Current().ID != fin.ID || v.Proposal() != nil || v.Open() != nil || v.Working() != nil {
+				t.Errorf("%s: the final plan is not the one in force, or a proposal is still open (%v)", as.p, err)
+			}
+			if la := v.LatestAmendment(); la == nil || la.ID != pl.ID || la.Status != plan.Withdrawn || la.Amendment.DecisionLetterID != letter.ID {
+				t.Errorf("%s reads the latest amendment as %+v", as.p, la)
+			}
+		}
+		fc, _ := casework.Get(ctx, w.d, w.parent, w.child, access.FamilyView)
+		if ev := fc.Events[len(fc.Events)-1]; ev.Note != good.Reasons {
+			t.Errorf("the family does not read the decision's reasons: %q", ev.Note)
+		}
+		if _, err := plan.AddComment(ctx, w.d, w.parent, w.child, "J", "Too late"); apperr.CodeOf(err) != apperr.Conflict {
+			t.Errorf("a comment after the decision: %v", err)
+		}
+		if _, _, err := plan.IssueAmended(ctx, w.d, w.amira, w.child, plan.Notice{Method: "email", Adviser: demo.MediationAdviser}); apperr.CodeOf(err) != apperr.Conflict {
+			t.Errorf("the amended plan issued after the decision not to amend: %v", err)
+		}
+		if _, _, err := plan.DecideNotToAmend(ctx, w.d, w.amira, w.child, good); apperr.CodeOf(err) != apperr.Conflict {
+			t.Errorf("the decision made twice: %v", err)
+		}
+
+		// New amendments start again from the final plan; decided after 8 weeks, R16 is missed.
+		w.at(d(2027, 6, 1))
+		next, err := plan.ProposeAmendments(ctx, w.d, w.amira, w.child, "A change of school at the family's request")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if next.Version != pl.Version+1 || len(next.In("J")) != 0 {
+			t.Errorf("new amendments: version %d with %d rows in J, want %d copied from the final plan", next.Version, len(next.In("J")), pl.Version+1)
+		}
+		if err := plan.SaveSection(ctx, w.d, w.amira, w.child, "A", []plan.Item{{Body: "I like drawing and football. I want to be a vet or a keeper."}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := plan.SendAmendmentNotice(ctx, w.d, w.amira, w.child, "post"); err != nil {
+			t.Fatal(err)
+		}
+		w.at(d(2027, 7, 28)) // R16: 1 June + 8 weeks is 27 July
+		if _, _, err := plan.DecideNotToAmend(ctx, w.d, w.amira, w.child, good); err != nil {
+			t.Fatal(err)
+		}
+		if due, _, st := w.deadline("R16", d(2027, 6, 1)); due != d(2027, 7, 27) || st != "missed" {
+			t.Errorf("R16 due %s %s, want missed: decided a day after the 8 weeks", due, st)
+		}
+	})
+}
+
+// Withdrawing proposed amendments before the notice: the coordinator
+// changes their mind (SEND Regulations 2014 reg 22: the family has not been
+// sent them, so nothing runs on the clock and nobody is told). Refused with
+// no reason, for another team's child (404) and roles that may not change
+// the case, storing nothing; withdrawn, it is audited with the reason, the
+// final plan stays in force, the family sees nothing of it, and the
+// sections can no longer be changed; new amendments can be proposed. Once
+// their notice is sent they cannot be withdrawn quietly: the family must be
+// told of the decision not to amend (reg 22(4)).
+func TestWithdrawAmendments(t *testing.T) {
+	eachWorld(t, func(t *testing.T, w world) {
+		ctx := context.Background()
+		fin := w.finalPlan()
+		w.at(d(2027, 3, 1))
+		if _, err := plan.WithdrawAmendments(ctx, w.d, w.amira, w.child, "Nothing was proposed"); apperr.CodeOf(err) != apperr.Conflict {
+			t.Errorf("withdrawing with nothing proposed: %v", err)
+		}
+		pl, err := plan.ProposeAmendments(ctx, w.d, w.amira, w.child, "The annual review found new needs")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := plan.SaveSection(ctx, w.d, w.amira, w.child, "J", []plan.Item{{Body: "A personal budget of £1,200 a year for after-school activities."}}); err != nil {
+			t.Fatal(err)
+		}
+		reason := "The family and school agreed at the review that the plan can stay as it is"
+		for _, c := range []struct {
+			name, reason string
+			as           access.Actor
+			code         apperr.Code
+			fields       string
+		}{
+			{"no reason", " ", w.amira, apperr.Invalid, "reason"},
+			{"another team's child", reason, w.stranger, apperr.NotFound, ""},
+			{"a health professional", reason, w.tom, apperr.Forbidden, ""},
+			{"the parent", reason, w.parent, apperr.Forbidden, ""},
+		} {
+			before := w.count()
+			_, err := plan.WithdrawAmendments(ctx, w.d, c.as, w.child, c.reason)
+			if code := apperr.CodeOf(err); code != c.code && !(c.code == apperr.Forbidden && code == apperr.NotFound) {
+				t.Errorf("%s: %v, want %s", c.name, err, c.code)
+			}
+			if got := strings.Join(fields(err), " "); got != c.fields {
+				t.Errorf("%s: fields %q, want %q", c.name, got, c.fields)
+			}
+			if w.count() != before {
+				t.Errorf("%s: a refused withdrawal stored something", c.name)
+			}
+		}
+		events, messages := countRows(w, "SELECT COUNT(*) FROM ehc_events"), countRows(w, "SELECT COUNT(*) FROM outbox")
+		wd, err := plan.WithdrawAmendments(ctx, w.d, w.amira, w.child, reason)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if wd.ID != pl.ID || wd.Status != plan.Withdrawn || wd.Amendment.WithdrawnReason != reason || wd.Amendment.WithdrawnBy != "Amira Hussain" || wd.Amendment.Decided() {
+			t.Errorf("the withdrawn proposal: %s %+v", wd.Status, wd.Amendment)
+		}
+		if countRows(w, "SELECT COUNT(*) FROM ehc_events") != events || countRows(w, "SELECT COUNT(*) FROM outbox") != messages {
+			t.Error("withdrawing amendments the family never saw put something on the clock or told someone")
+		}
+		if n := countRows(w, "SELECT COUNT(*) FROM audit_events WHERE action = 'plan.amend.withdraw' AND record_id = $1 AND actor_id = $2", pl.ID, w.amira.PersonID); n != 1 {
+			t.Errorf("%d audit rows for the withdrawal, want 1", n)
+		}
+		v, _ := plan.Get(ctx, w.d, w.amira, w.child, access.CaseView)
+		if v.Current() == nil || v.Current().ID != fin.ID || v.Proposal() != nil || v.Working() != nil || v.LatestAmendment().ID != pl.ID {
+			t.Errorf("after the withdrawal: the final plan is not the one in force, or a proposal is still open")
+		}
+		fv, _ := plan.Get(ctx, w.d, w.parent, w.child, access.FamilyView)
+		if fv.LatestAmendment() != nil || fv.Current().ID != fin.ID {
+			t.Errorf("the family sees amendments they were never sent: %+v", fv.LatestAmendment())
+		}
+		if err := plan.SaveSection(ctx, w.d, w.amira, w.child, "J", nil); apperr.CodeOf(err) != apperr.Conflict {
+			t.Errorf("a section of withdrawn amendments changed: %v", err)
+		}
+		if _, err := plan.SendAmendmentNotice(ctx, w.d, w.amira, w.child, "email"); apperr.CodeOf(err) != apperr.Conflict {
+			t.Errorf("withdrawn amendments sent: %v", err)
+		}
+		if _, err := plan.WithdrawAmendments(ctx, w.d, w.amira, w.child, reason); apperr.CodeOf(err) != apperr.Conflict {
+			t.Errorf("withdrawn twice: %v", err)
+		}
+
+		// New amendments can follow; once sent, they are not withdrawn quietly.
+		next, err := plan.ProposeAmendments(ctx, w.d, w.amira, w.child, "A change of school at the family's request")
+		if err != nil || next.Version != pl.Version+1 || len(next.In("J")) != 0 {
+			t.Fatalf("new amendments after the withdrawal: %+v, %v", next, err)
+		}
+		if err := plan.SaveSection(ctx, w.d, w.amira, w.child, "J", []plan.Item{{Body: "A personal budget for holiday schemes."}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := plan.SendAmendmentNotice(ctx, w.d, w.amira, w.child, "email"); err != nil {
+			t.Fatal(err)
+		}
+		before := w.count()
+		if _, err := plan.WithdrawAmendments(ctx, w.d, w.amira, w.child, reason); apperr.CodeOf(err) != apperr.Conflict || !strings.Contains(err.Error(), "decide not to amend") {
+			t.Errorf("amendments withdrawn after their notice: %v, want a Conflict naming the decision not to amend", err)
+		}
+		if w.count() != before {
+			t.Error("a refused withdrawal stored something")
+		}
+	})
 }

@@ -69,9 +69,11 @@ func read(ctx context.Context, tx *sql.Tx, a access.Actor, p access.Permission, 
 	rows, err := tx.QueryContext(ctx, `SELECT pl.id, pl.case_id, pl.version, pl.kind, pl.status, COALESCE(pl.placement_type, ''),
 		COALESCE(pl.setting_id, ''), COALESCE(o.name, ''), pl.issued_on, pl.deemed_on, COALESCE(pl.method, ''),
 		cp.given_name || ' ' || cp.family_name, COALESCE(ip.given_name || ' ' || ip.family_name, ''), pl.created_at,
-		COALESCE(pl.issued_event_id, ''), COALESCE(am.amends_id, ''), COALESCE(am.reason, ''), COALESCE(am.notice_event_id, ''), COALESCE(am.notice_method, ''), am.notice_deemed_on
+		COALESCE(pl.issued_event_id, ''), COALESCE(am.amends_id, ''), COALESCE(am.reason, ''), COALESCE(am.notice_event_id, ''), COALESCE(am.notice_method, ''), am.notice_deemed_on,
+		am.withdrawn_at, COALESCE(wp.given_name || ' ' || wp.family_name, ''), COALESCE(am.withdrawn_reason, ''), COALESCE(am.decision_event_id, '')
 		FROM ehc_plans pl JOIN people cp ON cp.id = pl.created_by LEFT JOIN people ip ON ip.id = pl.issued_by
 		LEFT JOIN organisations o ON o.id = pl.setting_id LEFT JOIN ehc_plan_amendments am ON am.plan_id = pl.id
+		LEFT JOIN people wp ON wp.id = am.withdrawn_by
 		WHERE pl.child_id = $1 AND `+cond+issuedOnly+` ORDER BY pl.version`, append([]any{childID}, args...)...)
 	if err != nil {
 		return v, err
@@ -79,16 +81,18 @@ func read(ctx context.Context, tx *sql.Tx, a access.Actor, p access.Permission, 
 	for rows.Next() {
 		pl := Plan{ChildID: childID, Items: map[string][]Item{}}
 		var issued, deemed, noticeDeemed sql.Null[date.Date]
+		var withdrawnAt sql.NullTime
 		var am Amendment
 		if err := rows.Scan(&pl.ID, &pl.CaseID, &pl.Version, &pl.Kind, &pl.Status, &pl.PlacementType, &pl.SettingID, &pl.Setting,
 			&issued, &deemed, &pl.Method, &pl.CreatedBy, &pl.IssuedBy, &pl.CreatedAt, &pl.EventID,
-			&am.Amends, &am.Reason, &am.NoticeEventID, &am.NoticeMethod, &noticeDeemed); err != nil {
+			&am.Amends, &am.Reason, &am.NoticeEventID, &am.NoticeMethod, &noticeDeemed,
+			&withdrawnAt, &am.WithdrawnBy, &am.WithdrawnReason, &am.DecisionEventID); err != nil {
 			rows.Close()
 			return v, err
 		}
 		pl.IssuedOn, pl.DeemedOn = issued.V, deemed.V
 		if am.Amends != "" {
-			am.NoticeDeemedOn = noticeDeemed.V
+			am.NoticeDeemedOn, am.WithdrawnAt = noticeDeemed.V, withdrawnAt.Time
 			pl.Amendment = &am
 		}
 		v.Versions = append(v.Versions, pl)
@@ -108,7 +112,7 @@ func read(ctx context.Context, tx *sql.Tx, a access.Actor, p access.Permission, 
 			}
 		}
 	}
-	if err := v.amendmentDates(c); err != nil {
+	if err := v.amendmentDates(ctx, tx, c); err != nil {
 		return v, err
 	}
 	if v.Comments, err = readComments(ctx, tx, childID); err != nil {

@@ -466,7 +466,8 @@ func (s *server) apiCaseFor(w http.ResponseWriter, r *http.Request, p access.Per
 }
 
 // apiAddEHCEvent records an event: 201 with the event as stored, or the
-// fields that are wrong and nothing stored.
+// fields that are wrong and nothing stored. The plan's own events are
+// refused naming the route that records them (planActionFields).
 func (s *server) apiAddEHCEvent(w http.ResponseWriter, r *http.Request) {
 	a, _ := actorOf(r.Context())
 	obj, status, e := readObject(w, r)
@@ -480,6 +481,7 @@ func (s *server) apiAddEHCEvent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ev, err := casework.Add(r.Context(), s.db, a, r.PathValue("id"), in)
+	planActionFields(invalidFields(err), in.Type, r.PathValue("id"), true) // says so in err's own fields
 	if err != nil {
 		s.apiFail(w, r, err)
 		return

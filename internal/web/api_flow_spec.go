@@ -59,7 +59,7 @@ func flowSchemas(s map[string]any) {
 	for _, o := range appeal.Orders {
 		orders = append(orders, o.Kind)
 	}
-	kinds := []string{casework.RefuseAssessment, casework.NoPlanLetter, casework.FinalPlanLetter, casework.AmendedLetter, casework.CeaseLetter}
+	kinds := []string{casework.RefuseAssessment, casework.NoPlanLetter, casework.FinalPlanLetter, casework.AmendedLetter, casework.NoAmendLetter, casework.CeaseLetter}
 	sources := []string{"parent", "young_person", "setting", "health", "social_care", "other"}
 	dateTime := map[string]any{"type": "string", "format": "date-time"}
 	s["NewRequest"] = object([]string{"reasons"}, map[string]any{

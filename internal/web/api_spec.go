@@ -64,14 +64,18 @@ var apiOps = []apiOp{
 	{Pattern: "POST /api/v1/children/{id}/ehc/events", Summary: "Record an event in a child's EHC case",
 		Description: "The event's fields are those of `joinedup clock`'s events, plus channel (how a request arrived) and note (reasons for a decision, evidence for an exception). " +
 			"A request received (or the council becoming responsible) opens the case. The whole history with the event must be in the order the SEND Regulations 2014 set; " +
-			"otherwise the answer names the field and nothing is stored. Issuing plans and deciding not to issue one need plan.issue. Audited with the change.",
+			"otherwise the answer names the field and nothing is stored. The plan's own events go with a plan document or a decision letter, so they are refused here " +
+			"(422, field type, naming the route to use): draft_plan_issued and final_plan_issued (POST …/ehc/plan/issue), no_plan_decision (…/ehc/plan/no-plan), " +
+			"amendment_notice (…/ehc/plan/amendment/notice), amended_plan_issued (…/ehc/plan/amendment/issue) and no_amendment_decision (…/ehc/plan/amendment/no-amendment). " +
+			"Audited with the change.",
 		Params: []apiParam{childID}, Body: "NewEvent", Status: 201, Response: "Event", Errors: []int{400, 401, 403, 404, 413, 415, 422, 500}},
 	{Pattern: "GET /api/v1/family/children/{id}/ehc", Summary: "Your child's EHC case",
 		Description: "For a parent, carer or young person: where their child's case stands, what happens next and by when, and who their coordinator is. Staff's notes are left out, except the reasons for decisions. Audited.",
 		Params:      []apiParam{childID}, Status: 200, Response: "Case", Errors: []int{401, 403, 404, 500}},
 	// Amending a final plan (api_plan_amend.go; SEND Regulations 2014 reg 22, rules R15 and R16).
 	{Pattern: "GET /api/v1/children/{id}/ehc/plan/amendment", Summary: "The latest amendment of a child's EHC plan",
-		Description: "The proposed amendments being written or sent, or else the amended plan last issued, with what changes against the final plan it amends, section by section; " +
+		Description: "The proposed amendments being written or sent, or else the amended plan last issued or the proposal last withdrawn (status withdrawn, with the decision not to amend when " +
+			"made after the notice), with what changes against the final plan it amends, section by section; " +
 			"null when the plan was never amended. While sent, not_before is the clock's R15 date (reg 22(2)(c)) and due its R16 date (reg 22(3)). Audited.",
 		Params: []apiParam{childID}, Status: 200, Response: "AmendmentView", Errors: []int{401, 403, 404, 500}},
 	{Pattern: "POST /api/v1/children/{id}/ehc/plan/amendment", Summary: "Propose amendments to a child's final EHC plan",
@@ -83,12 +87,26 @@ var apiOps = []apiOp{
 			"Refused naming every problem when it changes nothing, leaves the plan incomplete or names no method; 409 when nothing is proposed or it was sent already. Audited.",
 		Params: []apiParam{childID}, Body: "AmendmentSend", Status: 200, Response: "Amendment", Errors: []int{400, 401, 403, 404, 409, 413, 415, 422, 500}},
 	{Pattern: "POST /api/v1/children/{id}/ehc/plan/amendment/issue", Summary: "Issue the amended EHC plan",
-		Description: "Refused (field issued) before the clock's R15 date, and naming every problem when incomplete as a final plan; 409 before the notice is sent. " +
-			"Records amended_plan_issued, which meets R15 and R16; the amended plan becomes the plan in force and its decision letter can be sent. Audited.",
-		Params: []apiParam{childID}, Body: "AmendmentSend", Status: 201, Response: "Amendment", Errors: []int{400, 401, 403, 404, 409, 413, 415, 422, 500}},
+		Description: "Refused (field issued) before the clock's R15 date, and naming every problem (sections.F.items[0].how_often, method, adviser, reasons...) when incomplete " +
+			"as a final plan or when the letter lacks its mediation adviser; nothing is stored. 409 before the notice is sent. Records amended_plan_issued, which meets R15 and R16 " +
+			"(reg 22(3)); the amended plan becomes the plan in force, and its decision letter with the right of appeal (CFA 2014 s51(2)(c)) is sent with it in the same " +
+			"transaction, the same way: give the mediation adviser, and the reasons unless the standard words will do. The answer has the letter. Needs plan.issue. Audited.",
+		Params: []apiParam{childID}, Body: "AmendmentIssue", Status: 201, Response: "Amendment", Errors: []int{400, 401, 403, 404, 409, 413, 415, 422, 500}},
+	{Pattern: "POST /api/v1/children/{id}/ehc/plan/amendment/withdraw", Summary: "Withdraw proposed amendments not yet sent",
+		Description: "Takes back the proposed amendments before the family is sent them, with the reason: the final plan stays in force, nothing is recorded on the clock " +
+			"and nobody is told, and amendments can be proposed again. Refused naming the reason when it is missing; 409 when nothing is proposed, or the notice was sent " +
+			"(then decide not to amend: …/amendment/no-amendment). Needs case.edit. Audited.",
+		Params: []apiParam{childID}, Body: "AmendmentWithdrawal", Status: 200, Response: "Amendment", Errors: []int{400, 401, 403, 404, 409, 413, 415, 422, 500}},
+	{Pattern: "POST /api/v1/children/{id}/ehc/plan/amendment/no-amendment", Summary: "Decide not to amend the EHC plan after the notice",
+		Description: "Once the family has the notice of proposed amendments, records the council's decision not to make them, dated today (SEND Regs 2014 reg 22(4): the family is told, " +
+			"with the reasons): the clock's no_amendment_decision, which meets R16 when within 8 weeks of the notice and ends R15; the proposal withdrawn, the final plan staying in force; " +
+			"and its decision letter with the right of appeal (CFA 2014 s51(2)(e)) in the same transaction. Refused naming every problem with the reasons, method and adviser, " +
+			"nothing stored; 409 when nothing is proposed or the notice is not sent. Needs plan.issue. Audited.",
+		Params: []apiParam{childID}, Body: "NoAmendmentDecision", Status: 201, Response: "Amendment", Errors: []int{400, 401, 403, 404, 409, 413, 415, 422, 500}},
 	{Pattern: "GET /api/v1/family/children/{id}/ehc/plan/amendment", Summary: "Proposed changes to your child's EHC plan",
-		Description: "For a parent, carer or young person: the amendments sent to them, with what changes section by section and the day the amended plan can be issued from, or the amended plan last issued; null when there is none. Audited.",
-		Params:      []apiParam{childID}, Status: 200, Response: "AmendmentView", Errors: []int{401, 403, 404, 500}},
+		Description: "For a parent, carer or young person: the amendments sent to them, with what changes section by section and the day the amended plan can be issued from, " +
+			"or the amended plan last issued, or the council's decision not to make them with its reasons and letter; null when there is none. Audited.",
+		Params: []apiParam{childID}, Status: 200, Response: "AmendmentView", Errors: []int{401, 403, 404, 500}},
 }
 
 func str() map[string]any { return map[string]any{"type": "string"} }
@@ -260,6 +278,9 @@ func apiSchemas() map[string]any {
 	mapping := map[string]any{}
 	var oneOf []any
 	for _, t := range ehc.Types() {
+		if casework.PlanActions[t] != "" { // recorded by the plan's own routes, never by this one
+			continue
+		}
 		props := map[string]any{"type": enum(t.String()), "channel": enum(casework.Channels...), "note": str()}
 		required := []string{"type"}
 		for _, f := range t.Fields() {
@@ -283,7 +304,7 @@ func apiSchemas() map[string]any {
 	}
 	s["Event"] = object([]string{"id", "seq", "type", "recorded_at"}, event)
 	s["NewEvent"] = map[string]any{"oneOf": oneOf, "discriminator": map[string]any{"propertyName": "type", "mapping": mapping},
-		"description": "An event to record; which fields it has depends on its type, as in `joinedup clock`'s input."}
+		"description": "An event to record; which fields it has depends on its type, as in `joinedup clock`'s input. The plan's own events are not recorded here."}
 	return s
 }
 

@@ -301,6 +301,19 @@ func TestAPI(t *testing.T) {
 			{name: "too large", person: w.amira, method: "POST", path: events, body: `{"type": "review_meeting", "note": "` + strings.Repeat("x", apiBodyLimit) + `"}`, want: 413},
 			{name: "from another site", person: w.amira, method: "POST", path: events, body: `{"type": "review_meeting", "date": "` + past + `"}`, header: []string{"Sec-Fetch-Site", "cross-site"}, want: 403},
 			{name: "a child out of reach, whatever the input", person: w.amira, method: "POST", path: "/api/v1/children/" + w.stranger + "/ehc/events", body: `{"type": "review_meeting", "date": "` + past + `"}`, want: 404},
+			// The plan's own events go with the plan document or a letter: refused here, naming the route to use.
+			{name: "a final plan with no plan and no letter (reg 13; CFA 2014 s51(2)(c))", person: w.amira, method: "POST", path: events,
+				body: `{"type": "final_plan_issued", "date": "` + past + `"}`, want: 422, field: "type", check: routeNamed("/ehc/plan/issue (kind final)")},
+			{name: "a decision not to issue a plan with no letter (reg 10; s51(2)(b))", person: w.amira, method: "POST", path: events,
+				body: `{"type": "no_plan_decision", "date": "` + past + `", "note": "The school can meet his needs"}`, want: 422, field: "type", check: routeNamed("/ehc/plan/no-plan")},
+			{name: "a draft with no plan (reg 12-13)", person: w.amira, method: "POST", path: events,
+				body: `{"type": "draft_plan_issued", "date": "` + past + `"}`, want: 422, field: "type", check: routeNamed("/ehc/plan/issue (kind draft)")},
+			{name: "proposed amendments with none proposed (reg 22(2))", person: w.amira, method: "POST", path: events,
+				body: `{"type": "amendment_notice", "date": "` + past + `"}`, want: 422, field: "type", check: routeNamed("/ehc/plan/amendment/notice")},
+			{name: "an amended plan with no plan and no letter (reg 22(3))", person: w.amira, method: "POST", path: events,
+				body: `{"type": "amended_plan_issued", "date": "` + past + `"}`, want: 422, field: "type", check: routeNamed("/ehc/plan/amendment/issue")},
+			{name: "a plan's event for a child out of reach is missing", person: w.amira, method: "POST", path: "/api/v1/children/" + w.stranger + "/ehc/events",
+				body: `{"type": "final_plan_issued", "date": "` + past + `"}`, want: 404},
 			{name: "a parent cannot record", person: w.sarah, method: "POST", path: events, body: `{"type": "review_meeting", "date": "` + past + `"}`, want: 403},
 			{name: "nobody signed in cannot record", method: "POST", path: events, body: `{"type": "review_meeting", "date": "` + past + `"}`, want: 401},
 
@@ -367,6 +380,21 @@ func TestAPI(t *testing.T) {
 }
 
 func list(v any) []any { l, _ := v.([]any); return l }
+
+// routeNamed checks that an error's type field says to use the route ending so.
+func routeNamed(suffix string) func(t *testing.T, got map[string]any) {
+	return func(t *testing.T, got map[string]any) {
+		t.Helper()
+		e, _ := got["error"].(map[string]any)
+		for _, f := range list(e["fields"]) {
+			if m := f.(map[string]any); m["field"] == "type" && strings.Contains(str2(m["message"]), "use POST /api/v1/children/") &&
+				strings.Contains(str2(m["message"]), suffix) {
+				return
+			}
+		}
+		t.Errorf("the error does not name the route …%s: %v", suffix, e)
+	}
+}
 
 func str2(v any) string { s, _ := v.(string); return s }
 

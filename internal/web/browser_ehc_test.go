@@ -1,18 +1,25 @@
 package web_test
 
 import (
+	"context"
+	"database/sql"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"joinedup/internal/access"
+	"joinedup/internal/casework"
+	"joinedup/internal/date"
 	"joinedup/internal/web/browsertest"
 )
 
 // One EHC needs assessment from request to final plan, recorded in a real
 // browser by the coordinator (request by letter → decision to assess →
 // advice asked and received → draft → final), refused once on the way
-// (a final plan before its draft, reg 13), and seen by the parent; the
+// (a review before the final plan, reg 18), and seen by the parent; the
+// draft and the final plan themselves are the plan page's (the form does
+// not offer them), so they are loaded as a past case's are; the
 // manager sees it in the team view. Every page is checked with axe-core.
 func TestEHCLifecycleInABrowser(t *testing.T) {
 	srv, d, email, leo := startTinyDemo(t)
@@ -87,15 +94,38 @@ func TestEHCLifecycleInABrowser(t *testing.T) {
 	done(record("advice_requested", ago(89), func(tab *browsertest.Tab) { tab.Fill(t, "#contributor", "Educational psychology") }), "the advice request")
 	done(record("advice_received", ago(60), func(tab *browsertest.Tab) { tab.Fill(t, "#contributor", "Educational psychology") }), "the advice")
 
-	tab = record("final_plan_issued", ago(30), nil)
-	if msg, _ := tab.Text(t, ".govuk-error-summary"); tab.Status != 422 || !strings.Contains(msg, "before its draft") {
-		t.Errorf("a final plan before the draft: %d, summary %q", tab.Status, msg)
+	tab = record("review_meeting", ago(30), nil)
+	if msg, _ := tab.Text(t, ".govuk-error-summary"); tab.Status != 422 || !strings.Contains(msg, "Needs a final plan issued on or before its date") {
+		t.Errorf("a review before the final plan: %d, summary %q", tab.Status, msg)
 	}
 	for _, v := range tab.Axe(t) {
-		t.Errorf("final plan form with errors: %s", v)
+		t.Errorf("review form with errors: %s", v)
 	}
-	done(record("draft_plan_issued", ago(40), nil), "the draft")
-	tab = record("final_plan_issued", ago(20), nil)
+	// The draft and the final plan are issued from the plan page, with the
+	// plan and its letter (plan_browser_test.go): the form does not offer
+	// them. Leo's are loaded as a past case's are, through casework.AddIn.
+	if text, _ := amira.Open(t, base+"/record").Text(t, "main"); strings.Contains(text, "Final EHC plan issued") || strings.Contains(text, "Draft EHC plan issued") {
+		t.Errorf("the event form offers the plan's own events: %q", text)
+	}
+	var amiraID string
+	if err := d.QueryRow("SELECT id FROM people WHERE email = $1", email["Amira Hussain"]).Scan(&amiraID); err != nil {
+		t.Fatal(err)
+	}
+	actor, err := access.LoadActor(context.Background(), d, amiraID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Transact(context.Background(), func(tx *sql.Tx) error {
+		for _, in := range []casework.Input{{Type: "draft_plan_issued", Date: date.FromTime(ago(40))}, {Type: "final_plan_issued", Date: date.FromTime(ago(20))}} {
+			if _, err := casework.AddIn(context.Background(), d, tx, actor, leo, in); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	tab = amira.Open(t, base)
 	done(tab, "the final plan")
 	text, _ := tab.Text(t, "main")
 	for _, want := range []string{"EHC plan in place", "reg 5(1)-(3)", "reg 8(1)", "reg 13(2)", "Met", "Educational psychology", "Amira Hussain"} {
@@ -125,10 +155,6 @@ func TestEHCLifecycleInABrowser(t *testing.T) {
 	}
 	if !listed {
 		t.Errorf("the manager's team view does not list Leo with his coordinator on any page")
-	}
-	var amiraID string
-	if err := d.QueryRow("SELECT id FROM people WHERE email = $1", email["Amira Hussain"]).Scan(&amiraID); err != nil {
-		t.Fatal(err)
 	}
 	daniel.CheckPage(t, srv.URL+"/staff/ehc?coordinator="+amiraID+"&due=week", 200)
 	if text, _ := daniel.Open(t, srv.URL+"/staff/ehc?coordinator="+amiraID).Text(t, "main"); !strings.Contains(text, "Leo Bennett") || !strings.Contains(text, "one named contact") {

@@ -124,17 +124,16 @@ type choice struct{ Value, Text string }
 
 // eventForm says which fields the form for one event type asks for.
 type eventForm struct {
-	Type, Heading  string
-	DateLabel      string
-	Code           string // the coded field's name, "" for none
-	CodeLegend     string
-	Codes          []choice
-	Channel        bool
-	Contributor    bool
-	Received, To   bool
-	NoteLabel      string
-	NoteHint       string
-	PlanPermission bool // needs plan.issue
+	Type, Heading string
+	DateLabel     string
+	Code          string // the coded field's name, "" for none
+	CodeLegend    string
+	Codes         []choice
+	Channel       bool
+	Contributor   bool
+	Received, To  bool
+	NoteLabel     string
+	NoteHint      string
 }
 
 var (
@@ -147,7 +146,10 @@ var (
 		{"missed_appointment", "The child or family missed an appointment with a body giving advice"}}
 )
 
-// eventForms are the forms staff record events with, in the order a case meets them.
+// eventForms are the forms staff record events with, in the order a case
+// meets them. The plan's own events (casework.PlanActions) have none: they
+// are recorded by the plan page's actions, with the plan or the letter that
+// goes with them (planActionWords).
 var eventForms = []eventForm{
 	{Type: "request_received", Heading: "Request for an EHC needs assessment received", DateLabel: "Date the request was received",
 		Code: "source", CodeLegend: "Who made the request", Codes: sources, Channel: true, NoteLabel: "What the request says (optional)"},
@@ -159,15 +161,10 @@ var eventForms = []eventForm{
 	{Type: "advice_received", Heading: "Advice received", DateLabel: "Date the advice arrived", Contributor: true, NoteLabel: "Note (optional)"},
 	{Type: "exception", Heading: "An exception to a time limit", DateLabel: "First day", Code: "reason", CodeLegend: "The reason", Codes: reasons,
 		To: true, Contributor: true, NoteLabel: "The evidence", NoteHint: "For example: letter from the school of 3 March confirming the closure"},
-	{Type: "no_plan_decision", Heading: "Decision not to issue an EHC plan", DateLabel: "Date the family was told", NoteLabel: "Reasons for the decision", PlanPermission: true},
-	{Type: "draft_plan_issued", Heading: "Draft EHC plan issued", DateLabel: "Date the draft was sent", NoteLabel: "Note (optional)", PlanPermission: true},
-	{Type: "final_plan_issued", Heading: "Final EHC plan issued", DateLabel: "Date the final plan was issued", NoteLabel: "Note (optional)", PlanPermission: true},
 	{Type: "review_meeting", Heading: "Annual review meeting held", DateLabel: "Date of the meeting", NoteLabel: "Note (optional)"},
 	{Type: "review_report_sent", Heading: "Annual review report sent", DateLabel: "Date the report was sent", NoteLabel: "Note (optional)"},
 	{Type: "review_decision", Heading: "Decision after the annual review", DateLabel: "Date the family was told",
 		Code: "outcome", CodeLegend: "The decision", Codes: []choice{{"maintain", "Keep the plan as it is"}, {"amend", "Amend the plan"}, {"cease", "End the plan"}}, NoteLabel: "Reasons (optional)"},
-	{Type: "amendment_notice", Heading: "Proposed amendments sent to the family", DateLabel: "Date they were sent", NoteLabel: "Note (optional)"},
-	{Type: "amended_plan_issued", Heading: "Amended EHC plan issued", DateLabel: "Date the amended plan was issued", NoteLabel: "Note (optional)", PlanPermission: true},
 	{Type: "phase_transfer", Heading: "Phase transfer", DateLabel: "Date of the move", Code: "kind", CodeLegend: "The move",
 		Codes: []choice{{"school", "Between schools (for example primary to secondary)"}, {"post16", "From secondary school to post-16"}, {"post16_other", "Between post-16 institutions"}}, NoteLabel: "Note (optional)"},
 }
@@ -230,7 +227,7 @@ func (s *server) ehcRecord(w http.ResponseWriter, r *http.Request) {
 	}
 	_, err := casework.Add(r.Context(), s.db, a, r.PathValue("id"), in)
 	if fs := invalidFields(err); fs != nil {
-		p.Errors = renameFields(fs)
+		p.Errors = renameFields(planActionFields(fs, in.Type, r.PathValue("id"), false))
 		s.recordRender(w, r, p)
 		return
 	}
@@ -239,6 +236,39 @@ func (s *server) ehcRecord(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/staff/children/"+url.PathEscape(r.PathValue("id"))+"/ehc", http.StatusSeeOther)
+}
+
+// planActionWords say, for each of the plan's own events, where it is
+// recorded instead of the event form and the events route: the plan page's
+// action, and the API route that does the same.
+var planActionWords = map[string]struct{ page, route string }{
+	"draft_plan_issued":     {"issue the draft plan", "POST /api/v1/children/{id}/ehc/plan/issue (kind draft)"},
+	"final_plan_issued":     {"issue the final plan and its decision letter", "POST /api/v1/children/{id}/ehc/plan/issue (kind final)"},
+	"no_plan_decision":      {"decide not to issue a plan, with its decision letter", "POST /api/v1/children/{id}/ehc/plan/no-plan"},
+	"amendment_notice":      {"send the proposed amendments", "POST /api/v1/children/{id}/ehc/plan/amendment/notice"},
+	"amended_plan_issued":   {"issue the amended plan and its decision letter", "POST /api/v1/children/{id}/ehc/plan/amendment/issue"},
+	"no_amendment_decision": {"decide not to amend the plan, with its decision letter", "POST /api/v1/children/{id}/ehc/plan/amendment/no-amendment"},
+}
+
+// planActionFields says, where casework refused one of the plan's own
+// events by its type, which page (for the form) or route (for the API)
+// records it; it changes the fields it is given, and returns them.
+func planActionFields(fs []apperr.Field, typ, childID string, api bool) []apperr.Field {
+	w, ok := planActionWords[typ]
+	if !ok {
+		return fs
+	}
+	for i := range fs {
+		if fs[i].Name != "type" {
+			continue
+		}
+		if api {
+			fs[i].Message += ": use " + strings.ReplaceAll(w.route, "{id}", childID)
+		} else {
+			fs[i].Message += ": " + w.page + " from the child's EHC plan page, /staff/children/" + childID + "/ehc/plan"
+		}
+	}
+	return fs
 }
 
 // renameFields points each error at the input the summary links to, and
@@ -273,11 +303,7 @@ func (s *server) recordRender(w http.ResponseWriter, r *http.Request, p recordPa
 		s.fail(w, r, err)
 		return
 	}
-	for _, f := range eventForms {
-		if !f.PlanPermission || a.May(access.PlanIssue) {
-			p.Forms = append(p.Forms, f)
-		}
-	}
+	p.Forms = eventForms
 	s.renderForm(w, r, "ehc-record.html", p, p.Errors)
 }
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -103,6 +104,52 @@ func TestEHCCaseloadPages(t *testing.T) {
 	for _, bad := range []string{"0", "-1", "two", "1e3"} {
 		if code, body := get("/staff/ehc?page=" + bad); code != 422 || !strings.Contains(body, "There is no page") {
 			t.Errorf("page=%s: %d, want a 422 naming the page", bad, code)
+		}
+	}
+}
+
+// The event form does not record the plan's own events, which go with a
+// plan document or a decision letter (draft and final plans, reg 13; a
+// decision not to issue one, reg 10 and CFA 2014 s51(2)(b); proposed
+// amendments and the amended plan, reg 22): the chooser does not offer
+// them, and a form posted with one comes back naming the type and the plan
+// page to use, storing nothing.
+func TestEHCRecordFormRefusesThePlansOwnEvents(t *testing.T) {
+	d := dbtest.SQLite(t)
+	h, w := matrixServer(t, d)
+	secret, _, err := session.Create(context.Background(), d, w.amira, "test", "form", session.StaffTimeouts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	do := func(method string, form url.Values) (int, string) {
+		r := httptest.NewRequest(method, "/staff/children/"+w.leo+"/ehc/record", strings.NewReader(form.Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r.AddCookie(&http.Cookie{Name: "joinedup", Value: secret})
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		return rec.Code, rec.Body.String()
+	}
+	events := func() int { return dbtest.Count(t, d, "SELECT COUNT(*) FROM ehc_events") }
+	_, chooser := do("GET", nil)
+	past := db.Now().AddDate(0, 0, -3)
+	for _, c := range []struct{ typ, says string }{
+		{"draft_plan_issued", "issue the draft plan from the child's EHC plan page"},
+		{"final_plan_issued", "issue the final plan and its decision letter from the child's EHC plan page"},
+		{"no_plan_decision", "decide not to issue a plan, with its decision letter"},
+		{"amendment_notice", "send the proposed amendments from the child's EHC plan page"},
+		{"amended_plan_issued", "issue the amended plan and its decision letter from the child's EHC plan page"},
+	} {
+		if strings.Contains(chooser, `value="`+c.typ+`"`) {
+			t.Errorf("the chooser offers %s", c.typ)
+		}
+		before := events()
+		status, body := do("POST", url.Values{"type": {c.typ}, "date-day": {strconv.Itoa(past.Day())}, "date-month": {strconv.Itoa(int(past.Month()))},
+			"date-year": {strconv.Itoa(past.Year())}, "note": {"Recorded from the old system"}})
+		if status != 422 || !strings.Contains(body, `href="#type"`) || !strings.Contains(body, html.EscapeString(c.says)) || !strings.Contains(body, "/staff/children/"+w.leo+"/ehc/plan") {
+			t.Errorf("%s: %d, want 422 naming the type and the plan page (%q)", c.typ, status, c.says)
+		}
+		if events() != before {
+			t.Errorf("%s: refused, yet stored", c.typ)
 		}
 	}
 }

@@ -32,7 +32,9 @@ type planPage struct {
 	Setting, Reason   string
 	Adviser, Reasons  string // the final plan's decision letter
 	NoPlan            noPlanForm
-	AmendReason       string // why the plan is to be amended, as typed (plan_amend.go)
+	NoAmend           noPlanForm // the decision not to amend after the notice (plan_amend.go): noamend-reasons, -method, -adviser
+	AmendReason       string     // why the plan is to be amended, as typed (plan_amend.go)
+	WithdrawReason    string     // why the proposed amendments are withdrawn, as typed (withdraw-reason)
 	Errors            []apperr.Field
 }
 
@@ -83,6 +85,9 @@ func (s *server) planRender(w http.ResponseWriter, r *http.Request, p planPage) 
 		}
 		if p.NoPlan.Adviser == "" && !p.NoPlan.Open {
 			p.NoPlan.Adviser = DefaultAdviser
+		}
+		if p.NoAmend.Adviser == "" && !p.NoAmend.Open {
+			p.NoAmend.Adviser = DefaultAdviser
 		}
 	} else if p.View.Open() != nil { // the family may still ask for a setting
 		if p.Settings, err = plan.Settings(r.Context(), s.db); err != nil {

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"joinedup/internal/access"
@@ -14,7 +15,10 @@ import (
 // Amending a final plan (issue 4, point 4; SEND Regulations 2014 reg 22):
 // the coordinator proposes amendments as a copy of the final plan, changes
 // it with the section forms (plan.go), sends the notice and, after the
-// family's 15 days (R15), issues the amended plan. The family's comments and
+// family's 15 days (R15), issues the amended plan with its decision letter.
+// Before the notice the proposal can be withdrawn with a reason; after it,
+// the council decides not to amend after all (reg 22(4)), with its decision
+// letter. The family's comments and
 // setting requests on the proposal go through plan.go's handlers. Every
 // read and change goes through package plan, which checks access and audits.
 
@@ -39,9 +43,22 @@ func (s *server) planAmendNotice(w http.ResponseWriter, r *http.Request) {
 	s.planAmendAct(w, r, plan.SendAmendmentNotice, "#proposed-changes")
 }
 
-// planAmendIssue issues the amended plan.
+// planAmendIssue issues the amended plan and its decision letter, as
+// planIssue does the final plan's; the page comes back naming every problem.
 func (s *server) planAmendIssue(w http.ResponseWriter, r *http.Request) {
-	s.planAmendAct(w, r, plan.IssueAmended, "")
+	a, _ := actorOf(r.Context())
+	p := planPage{Staff: true, Method: r.PostFormValue("method"), Adviser: r.PostFormValue("adviser"), Reasons: r.PostFormValue("reasons")}
+	_, _, err := plan.IssueAmended(r.Context(), s.db, a, r.PathValue("id"), plan.Notice{Method: p.Method, Adviser: p.Adviser, Reasons: p.Reasons})
+	if fs := invalidFields(err); fs != nil {
+		p.Errors = sectionFields(fs)
+		s.planRender(w, r, p)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, planBase(r, true), http.StatusSeeOther)
 }
 
 // planAmendAct does act with the method chosen; the page comes back naming every problem.
@@ -59,6 +76,48 @@ func (s *server) planAmendAct(w http.ResponseWriter, r *http.Request,
 		return
 	}
 	http.Redirect(w, r, planBase(r, true)+anchor, http.StatusSeeOther)
+}
+
+// planAmendWithdraw takes back proposed amendments not yet sent; the page
+// comes back naming the reason (withdraw-reason), the form open.
+func (s *server) planAmendWithdraw(w http.ResponseWriter, r *http.Request) {
+	a, _ := actorOf(r.Context())
+	reason := r.PostFormValue("withdraw-reason")
+	_, err := plan.WithdrawAmendments(r.Context(), s.db, a, r.PathValue("id"), reason)
+	if fs := invalidFields(err); fs != nil {
+		for i := range fs {
+			fs[i].Name = "withdraw-" + fs[i].Name
+		}
+		s.planRender(w, r, planPage{Staff: true, WithdrawReason: reason, Errors: fs})
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, planBase(r, true)+"#amendments-withdrawn", http.StatusSeeOther)
+}
+
+// planAmendNoAmend records the council's decision not to amend the plan
+// after the notice (reg 22(4)) and sends its decision letter, then shows the
+// letter; the page comes back naming every problem, the form open.
+func (s *server) planAmendNoAmend(w http.ResponseWriter, r *http.Request) {
+	a, _ := actorOf(r.Context())
+	f := noPlanForm{Reasons: r.PostFormValue("noamend-reasons"), Method: r.PostFormValue("noamend-method"),
+		Adviser: r.PostFormValue("noamend-adviser"), Open: true}
+	_, l, err := plan.DecideNotToAmend(r.Context(), s.db, a, r.PathValue("id"), plan.NoAmendInput{Reasons: f.Reasons, Method: f.Method, Adviser: f.Adviser})
+	if fs := invalidFields(err); fs != nil {
+		for i := range fs {
+			fs[i].Name = "noamend-" + fs[i].Name
+		}
+		s.planRender(w, r, planPage{Staff: true, NoAmend: f, Errors: fs})
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/staff/children/"+url.PathEscape(r.PathValue("id"))+"/ehc/letters/"+url.PathEscape(l.ID), http.StatusSeeOther)
 }
 
 // sectionFields names a row's problem ("E-0-by") by its section, which the page links to.

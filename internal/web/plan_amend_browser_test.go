@@ -17,7 +17,13 @@ import (
 // notice by post, and is refused the amended plan within the family's 15
 // days (R15, reg 22(2)(c)); Sarah sees the change in section F and
 // comments on it; after the 15 days (the events are moved back, as visitPlan
-// does) Amira issues the amended plan and Sarah reads it. Every page, with
+// does) Amira issues the amended plan, its decision letter with the right
+// of appeal made with it (CFA 2014 s51(2)(c)), and Sarah reads both. Then
+// amendments proposed again are withdrawn before their notice (refused
+// first with no reason), and a third set, sent, is not made after all (reg
+// 22(4)): refused first with no reasons or method, then recorded with its
+// letter (CFA 2014 s51(2)(e)); Amira and Sarah read the decision on the plan
+// page, and Sarah on her case page. Every page, with
 // and without errors, is checked with axe-core.
 func visitAmend(t *testing.T, srv *browsertest.Server, d *db.DB, email map[string]string) {
 	t.Helper()
@@ -103,6 +109,45 @@ func visitAmend(t *testing.T, srv *browsertest.Server, d *db.DB, email map[strin
 	main(tab, "Amira sees Sarah's comment", "Which days will the literacy sessions be?", "can be issued from "+words(today))
 	tab.Check(t, "#method")
 	tab.Submit(t, `form[action$="/plan/amend/issue"] button`)
-	main(tab, "the amended plan issued", "Final amended EHC plan", "Structured literacy programme", "send a decision letter")
-	main(s.Open(t, familyPlan), "Sarah reads the amended plan", "Final amended EHC plan", "Structured literacy programme")
+	main(tab, "the amended plan issued with its letter", "Final amended EHC plan", "Structured literacy programme", "read the decision letter")
+	main(s.Open(t, familyPlan), "Sarah reads the amended plan and is pointed to its letter", "Final amended EHC plan", "Structured literacy programme",
+		"read the decision letter")
+
+	// Amendments proposed again and withdrawn before their notice: nobody is told.
+	tab = a.Open(t, staffPlan)
+	tab.Fill(t, "#reason", "Proposed in error: the review asked for no change")
+	tab.Submit(t, "#start-amend")
+	main(tab, "amendments proposed again", "Proposed amendments to the EHC plan", "Withdraw the proposed amendments")
+	tab.Check(t, "#withdraw-details summary")
+	tab.Submit(t, "#withdraw-amend")
+	summary(tab, "a withdrawal with no reason", "Say why the proposed amendments are withdrawn")
+	tab.Fill(t, "#withdraw-reason", "Proposed in error: the review asked for no change")
+	tab.Submit(t, "#withdraw-amend")
+	main(tab, "the amendments withdrawn", "were withdrawn by Amira Hussain on "+words(today), "Proposed in error", "Propose amendments")
+
+	// Amendments proposed, sent, and not made after all (reg 22(4)): the family is told why, with the letter (CFA 2014 s51(2)(e)).
+	tab.Fill(t, "#reason", "The family asked for more speech and language therapy")
+	tab.Submit(t, "#start-amend")
+	tab = a.Open(t, staffPlan+"/sections/F")
+	tab.Fill(t, "#F-2-body", "Extra speech and language therapy sessions")
+	tab.Fill(t, "#F-2-who", "Speech and language therapist")
+	tab.Fill(t, "#F-2-often", "Weekly, 30 minutes")
+	tab.Fill(t, "#F-2-long", "One term")
+	tab.Submit(t, `button[value="save"]`)
+	main(tab, "section F changed again", "Extra speech and language therapy sessions")
+	tab.Check(t, "#method")
+	tab.Submit(t, `form[action$="/plan/amend/notice"] button`)
+	main(tab, "the second notice sent", "Sent to the family on "+words(today), "Decide not to amend the plan")
+	tab.Check(t, "#no-amend-details summary")
+	tab.Submit(t, "#no-amend-decide")
+	summary(tab, "a decision not to amend with no reasons or method", "Give the reasons for the decision", "Choose how the letter is sent")
+	tab.Fill(t, "#noamend-reasons", "The therapist's report shows the current sessions are meeting his needs, so the council will keep the plan as it is.")
+	tab.Check(t, "#noamend-method")
+	tab.Submit(t, "#no-amend-decide")
+	main(tab, "the decision's letter", "not to amend the EHC plan")
+	main(a.Open(t, staffPlan), "Amira reads the decision on the plan", "decided not to make the amendments proposed on "+words(today), "regulation 22(4)",
+		"read the decision letter", "Final amended EHC plan")
+	main(s.Open(t, familyPlan), "Sarah reads that the plan stays as it was", "The plan stays as it was", "current sessions are meeting his needs",
+		"read the decision letter", "Final amended EHC plan")
+	main(s.Open(t, srv.URL+"/family/children/"+child+"/ehc"), "Sarah's case page", "Decision not to amend the plan")
 }

@@ -238,10 +238,13 @@ var table = []Route{
 	{"POST /staff/children/{id}/ehc/plan/issue", string(access.PlanIssue), "EHC plan", (*server).planIssue},
 	{"POST /staff/children/{id}/ehc/plan/no-plan", string(access.PlanIssue), "EHC plan", (*server).planNoPlan},
 	{"POST /staff/children/{id}/ehc/plan/settings/{sid}", string(access.CaseEdit), "EHC plan", (*server).planConsult},
-	// Amending a final plan (plan_amend.go, reg 22): propose from the final plan, send the notice, issue after R15's 15 days.
+	// Amending a final plan (plan_amend.go, reg 22): propose from the final plan, send the notice, issue after R15's 15 days
+	// with its letter; withdraw before the notice, or decide not to amend after it (reg 22(4)) with its letter.
 	{"POST /staff/children/{id}/ehc/plan/amend", string(access.CaseEdit), "EHC plan", (*server).planAmendStart},
 	{"POST /staff/children/{id}/ehc/plan/amend/notice", string(access.PlanIssue), "EHC plan", (*server).planAmendNotice},
 	{"POST /staff/children/{id}/ehc/plan/amend/issue", string(access.PlanIssue), "EHC plan", (*server).planAmendIssue},
+	{"POST /staff/children/{id}/ehc/plan/amend/withdraw", string(access.CaseEdit), "EHC plan", (*server).planAmendWithdraw},
+	{"POST /staff/children/{id}/ehc/plan/amend/no-amendment", string(access.PlanIssue), "EHC plan", (*server).planAmendNoAmend},
 	{"GET /family/children/{id}/ehc/plan", string(access.FamilyView), "EHC plan", (*server).planFamily},
 	{"POST /family/children/{id}/ehc/plan/comments", string(access.FamilyContribute), "EHC plan", (*server).planComment},
 	{"POST /family/children/{id}/ehc/plan/settings", string(access.FamilyContribute), "EHC plan", (*server).planSetting},
@@ -281,6 +284,8 @@ var table = []Route{
 	{"POST /api/v1/children/{id}/ehc/plan/amendment", string(access.CaseEdit), "", (*server).apiPlanAmend},
 	{"POST /api/v1/children/{id}/ehc/plan/amendment/notice", string(access.PlanIssue), "", (*server).apiPlanAmendNotice},
 	{"POST /api/v1/children/{id}/ehc/plan/amendment/issue", string(access.PlanIssue), "", (*server).apiPlanAmendIssue},
+	{"POST /api/v1/children/{id}/ehc/plan/amendment/withdraw", string(access.CaseEdit), "", (*server).apiPlanAmendWithdraw},
+	{"POST /api/v1/children/{id}/ehc/plan/amendment/no-amendment", string(access.PlanIssue), "", (*server).apiPlanNoAmend},
 	{"GET /api/v1/family/children/{id}/ehc/plan/amendment", string(access.FamilyView), "", (*server).apiFamilyPlanAmendment},
 
 	// About this service.
