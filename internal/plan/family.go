@@ -70,7 +70,7 @@ func issuedMessage(first string, pl Plan) notify.Message {
 		m.Subject = fmt.Sprintf("%s's amended EHC plan", first)
 		m.WhatChanged = fmt.Sprintf("The council has issued %s's final amended EHC plan%s It was sent %s on %s and counts as received on %s.",
 			first, placed(first, pl), methodWords[pl.Method], words(pl.IssuedOn), words(pl.DeemedOn))
-		m.WhatToDo = "Sign in to joinedup to read the plan. A decision letter follows, saying how to appeal if you disagree."
+		m.WhatToDo = "Sign in to joinedup to read the plan. The decision letter sent with it says how to appeal if you disagree."
 	case pl.Kind == Draft:
 		m.Subject = fmt.Sprintf("%s's draft EHC plan", first)
 		m.WhatChanged = fmt.Sprintf("The council has issued %s's draft EHC plan. It was sent %s on %s and counts as received on %s.",

@@ -87,7 +87,7 @@ func (f amendForms) sent(days int) {
 		f.t.Fatalf("sending the notice: %d %s", code, body)
 	}
 	if _, err := f.d.Exec(`UPDATE ehc_events SET event_date = $1 WHERE id = (SELECT am.notice_event_id FROM ehc_plan_amendments am
-		JOIN ehc_plans pl ON pl.id = am.plan_id WHERE pl.child_id = $2 AND pl.status = 'editing')`, date.FromTime(db.Now()).AddDays(-days), f.w.leo); err != nil {
+		JOIN ehc_plans pl ON pl.id = am.plan_id WHERE pl.child_id = $2 AND pl.status = 'editing')`, date.Today(db.Now()).AddDays(-days), f.w.leo); err != nil {
 		f.t.Fatal(err)
 	}
 }
