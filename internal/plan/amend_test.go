@@ -356,7 +356,7 @@ func TestIssueAmended(t *testing.T) {
 			letter.Adviser != demo.MediationAdviser || !strings.HasPrefix(letter.Reasons, wantReasons) || am.LetterID != letter.ID {
 			t.Errorf("the amended plan's letter: %+v, plan's letter %q", letter, am.LetterID)
 		}
-		if casework.LetterBasis[letter.Kind] != "CFA 2014 s51(2)(c); SEND Regs 2014 reg 22(3)" || letter.AppealBy.Due != d(2027, 5, 16) {
+		if casework.LetterBasis[letter.Kind] != "CFA 2014 s51(2)(c) and s51(3)(b); SEND Regs 2014 reg 22(3)" || letter.AppealBy.Due != d(2027, 5, 16) {
 			t.Errorf("the letter's basis %q and appeal by %s: two months from the notice", casework.LetterBasis[letter.Kind], letter.AppealBy.Due)
 		}
 		if got := casework.Appealable(c, c.Letters); slices.ContainsFunc(got, func(e casework.Event) bool { return e.ID == ev.ID }) {
