@@ -137,18 +137,29 @@ func (s *server) planIssue(w http.ResponseWriter, r *http.Request) {
 }
 
 // planNoPlan records the council's decision not to issue a plan and sends
-// its decision letter, then shows the letter; the page comes back naming
-// every problem.
+// its decision letter (planDecide).
 func (s *server) planNoPlan(w http.ResponseWriter, r *http.Request) {
 	a, _ := actorOf(r.Context())
-	f := noPlanForm{Reasons: r.PostFormValue("noplan-reasons"), Method: r.PostFormValue("noplan-method"),
-		Adviser: r.PostFormValue("noplan-adviser"), Open: true}
-	_, l, err := plan.DecideNoPlan(r.Context(), s.db, a, r.PathValue("id"), plan.NoPlanInput{Reasons: f.Reasons, Method: f.Method, Adviser: f.Adviser})
+	s.planDecide(w, r, "noplan-", func(f noPlanForm) (casework.Letter, error) {
+		_, l, err := plan.DecideNoPlan(r.Context(), s.db, a, r.PathValue("id"), plan.NoPlanInput{Reasons: f.Reasons, Method: f.Method, Adviser: f.Adviser})
+		return l, err
+	}, func(f noPlanForm) planPage { return planPage{Staff: true, NoPlan: f} })
+}
+
+// planDecide takes a decision with its letter from the form whose fields
+// begin with prefix, then shows the letter; the page (on which page puts
+// the form) comes back naming every problem, the form open.
+func (s *server) planDecide(w http.ResponseWriter, r *http.Request, prefix string, decide func(noPlanForm) (casework.Letter, error), page func(noPlanForm) planPage) {
+	f := noPlanForm{Reasons: r.PostFormValue(prefix + "reasons"), Method: r.PostFormValue(prefix + "method"),
+		Adviser: r.PostFormValue(prefix + "adviser"), Open: true}
+	l, err := decide(f)
 	if fs := invalidFields(err); fs != nil {
 		for i := range fs {
-			fs[i].Name = "noplan-" + fs[i].Name
+			fs[i].Name = prefix + fs[i].Name
 		}
-		s.planRender(w, r, planPage{Staff: true, NoPlan: f, Errors: fs})
+		p := page(f)
+		p.Errors = fs
+		s.planRender(w, r, p)
 		return
 	}
 	if err != nil {

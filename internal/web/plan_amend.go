@@ -3,11 +3,11 @@ package web
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"joinedup/internal/access"
 	"joinedup/internal/apperr"
+	"joinedup/internal/casework"
 	"joinedup/internal/db"
 	"joinedup/internal/plan"
 )
@@ -99,25 +99,13 @@ func (s *server) planAmendWithdraw(w http.ResponseWriter, r *http.Request) {
 }
 
 // planAmendNoAmend records the council's decision not to amend the plan
-// after the notice (reg 22(4)) and sends its decision letter, then shows the
-// letter; the page comes back naming every problem, the form open.
+// after the notice (reg 22(4)) and sends its decision letter (planDecide).
 func (s *server) planAmendNoAmend(w http.ResponseWriter, r *http.Request) {
 	a, _ := actorOf(r.Context())
-	f := noPlanForm{Reasons: r.PostFormValue("noamend-reasons"), Method: r.PostFormValue("noamend-method"),
-		Adviser: r.PostFormValue("noamend-adviser"), Open: true}
-	_, l, err := plan.DecideNotToAmend(r.Context(), s.db, a, r.PathValue("id"), plan.NoAmendInput{Reasons: f.Reasons, Method: f.Method, Adviser: f.Adviser})
-	if fs := invalidFields(err); fs != nil {
-		for i := range fs {
-			fs[i].Name = "noamend-" + fs[i].Name
-		}
-		s.planRender(w, r, planPage{Staff: true, NoAmend: f, Errors: fs})
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/staff/children/"+url.PathEscape(r.PathValue("id"))+"/ehc/letters/"+url.PathEscape(l.ID), http.StatusSeeOther)
+	s.planDecide(w, r, "noamend-", func(f noPlanForm) (casework.Letter, error) {
+		_, l, err := plan.DecideNotToAmend(r.Context(), s.db, a, r.PathValue("id"), plan.NoAmendInput{Reasons: f.Reasons, Method: f.Method, Adviser: f.Adviser})
+		return l, err
+	}, func(f noPlanForm) planPage { return planPage{Staff: true, NoAmend: f} })
 }
 
 // sectionFields names a row's problem ("E-0-by") by its section, which the page links to.
