@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pressly/goose/v3"
 )
 
 // Migration 31 rebuilds ehc_events on SQLite: every event and every reference
@@ -16,19 +18,7 @@ import (
 // enforced, and the widened CHECK takes advice_withdrawn and nothing unknown.
 func TestAdviceWithdrawnMigrationKeepsEvents(t *testing.T) {
 	ctx := context.Background()
-	d, err := Open(ctx, filepath.Join(t.TempDir(), "m.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	p, err := d.provider(Migrations)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.UpTo(ctx, 30); err != nil {
-		t.Fatal(err)
-	}
-	exec := func(q string) error { _, err := d.DB.ExecContext(ctx, q); return err }
+	d, _, exec := migratedTo(t, filepath.Join(t.TempDir(), "m.db"), 30)
 	for _, q := range []string{
 		"INSERT INTO organisations (id, kind, name, created_at) VALUES ('o1', 'council_team', 'SEND team', '2026-01-01 00:00:00')",
 		"INSERT INTO people (id, kind, given_name, family_name, organisation_id, created_at) VALUES ('p1', 'staff', 'Ann', 'Example', 'o1', '2026-01-01 00:00:00')",
@@ -86,19 +76,7 @@ func TestNoAmendmentDecisionMigrationKeepsEvents(t *testing.T) {
 			if kind == "postgres" {
 				dsn = testPostgres(t)
 			}
-			d, err := Open(ctx, dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer d.Close()
-			p, err := d.provider(Migrations)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := p.UpTo(ctx, 31); err != nil {
-				t.Fatal(err)
-			}
-			exec := func(q string) error { _, err := d.DB.ExecContext(ctx, q); return err }
+			d, p, exec := migratedTo(t, dsn, 31)
 			for _, q := range []string{
 				"INSERT INTO organisations (id, kind, name, created_at) VALUES ('o1', 'council_team', 'SEND team', '2026-01-01 00:00:00')",
 				"INSERT INTO people (id, kind, given_name, family_name, organisation_id, created_at) VALUES ('p1', 'staff', 'Ann', 'Example', 'o1', '2026-01-01 00:00:00')",
@@ -201,4 +179,24 @@ func testPostgres(t *testing.T) string {
 	u, _ := url.Parse(admin)
 	u.Path = "/" + name
 	return u.String()
+}
+
+// migratedTo opens dsn migrated to version, for a test of the migration
+// after it: the database, its migrations (to go on) and a statement runner.
+func migratedTo(t *testing.T, dsn string, version int64) (*DB, *goose.Provider, func(string) error) {
+	t.Helper()
+	ctx := context.Background()
+	d, err := Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	p, err := d.provider(Migrations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(ctx, version); err != nil {
+		t.Fatal(err)
+	}
+	return d, p, func(q string) error { _, err := d.DB.ExecContext(ctx, q); return err }
 }
