@@ -28,13 +28,26 @@ func TestExportHoldsEHCPlans(t *testing.T) {
 			VALUES ('s1', $1, $2, 'Near home', $3, $4, $5, $6)`, plan, school, w.sarah.PersonID, now, "2026-11-20", "2026-12-05"); err != nil {
 			t.Fatal(err)
 		}
+		// A proposal of amendments, withdrawn: it stays 'editing' in ehc_plans.
+		if _, err := d.Exec(`INSERT INTO ehc_plans (id, child_id, case_id, version, kind, status, created_by, created_at)
+			SELECT 'p2', child_id, case_id, version + 1, 'final', 'editing', created_by, $2 FROM ehc_plans WHERE id = $1`, plan, now); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Exec(`INSERT INTO ehc_plan_amendments (plan_id, amends_id, reason, withdrawn_at, withdrawn_by, withdrawn_reason)
+			VALUES ('p2', $1, 'The review found new needs', $2, $3, 'The school met the needs without a change')`, plan, now, w.daniel.PersonID); err != nil {
+			t.Fatal(err)
+		}
 		ar, err := sar.Export(ctx, d, w.daniel, w.leo, reason)
 		must(t, err)
 		a := unzip(t, ar)
 		items := dbtest.Count(t, d, "SELECT COUNT(*) FROM ehc_plan_items WHERE plan_id = $1", plan)
 		rows := a.rows(t, "ehc_plans")
-		if len(rows) != items || items == 0 || !has(rows, map[string]any{"kind": "final", "section": "F"}) {
-			t.Errorf("ehc_plans: %d rows, want %d: %v", len(rows), items, rows)
+		if len(rows) != items+1 || items == 0 || !has(rows, map[string]any{"kind": "final", "status": "issued", "section": "F"}) {
+			t.Errorf("ehc_plans: %d rows, want %d: %v", len(rows), items+1, rows)
+		}
+		if !has(rows, map[string]any{"plan_id": "p2", "status": "withdrawn", "amendment_reason": "The review found new needs",
+			"withdrawn_reason": "The school met the needs without a change"}) {
+			t.Errorf("the withdrawn proposal is not exported as withdrawn with its reasons: %v", rows)
 		}
 		if r := a.rows(t, "ehc_plan_comments"); len(r) != 1 || r[0]["text"] != "Please say which days the sessions are." || r[0]["sent_by"] != "Sarah Bennett" {
 			t.Errorf("comments: %v", r)
