@@ -509,16 +509,8 @@ func IssueAmended(ctx context.Context, d *db.DB, a access.Actor, childID string,
 				"The family has at least 15 days to comment on the proposed amendments (reg 22(2)(c), rule R15): the amended plan cannot be issued before %s",
 				words(v.AmendNotBefore))}}).Err("the amended plan cannot be issued")
 		}
-		if err := markIssued(ctx, d, tx, a, &pl, ehc.AmendedPlanIssued, n.Method, reason, now); err != nil {
-			return err
-		}
-		// The letter goes with the plan, sent the same way at the same moment.
-		if letter, err = casework.IssueLetterIn(ctx, d, tx, a, childID, casework.LetterInput{EventID: pl.EventID, Method: n.Method,
-			Adviser: n.Adviser, Reasons: n.Reasons, SentAt: now}); err != nil {
-			return err
-		}
-		pl.LetterID = letter.ID
-		return nil
+		letter, err = markIssuedWithLetter(ctx, d, tx, a, &pl, childID, ehc.AmendedPlanIssued, n, reason, now)
+		return err
 	})
 	if err != nil {
 		return Plan{}, casework.Letter{}, err

@@ -533,17 +533,11 @@ func issue(ctx context.Context, d *db.DB, a access.Actor, childID, kind string, 
 			}
 			typ = ehc.FinalPlanIssued
 		}
-		if err := markIssued(ctx, d, tx, a, &pl, typ, n.Method, reason, now); err != nil {
-			return err
+		if kind == Draft {
+			return markIssued(ctx, d, tx, a, &pl, typ, n.Method, reason, now)
 		}
-		if kind == Final { // the letter goes with the plan, sent the same way at the same moment
-			if letter, err = casework.IssueLetterIn(ctx, d, tx, a, childID, casework.LetterInput{EventID: pl.EventID, Method: n.Method,
-				Adviser: n.Adviser, Reasons: n.Reasons, SentAt: now}); err != nil {
-				return err
-			}
-			pl.LetterID = letter.ID
-		}
-		return nil
+		letter, err = markIssuedWithLetter(ctx, d, tx, a, &pl, childID, typ, n, reason, now)
+		return err
 	})
 	if err != nil {
 		return Plan{}, casework.Letter{}, err
@@ -569,6 +563,21 @@ func Issue(ctx context.Context, d *db.DB, a access.Actor, childID, kind string, 
 // the version issued with how the family was sent it and when it is deemed
 // received, tells the family and audits, in the caller's transaction, once
 // the caller has made its checks.
+// markIssuedWithLetter is markIssued for a final or amended plan, with the
+// decision letter that goes with it, sent the same way at the same moment.
+func markIssuedWithLetter(ctx context.Context, d *db.DB, tx *sql.Tx, a access.Actor, pl *Plan, childID string, typ ehc.Type, n Notice, reason string, now time.Time) (casework.Letter, error) {
+	if err := markIssued(ctx, d, tx, a, pl, typ, n.Method, reason, now); err != nil {
+		return casework.Letter{}, err
+	}
+	letter, err := casework.IssueLetterIn(ctx, d, tx, a, childID, casework.LetterInput{EventID: pl.EventID, Method: n.Method,
+		Adviser: n.Adviser, Reasons: n.Reasons, SentAt: now})
+	if err != nil {
+		return casework.Letter{}, err
+	}
+	pl.LetterID = letter.ID
+	return letter, nil
+}
+
 func markIssued(ctx context.Context, d *db.DB, tx *sql.Tx, a access.Actor, pl *Plan, typ ehc.Type, method, reason string, now time.Time) error {
 	today := date.Today(now)
 	done := *pl
