@@ -53,7 +53,7 @@ func Append(ctx context.Context, d *db.DB, tx *sql.Tx, e Event) (int64, error) {
 		// The head is read, the row sealed and the head moved in one
 		// statement: one round trip to the server instead of two.
 		var seq int64
-		err := tx.QueryRowContext(ctx, appendOnServer(0)+" SELECT seq FROM audit_row", serverArgs(e)...).Scan(&seq)
+		err := tx.QueryRowContext(ctx, appendOnServer(0, false)+" SELECT seq FROM audit_row", serverArgs(e)...).Scan(&seq)
 		if err != nil {
 			return 0, fmt.Errorf("audit: append: %w", err)
 		}
@@ -101,7 +101,7 @@ func Query(ctx context.Context, d *db.DB, e Event, scan func(*sql.Rows) error, q
 	}
 	if d.Dialect == db.Postgres {
 		return db.Retry(ctx, func() error {
-			return read(d.QueryContext(ctx, appendOnServer(len(args))+" "+query, append(args, serverArgs(e)...)...))
+			return read(d.QueryContext(ctx, appendOnServer(len(args), true)+" "+query, append(args, serverArgs(e)...)...))
 		})
 	}
 	stmt, err := d.ForWriter(ctx, query)
@@ -154,15 +154,28 @@ func stamp(at time.Time) time.Time {
 // `{"seq":`, the new number and the rest of the event's JSON as seal writes
 // it, which serverArgs passes as bytes. Its eleven parameters are numbered
 // after the first n.
-func appendOnServer(n int) string {
+//
+// A read's statement (async) commits without waiting for the WAL to reach
+// the disk. Every audited statement holds the chain head until it commits,
+// so waiting there put every caseload view in a queue behind the last one's
+// flush (32 clients spent most of their time waiting for the head's lock,
+// pg_stat_activity showed). A read changes no record, and its row is lost
+// only if the server crashes within the WAL writer's delay of it: the
+// guarantee SQLite gives every commit here (WAL with synchronous=NORMAL). A
+// change's own transaction still waits, and flushes every row before it.
+func appendOnServer(n int, async bool) string {
 	p := func(i int) string { return "$" + strconv.Itoa(n+i) }
+	from := "FROM audit_head h"
+	if async {
+		from += ", (SELECT set_config('synchronous_commit', 'off', true)) async"
+	}
 	return `WITH audit_head AS (SELECT seq, hash FROM audit_chain WHERE id = 1 FOR UPDATE),
 	audit_row AS (INSERT INTO audit_events (seq, at, request_id, actor_id, actor_org, actor_role,
 		action, record_type, record_id, child_id, reason, changes, prev_hash, hash)
 		SELECT h.seq + 1, ` + p(1) + `::timestamp, ` + p(2) + `::text, ` + p(3) + `::text, ` + p(4) + `::text, ` + p(5) + `::text, ` +
 		p(6) + `::text, ` + p(7) + `::text, ` + p(8) + `::text, ` + p(9) + `::text, ` + p(10) + `::text, ` + p(11) + `::text, h.hash,
 		encode(sha256(convert_to(h.hash || E'\n{"seq":' || (h.seq + 1)::text, 'UTF8') || ` + p(12) + `::bytea), 'hex')
-		FROM audit_head h RETURNING seq, hash),
+		` + from + ` RETURNING seq, hash),
 	audit_moved AS (UPDATE audit_chain SET seq = r.seq, hash = r.hash FROM audit_row r WHERE audit_chain.id = 1)`
 }
 

@@ -174,3 +174,27 @@ func TestQueryIsOneAct(t *testing.T) {
 		}
 	})
 }
+
+// On PostgreSQL a read's statement commits without waiting for the disk
+// (appendOnServer): the setting is the statement's own, and the next
+// transaction on the same connection, a change's, waits again.
+func TestAReadsAsynchronousCommitEndsWithIt(t *testing.T) {
+	d := dbtest.Postgres(t)
+	d.SetMaxOpenConns(1) // the read and the check share one connection
+	ctx := context.Background()
+	e := audit.Event{ActorID: "staff-1", ActorOrg: "org-1", ActorRole: "r", Action: "caseload.view",
+		RecordType: "caseload", RecordID: "staff-1", Reason: "own caseload"}
+	if err := audit.Query(ctx, d, e, func(*sql.Rows) error { return nil }, "SELECT 1"); err != nil {
+		t.Fatal(err)
+	}
+	var after string
+	if err := d.QueryRowContext(ctx, "SHOW synchronous_commit").Scan(&after); err != nil {
+		t.Fatal(err)
+	}
+	if after != "on" {
+		t.Errorf("after an audited read the connection commits with synchronous_commit %q; want on", after)
+	}
+	if n, err := audit.Verify(ctx, d); err != nil || n != 1 {
+		t.Fatalf("the log holds %d rows (%v); want the read's one", n, err)
+	}
+}

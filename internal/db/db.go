@@ -89,11 +89,13 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	// WAL lets readers run beside the one writer; _txlock=immediate takes the
 	// write lock at BEGIN so two writers queue instead of deadlocking.
-	// A 32 MiB page cache and memory-mapped reads per connection keep hot
-	// pages out of read syscalls.
+	// A 32 MiB page cache per connection keeps hot pages out of read syscalls.
 	dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)" +
 		"&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-32000)" +
-		"&_pragma=mmap_size(1073741824)&_time_format=sqlite&_txlock=immediate"
+		"&_time_format=sqlite&_txlock=immediate"
+	// No memory map: SQLite sets a mapped page up afresh on every visit
+	// (btreeInitPage), where a cached one is set up once. With a 1 GiB map the
+	// caseload cost 4.0-4.5 ms of CPU a request, without it 3.5-3.6.
 	pool, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("cannot open the database %s: %v", path, err)
