@@ -30,6 +30,26 @@ type Deadline struct {
 	Done        date.Date `json:"done,omitzero"`
 	Contributor string    `json:"contributor,omitempty"`
 	ExcusedBy   string    `json:"excused_by,omitempty"` // the reason of the exception that excuses it
+
+	// ExcusableFrom is, for a deadline not done, the first day on which
+	// it would count as excused were it overdue (zero: no exception
+	// excuses it). Unlike Status it does not depend on today, so it can be
+	// stored with the due date and the status worked out on any day
+	// (StatusOn).
+	ExcusableFrom date.Date `json:"-"`
+}
+
+// StatusOn is the status on today of a deadline not done: what the clock
+// would say on that day, from the deadline's due date and ExcusableFrom.
+func (d Deadline) StatusOn(today date.Date) Status {
+	switch {
+	case !today.After(d.Due):
+		return Pending
+	case !d.ExcusableFrom.IsZero() && !today.Before(d.ExcusableFrom):
+		return Excused
+	default:
+		return Overdue
+	}
 }
 
 // Deadlines computes the deadlines of one case's events as of today under the
@@ -236,31 +256,56 @@ func (c *clock) add(id string, from, done date.Date, contributor string) {
 			d.Status, d.ExcusedBy = Excused, reason
 		}
 	}
+	if done.IsZero() {
+		for _, i := range c.h.of(Exception) {
+			d.ExcusableFrom = earlier(d.ExcusableFrom, excusableFrom(r, &d, c.h.at(i)))
+		}
+	}
 	c.out = append(c.out, d)
 }
 
-// excuse returns the reason of the first exception that excuses d under r: one r
-// names, lasting long enough, overlapping the days from d's start to its due date.
-// An exception without an end lasts until today.
+// excuse returns the reason of the first exception that excuses d under r
+// by today.
 func (c *clock) excuse(r *Rule, d *Deadline) string {
 	for _, i := range c.h.of(Exception) {
-		e := c.h.at(i)
-		minDays, ok := r.excusals[e.Code]
-		if !ok || e.Code == MissedAppointment && e.Contributor != d.Contributor {
-			continue
-		}
-		end := e.To
-		if end.IsZero() {
-			end = c.today
-		}
-		if end.Before(e.Date) || end.DaysSince(e.Date)+1 < minDays {
-			continue // not begun by today, or too short
-		}
-		if !e.Date.After(d.Due) && !end.Before(d.From) {
+		if e := c.h.at(i); excusesBy(r, d, e, c.today) {
 			return e.Code
 		}
 	}
 	return ""
+}
+
+// excusesBy reports whether e excuses d under r by today: an exception r
+// names, lasting long enough, overlapping the days from d's start to its due
+// date. An exception without an end lasts until today.
+func excusesBy(r *Rule, d *Deadline, e *Event, today date.Date) bool {
+	from := excusableFrom(r, d, e)
+	if from.IsZero() {
+		return false
+	}
+	return !e.To.IsZero() || !today.Before(from) // an ended one does not wait for today
+}
+
+// excusableFrom is the first day by which e excuses d under r, zero if never.
+// An ended exception excuses from its start or never; one without an end
+// excuses once it has lasted long enough and the deadline has begun, and
+// never if it began after the due date.
+func excusableFrom(r *Rule, d *Deadline, e *Event) date.Date {
+	minDays, ok := r.excusals[e.Code]
+	if !ok || e.Code == MissedAppointment && e.Contributor != d.Contributor || e.Date.After(d.Due) {
+		return date.Date{}
+	}
+	if !e.To.IsZero() {
+		if e.To.Before(e.Date) || e.To.DaysSince(e.Date)+1 < minDays || e.To.Before(d.From) {
+			return date.Date{}
+		}
+		return e.Date
+	}
+	from := e.Date.AddDays(max(minDays-1, 0)) // lasting minDays days, counting the first
+	if from.Before(d.From) {
+		from = d.From
+	}
+	return from
 }
 
 // compareDeadlines orders deadlines by the day they fall on, rule number, start,
