@@ -43,9 +43,9 @@ type Filter struct {
 // by their next statutory date, with how many there are in all. Viewing it
 // is audited once.
 //
-// The order comes from each case's stored next_due (next.go) and the page is
-// cut in SQL, so only the page's cases go through the clock for their next
-// deadline and state: a coordinator's 150 cases cost a page of them, not 150.
+// The order comes from each case's stored next_due and the page is cut in
+// SQL; each case's next deadline and state come from its stored deadlines not
+// yet done, judged on today (next.go), so no case goes through the clock.
 func Caseload(ctx context.Context, d *db.DB, a access.Actor, f Filter, limit int) ([]Row, int, error) {
 	if _, ok := a.Can(access.CaseView); !ok || a.Kind != access.Staff {
 		return nil, 0, apperr.Errorf(apperr.Forbidden, "your role does not include a caseload")
@@ -86,8 +86,8 @@ func Caseload(ctx context.Context, d *db.DB, a access.Actor, f Filter, limit int
 		LEFT JOIN people p ON p.id = ct.person_id`
 	}
 	type raw struct {
-		row   Row
-		clock string
+		row  Row
+		open string // ehc_cases.open_deadlines (next.go)
 	}
 	var got []raw
 	total := 0
@@ -95,7 +95,7 @@ func Caseload(ctx context.Context, d *db.DB, a access.Actor, f Filter, limit int
 	// by case id); the child's name, the packed events and the named contact
 	// are read for the page's rows only. With its audit row, one statement on
 	// PostgreSQL (audit.Query).
-	query := `SELECT pg.id, k.child_id, ch.given_name || ' ' || ch.family_name, k.stage, ` + coordinator + `, k.clock, pg.total
+	query := `SELECT pg.id, k.child_id, ch.given_name || ' ' || ch.family_name, k.stage, ` + coordinator + `, k.open_deadlines, pg.total
 			FROM (SELECT k.id, k.next_due, COUNT(*) OVER () AS total FROM ehc_cases k
 				WHERE ` + mine + ` AND ` + cond + `
 				ORDER BY k.next_due IS NULL, k.next_due, k.id ` + lim + `) pg
@@ -109,7 +109,7 @@ func Caseload(ctx context.Context, d *db.DB, a access.Actor, f Filter, limit int
 		got, total = got[:0], 0
 		for rows.Next() {
 			var r raw
-			if err := rows.Scan(&r.row.CaseID, &r.row.ChildID, &r.row.ChildName, &r.row.Stage, &r.row.Coordinator, &r.row.CoordinatorID, &r.clock, &total); err != nil {
+			if err := rows.Scan(&r.row.CaseID, &r.row.ChildID, &r.row.ChildName, &r.row.Stage, &r.row.Coordinator, &r.row.CoordinatorID, &r.open, &total); err != nil {
 				return err
 			}
 			if n := len(got); n > 0 && got[n-1].row.CaseID == r.row.CaseID {
@@ -130,24 +130,19 @@ func Caseload(ctx context.Context, d *db.DB, a access.Actor, f Filter, limit int
 		}
 	}
 	out := make([]Row, 0, len(got))
-	var evs []ehc.Event
 	var ds []ehc.Deadline
 	for _, r := range got {
 		if !f.Team {
 			r.row.Coordinator, r.row.CoordinatorID = a.Name, a.PersonID
 		}
-		if evs, err = unpack(r.clock, evs[:0]); err != nil {
+		if ds, err = openOn(r.open, today, ds[:0]); err != nil {
 			return nil, 0, fmt.Errorf("case %s: %w", r.row.CaseID, err)
 		}
-		if ds, err = ehc.Current.AppendDeadlines(ds[:0], evs, today); err != nil {
-			return nil, 0, fmt.Errorf("case %s: stored events the clock refuses: %w", r.row.CaseID, err)
+		r.row.Open = len(ds)
+		if len(ds) > 0 {
+			r.row.Next = ds[0]
 		}
-		o := open(ds)
-		r.row.Open = len(o)
-		if len(o) > 0 {
-			r.row.Next = o[0]
-		}
-		r.row.State = StateOf(o, today)
+		r.row.State = StateOf(ds, today)
 		out = append(out, r.row)
 	}
 	return out, total, nil

@@ -30,7 +30,7 @@ type Loaded struct {
 	Events              []Event
 }
 
-var caseColumns = []string{"id", "child_id", "team_id", "opened_on", "stage", "clock", "next_due", "created_at"}
+var caseColumns = []string{"id", "child_id", "team_id", "opened_on", "stage", "clock", "next_due", "open_deadlines", "created_at"}
 
 // Load checks a case's history and queues the case and its events in a bulk load.
 func Load(ld *db.Loader, k Loaded) error {
@@ -41,11 +41,11 @@ func Load(ld *db.Loader, k Loaded) error {
 	if err := Check(evs); err != nil {
 		return fmt.Errorf("case %s: %w", k.ID, err)
 	}
-	next, _, err := nextDue(evs, nil)
+	o, _, err := outlookOf(evs, nil)
 	if err != nil {
 		return fmt.Errorf("case %s: %w", k.ID, err)
 	}
-	if err := ld.Add("ehc_cases", caseColumns, k.ID, k.ChildID, k.TeamID, evs[0].Date, StageOf(evs), pack(evs), next, k.At.UTC()); err != nil {
+	if err := ld.Add("ehc_cases", caseColumns, k.ID, k.ChildID, k.TeamID, evs[0].Date, StageOf(evs), pack(evs), o.next, o.open, k.At.UTC()); err != nil {
 		return err
 	}
 	for i, e := range k.Events {

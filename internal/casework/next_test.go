@@ -15,8 +15,9 @@ import (
 // TestCaseloadPagesFollowTheClock: pages cut in SQL on the stored next_due
 // give, joined up, every case once, in the order of the next date the clock
 // computes from each case's full history (casework.Get), nothing due last,
-// with the same total on every page; for a coordinator, her team manager,
-// and "due this week".
+// with the same total on every page; each row's next deadline, open count
+// and state, read from the stored open deadlines, are the clock's; for a
+// coordinator, her team manager, and "due this week".
 func TestCaseloadPagesFollowTheClock(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dbx *db.DB) {
 		ctx := context.Background()
@@ -64,11 +65,20 @@ func TestCaseloadPagesFollowTheClock(t *testing.T) {
 						t.Fatal(err)
 					}
 					var due string
-					if o := c.Open(); len(o) > 0 {
+					o := c.Open()
+					if len(o) > 0 {
 						due = o[0].Due.String()
+						n := r.Next
+						if n.Rule != o[0].Rule || n.Duty != o[0].Duty || n.From != o[0].From || n.Status != o[0].Status {
+							t.Errorf("%s: caseload says next %s %q from %s %s, the clock %s %q from %s %s", r.ChildName,
+								n.Rule, n.Duty, n.From, n.Status, o[0].Rule, o[0].Duty, o[0].From, o[0].Status)
+						}
 					}
 					if r.Next.Due.String() != due && !(due == "" && r.Next.Due.IsZero()) {
 						t.Errorf("%s: caseload says next due %s, the clock over its events %s", r.ChildName, r.Next.Due, due)
+					}
+					if r.Open != len(o) || r.State != casework.StateOf(o, c.Today) {
+						t.Errorf("%s: caseload says %d open, %v; the clock %d open, %v", r.ChildName, r.Open, r.State, len(o), casework.StateOf(o, c.Today))
 					}
 					if i > 0 {
 						p := all[i-1]

@@ -226,7 +226,7 @@ func AddIn(ctx context.Context, d *db.DB, tx *sql.Tx, a access.Actor, childID st
 			}
 			return err
 		}
-		next, _, err := nextDue(history, nil)
+		o, _, err := outlookOf(history, nil)
 		if err != nil {
 			return err
 		}
@@ -244,10 +244,11 @@ func AddIn(ctx context.Context, d *db.DB, tx *sql.Tx, a access.Actor, childID st
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO ehc_cases (`+strings.Join(caseColumns, ", ")+`)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, c.ID, childID, team, e.Date, stage, pack(history), next, now.UTC()); err != nil {
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, c.ID, childID, team, e.Date, stage, pack(history), o.next, o.open, now.UTC()); err != nil {
 				return err
 			}
-		} else if _, err := tx.ExecContext(ctx, "UPDATE ehc_cases SET stage = $1, clock = $2, next_due = $3 WHERE id = $4", stage, pack(history), next, c.ID); err != nil {
+		} else if _, err := tx.ExecContext(ctx, "UPDATE ehc_cases SET stage = $1, clock = $2, next_due = $3, open_deadlines = $4 WHERE id = $5",
+			stage, pack(history), o.next, o.open, c.ID); err != nil {
 			return err
 		}
 		if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) + 1 FROM ehc_events WHERE case_id = $1", c.ID).Scan(&ev.Seq); err != nil {
