@@ -93,9 +93,13 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)" +
 		"&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-32000)" +
 		"&_time_format=sqlite&_txlock=immediate"
-	// No memory map: SQLite sets a mapped page up afresh on every visit
-	// (btreeInitPage), where a cached one is set up once. With a 1 GiB map the
-	// caseload cost 4.0-4.5 ms of CPU a request, without it 3.5-3.6.
+	// No memory map. Where the file changes under the readers, as it does
+	// whenever staff work (every read of a child's record appends an audit
+	// row), mapped pages cost more than cached ones: the caseload took 3.4-3.8
+	// ms of CPU a request with the readers mapped and 2.3 without. A search
+	// of the Local Offer with nothing being written is faster mapped (about
+	// 2,900 against 2,000 a second, docs/benchmarks.md); a mixed load of both
+	// is not yet measured.
 	pool, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("cannot open the database %s: %v", path, err)

@@ -408,14 +408,14 @@ func (o *offerBuilder) add(k serviceKind, name string, provider *offer.Organizat
 		s.Status, s.Alert = offer.TemporarilyClosed, "Closed for refurbishment until the new year. Call us for other sessions nearby."
 	}
 	if r.chance(0.3) {
-		s.AssuredDate = date.FromTime(checked)
+		s.AssuredDate = date.Today(checked)
 		s.AssurerEmail = "localoffer@" + a.domain
 	}
 	sal := offer.ServiceAtLocation{ID: r.id(), LocationID: loc.ID, Location: loc}
 	s.ServiceAtLocations = []offer.ServiceAtLocation{sal}
 	if k.days != "" {
 		sc := offer.Schedule{ID: r.id(), Freq: "WEEKLY", Interval: 1, ByDay: k.days, OpensAt: k.opens + ":00", ClosesAt: k.closes + ":00",
-			Description: scheduleWords(k), AttendingType: attending(k), DTStart: date.FromTime(modified)}
+			Description: scheduleWords(k), AttendingType: attending(k), DTStart: date.Today(modified)}
 		if k.group == "support groups" && r.chance(0.4) {
 			sc.Interval, sc.Description = 2, "Every other "+dayNames[k.days[:2]]+", "+k.opens+" to "+k.closes+"."
 		}

@@ -56,8 +56,11 @@ type Sent struct {
 	Recipients         int // 0 when nobody could be told (recorded, so not retried daily)
 }
 
-// ReviewByDate is the day a service last confirmed at checked is due for review.
-func ReviewByDate(checked time.Time) date.Date { return date.FromTime(edits.ReviewBy(checked.UTC())) }
+// ReviewByDate is the day a service last confirmed at checked is due for
+// review, counted from the day it was confirmed in England.
+func ReviewByDate(checked time.Time) date.Date {
+	return date.FromTime(edits.ReviewBy(checked.In(date.England)))
+}
 
 // KindOn is the reminder a service due for review on reviewBy needs on
 // today, or "" for none yet.

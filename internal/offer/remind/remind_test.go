@@ -33,10 +33,12 @@ func TestKindOn(t *testing.T) {
 			t.Errorf("review by %s, on %s: %q, want %q", by, c.today, got, c.want)
 		}
 	}
-	// The review-by date is the last confirmation plus 3 months (edits.ReviewEvery), by calendar.
+	// The review-by date is the day of the last confirmation in England plus
+	// 3 months (edits.ReviewEvery), by calendar.
 	for checked, want := range map[time.Time]date.Date{
-		time.Date(2026, 8, 22, 23, 30, 0, 0, time.UTC): date.Of(2026, 11, 22),
-		time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC):  date.Of(2027, 3, 2), // 30 February is 2 March
+		time.Date(2026, 8, 22, 22, 59, 0, 0, time.UTC):  date.Of(2026, 11, 22), // 23:59 on 22 August in British Summer Time
+		time.Date(2026, 8, 22, 23, 30, 0, 0, time.UTC):  date.Of(2026, 11, 23), // 00:30 on 23 August in British Summer Time
+		time.Date(2026, 11, 30, 23, 30, 0, 0, time.UTC): date.Of(2027, 3, 2),   // GMT: still 30 November; 30 February is 2 March
 	} {
 		if got := remind.ReviewByDate(checked); got != want {
 			t.Errorf("checked %s: review by %s, want %s", checked, got, want)
