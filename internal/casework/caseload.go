@@ -96,7 +96,7 @@ func Caseload(ctx context.Context, d *db.DB, a access.Actor, f Filter, limit int
 	// are read for the page's rows only. With its audit row, one statement on
 	// PostgreSQL (audit.Query).
 	query := `SELECT pg.id, k.child_id, ch.given_name || ' ' || ch.family_name, k.stage, ` + coordinator + `, k.open_deadlines, pg.total
-			FROM (SELECT k.id, k.next_due, COUNT(*) OVER () AS total FROM ehc_cases k
+			FROM (SELECT k.id, k.next_due, COUNT(*) OVER () AS total FROM ehc_cases k` + byChildAndDate(d) + `
 				WHERE ` + mine + ` AND ` + cond + `
 				ORDER BY k.next_due IS NULL, k.next_due, k.id ` + lim + `) pg
 			JOIN ehc_cases k ON k.id = pg.id JOIN children ch ON ch.id = k.child_id ` + join + `
@@ -146,4 +146,15 @@ func Caseload(ctx context.Context, d *db.DB, a access.Actor, f Filter, limit int
 		out = append(out, r.row)
 	}
 	return out, total, nil
+}
+
+// byChildAndDate has SQLite find a caseload's cases through the index that
+// holds their next dates. Without statistics it takes the child's unique index
+// and reads every case's row for its date: 1.38–1.49 ms a caseload against 1.30
+// ms, one at a time on the county demo. PostgreSQL chooses it itself.
+func byChildAndDate(d *db.DB) string {
+	if d.Dialect == db.SQLite {
+		return " INDEXED BY ehc_cases_child_next"
+	}
+	return ""
 }

@@ -175,6 +175,15 @@ func TestLoad(t *testing.T) {
 		if n := dbtest.Count(t, d, "SELECT COUNT(*) FROM children WHERE date_of_birth = $1", date.Of(2015, 3, 1)); n == 0 {
 			t.Error("a date parameter does not match the stored date")
 		}
+		if d.Dialect == db.Postgres {
+			// Vacuumed as well as analysed: every page of the load is marked all-visible,
+			// so an index-only scan need not read the rows' pages.
+			var pages, visible, tuples float64
+			err := d.QueryRowContext(ctx, "SELECT relpages, relallvisible, reltuples FROM pg_class WHERE relname = 'children'").Scan(&pages, &visible, &tuples)
+			if err != nil || pages == 0 || visible != pages || tuples != 25000 {
+				t.Errorf("after a load, children has %v pages, %v all-visible, %v rows counted (%v); want every page visible and 25000 rows", pages, visible, tuples, err)
+			}
+		}
 
 		// A failing load keeps nothing, even rows already flushed.
 		err = d.Load(ctx, func(l *db.Loader) error {
