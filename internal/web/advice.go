@@ -137,7 +137,7 @@ func (s *server) adviceQueue(w http.ResponseWriter, r *http.Request) {
 	p.Rows = make([]adviceQueueRow, len(got.Requests))
 	for i, x := range got.Requests {
 		row := adviceQueueRow{ID: x.ID, ChildName: x.ChildName, DateOfBirth: dateWords(x.DateOfBirth), NHSNumber: x.NHSNumber,
-			Received: dateWords(x.Received), Due: dateWords(x.Due) + " (" + whenWords(x.Due, got.Today) + ")", Assignee: x.Assignee, Overdue: x.Overdue}
+			Received: dateWords(x.Received), Due: dueWords(x.Due, got.Today), Assignee: x.Assignee, Overdue: x.Overdue}
 		if row.Assignee == "" {
 			row.Assignee = "Not assigned"
 		}

@@ -106,7 +106,7 @@ func caseloadRows(rows []casework.Row, today date.Date, team, dueThisWeek bool) 
 			cell("")
 		} else {
 			cell(r.Next.Duty + " (" + r.Next.Rule + ")")
-			cell(dateWords(r.Next.Due) + " (" + whenWords(r.Next.Due, today) + ")")
+			cell(dueWords(r.Next.Due, today))
 		}
 		b.WriteString(`
       <td class="govuk-table__cell"><strong class="govuk-tag govuk-tag--`)
@@ -389,6 +389,9 @@ var ehcFuncs = map[string]any{
 }
 
 func dateWords(d date.Date) string { return d.Time().Format("2 January 2006") }
+
+// dueWords is a due date and how far it is from today: "4 December 2026 (in 11 days)".
+func dueWords(d, today date.Date) string { return dateWords(d) + " (" + whenWords(d, today) + ")" }
 
 // whenWords says how far a day is from today, in words.
 func whenWords(d, today date.Date) string {

@@ -67,3 +67,24 @@ func TestCaseloadRowsEscape(t *testing.T) {
 		})
 	}
 }
+
+// A due date is written with how far it is from today, counted in calendar
+// days across month and year ends.
+func TestDueWords(t *testing.T) {
+	today := date.Of(2026, 11, 23)
+	for _, c := range []struct {
+		due  date.Date
+		want string
+	}{
+		{today, "23 November 2026 (today)"},
+		{date.Of(2026, 11, 24), "24 November 2026 (tomorrow)"},
+		{date.Of(2026, 11, 22), "22 November 2026 (yesterday)"},
+		{date.Of(2026, 12, 4), "4 December 2026 (in 11 days)"},
+		{date.Of(2027, 1, 1), "1 January 2027 (in 39 days)"},
+		{date.Of(2026, 10, 31), "31 October 2026 (23 days ago)"},
+	} {
+		if got := dueWords(c.due, today); got != c.want {
+			t.Errorf("dueWords(%s) = %q, want %q", c.due, got, c.want)
+		}
+	}
+}
