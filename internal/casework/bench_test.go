@@ -11,8 +11,8 @@ import (
 // 150 cases, on county data, 32 concurrent clients on loopback
 // (internal/loadgen), the real `joinedup serve`. Every request finds the
 // cases through the access predicate in the order of their stored next date,
-// computes the deadlines of the first page's cases with the clock, and
-// writes its audit row. cpu-ms/req is this process's CPU (with SQLite's,
+// judges the first page's stored open deadlines on today, and writes its
+// audit row. cpu-ms/req is this process's CPU (with SQLite's,
 // without PostgreSQL's server). Target (issue 4): p99
 // under 50 ms on SQLite and PostgreSQL.
 func BenchmarkCaseloadPage(b *testing.B) {
