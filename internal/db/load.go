@@ -66,10 +66,10 @@ func (d *DB) Load(ctx context.Context, fn func(*Loader) error) (err error) {
 	if err = tx.Commit(); err != nil {
 		return err
 	}
-	return l.analyze()
+	return l.vacuumAnalyze()
 }
 
-// analyze vacuums the tables a load wrote on PostgreSQL and gathers their
+// vacuumAnalyze vacuums the tables a load wrote on PostgreSQL and gathers their
 // statistics. Until autovacuum does (if it runs at all), the planner guesses
 // a row or two everywhere and picks nested loops that probe every row of a
 // big table (the waiting list's page took 45 ms of server time a request on
@@ -78,7 +78,7 @@ func (d *DB) Load(ctx context.Context, fn func(*Loader) error) (err error) {
 // whole table (the caseload's statement: 1.74 ms without the vacuum, 0.80 ms
 // with it). SQLite plans well without statistics, and worse with them for
 // some of our reads, so it is left without.
-func (l *Loader) analyze() error {
+func (l *Loader) vacuumAnalyze() error {
 	if l.d.Dialect != Postgres || len(l.tables) == 0 {
 		return nil
 	}
