@@ -48,6 +48,8 @@ type DB struct {
 	// under load some waited many turns (SQLite's p99 several times its p50);
 	// a channel's blocked senders are served first come, first served.
 	writeTurn chan struct{}
+	// sharing queues the work of TransactShared (group.go).
+	sharing sharing
 	// reads and writes keep SQLite's prepared statements (prepared.go), on
 	// the pool and on the writer.
 	reads, writes prepared
