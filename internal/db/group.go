@@ -17,9 +17,9 @@ import (
 //
 // Why: each turn of the one writer costs a BEGIN, a COMMIT and a handover to
 // the next goroutine; a batch pays them once. With 32 clients on the county
-// caseload that is 800 requests a second against 700, and 1.76 ms of CPU a
-// request against 2.0 (docs/benchmarks.md, session 10). On PostgreSQL, whose
-// transactions run side by side, it is Transact.
+// caseload: 794–899 requests a second against 623–663, and 1.6–1.9 ms of CPU
+// a request against 2.1–2.3 (docs/benchmarks.md, session 10). On PostgreSQL,
+// whose transactions run side by side, it is Transact.
 func (d *DB) TransactShared(ctx context.Context, fn func(*sql.Tx) error) error {
 	if d.writer == nil {
 		return d.Transact(ctx, fn)
