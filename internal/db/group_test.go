@@ -48,12 +48,12 @@ func keys(t *testing.T, d *DB) string {
 
 // Many callers at once each get their own work committed, on both databases.
 func TestTransactSharedCommitsEveryCaller(t *testing.T) {
-	for kind, dsn := range map[string]func() string{
-		"sqlite":   func() string { return filepath.Join(t.TempDir(), "shared.db") },
-		"postgres": func() string { return testPostgres(t) },
+	for kind, dsn := range map[string]func(*testing.T) string{
+		"sqlite":   func(t *testing.T) string { return filepath.Join(t.TempDir(), "shared.db") },
+		"postgres": testPostgres,
 	} {
 		t.Run(kind, func(t *testing.T) {
-			d := openKV(t, dsn())
+			d := openKV(t, dsn(t))
 			var wg sync.WaitGroup
 			errs := make([]error, 40)
 			for i := range errs {
